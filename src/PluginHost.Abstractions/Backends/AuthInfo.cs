@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace PluginHost;
+
+/// <summary>What a successful login through an auth method grants (Vault's <c>auth</c> block).</summary>
+public sealed record AuthInfo
+{
+    /// <summary>A human-readable name for the identity, such as the user name.</summary>
+    public string DisplayName { get; init; } = "";
+
+    /// <summary>The policies attached to the token this login earns, sorted, without duplicates.</summary>
+    public IReadOnlyList<string> Policies { get; init; } = [];
+
+    /// <summary>Metadata attached to the token (for example <c>username</c>).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long the token lives; zero for the mount's default. Serialized as whole seconds.</summary>
+    [JsonConverter(typeof(SecondsTimeSpanConverter))]
+    public TimeSpan Ttl { get; init; }
+
+    /// <summary>The longest the token may be renewed to; zero for the mount's maximum. Serialized as whole seconds.</summary>
+    [JsonConverter(typeof(SecondsTimeSpanConverter))]
+    public TimeSpan MaxTtl { get; init; }
+
+    /// <summary>Whether the token can be renewed.</summary>
+    public bool Renewable { get; init; }
+
+    /// <summary>The name of the identity within its auth method (the user name), for identity aliases.</summary>
+    public string? AliasName { get; init; }
+}
