@@ -17,7 +17,8 @@ for project in src/*/; do
   body=$(grep -v '^#nullable enable$' "$unshipped" || true)
   {
     echo '#nullable enable'
-    { printf '%s\n' "$body"; printf '%s\n' "$added"; } | grep -v '^$' | grep -vxF -f <(printf '%s\n' "$removed" | grep -v '^$' || echo '__none__') | LC_ALL=C sort -u
+    { printf '%s\n' "$body"; printf '%s\n' "$added"; } \
+      | { grep -vxF -e '' -f <(printf '%s\n' "$removed") || true; } | LC_ALL=C sort -u
   } >"$unshipped.tmp"
   mv "$unshipped.tmp" "$unshipped"
 done
