@@ -1,3 +1,4 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// `dotnet run -c Release --project tests/PluginHost.Benchmarks -- [--filter *RouteLookup*]`
+BenchmarkSwitcher.FromAssembly(typeof(PluginHost.Benchmarks.RouteLookupBenchmarks).Assembly).Run(args);

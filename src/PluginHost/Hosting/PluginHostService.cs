@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PluginHost.Catalog;
+using PluginHost.Mounts;
+
+namespace PluginHost.Hosting;
+
+/// <summary>The default <see cref="IPluginHost"/>: routes requests through the mount table's current snapshot.</summary>
+internal sealed partial class PluginHostService(
+    PluginCatalog catalog,
+    MountTable mounts,
+    IOptionsMonitor<PluginHostOptions> options,
+    ILogger<PluginHostService> logger) : IPluginHost
+{
+    private const string SystemPrefix = "sys/";
+
+    public PluginCatalog Catalog => catalog;
+
+    public MountTable Mounts => mounts;
+
+    public async ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var path = (request.Path ?? "").TrimStart('/');
+        if (path.Length == 0)
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, "request path is empty; give a logical path such as 'secret/foo'");
+        }
+
+        if (path.StartsWith(SystemPrefix, StringComparison.Ordinal))
+        {
+            throw new PluginHostException(
+                ErrorCode.Unsupported,
+                $"\"{path}\" is a system path; manage plugins and mounts through IPluginHost.Catalog and IPluginHost.Mounts");
+        }
+
+        await mounts.EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
+        if (!mounts.Routes.TryMatch(path, out var mount))
+        {
+            throw new PluginHostException(ErrorCode.NotFound, $"no handler for route \"{path}\". route entry not found.");
+        }
+
+        var lease = await mount.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var mountPath = mount.Entry.RoutePath;
+        var timeout = options.CurrentValue.RequestTimeout;
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            var routed = request with
+            {
+                Path = path.Length > mountPath.Length ? path[mountPath.Length..] : "",
+                MountPoint = mountPath,
+                RequestId = string.IsNullOrEmpty(request.RequestId) ? Guid.NewGuid().ToString() : request.RequestId,
+            };
+            var backend = lease.Backend;
+            if (routed.Operation == Operation.Update
+                && await backend.ExistenceCheckAsync(routed, timeoutSource.Token).ConfigureAwait(false) == false)
+            {
+                routed = routed with { Operation = Operation.Create };
+            }
+
+            return await backend.HandleRequestAsync(routed, timeoutSource.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new PluginHostException(
+                ErrorCode.Timeout,
+                $"request to {path} timed out after {timeout.TotalSeconds:0.###}s; raise PluginHostOptions.RequestTimeout if the backend needs longer");
+        }
+        catch (Exception ex) when (ex is not PluginHostException and not OperationCanceledException)
+        {
+            LogBackendFailed(ex, mountPath, request.Operation);
+            throw new PluginHostException(ErrorCode.Internal, $"backend at {mountPath} failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            lease.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync() => mounts.DisposeAsync();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Backend at {MountPath} failed a {Operation} request")]
+    private partial void LogBackendFailed(Exception exception, string mountPath, Operation operation);
+}

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PluginHost.Catalog;
+using PluginHost.Hosting;
+using PluginHost.Mounts;
+using PluginHost.Runtime;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers PluginHost in a service collection.</summary>
+public static class PluginHostServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds a plugin host: <see cref="IPluginHost"/>, its <see cref="PluginCatalog"/> and <see cref="MountTable"/>, as
+    /// singletons. Logging is used when the application registered it (<c>AddLogging</c>), in any order.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets <see cref="PluginHostOptions"/>: plugin directory, data directory, limits.</param>
+    /// <returns>A builder to add builtin plugins with.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddLogging().AddPluginHost(o => o.DataDirectory = "/var/lib/my-app")
+    ///         .AddBuiltinPlugin("my-engine", BackendType.Secret, _ => new MyEngine());
+    /// </code>
+    /// </example>
+    public static IPluginHostBuilder AddPluginHost(this IServiceCollection services, Action<PluginHostOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddSingleton<HostStorage>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>();
+            var builtins = sp.GetServices<BuiltinPlugin>();
+            if (options.CurrentValue.RegisterDefaultBuiltins)
+            {
+                builtins = DefaultBuiltins.All.Concat(builtins);
+            }
+
+            return new PluginCatalog(sp.GetRequiredService<HostStorage>().Storage, options, builtins, LoggerOf<PluginCatalog>(sp));
+        });
+        services.TryAddSingleton<IBackendFactory>(sp => new BuiltinBackendFactory(sp.GetRequiredService<PluginCatalog>(), sp));
+        services.TryAddSingleton(sp => new BackendActivator(
+            sp.GetRequiredService<PluginCatalog>(),
+            sp.GetRequiredService<IBackendFactory>(),
+            sp.GetRequiredService<HostStorage>().Storage,
+            LoggerFactoryOf(sp)));
+        services.TryAddSingleton(sp => new MountTable(
+            sp.GetRequiredService<HostStorage>().Storage,
+            sp.GetRequiredService<PluginCatalog>(),
+            sp.GetRequiredService<BackendActivator>(),
+            sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
+            LoggerOf<MountTable>(sp)));
+        services.TryAddSingleton<IPluginHost>(sp => new PluginHostService(
+            sp.GetRequiredService<PluginCatalog>(),
+            sp.GetRequiredService<MountTable>(),
+            sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
+            LoggerOf<PluginHostService>(sp)));
+        return new PluginHostBuilder(services);
+    }
+
+    /// <summary>Adds a builtin plugin: a backend compiled into the application, listed in the catalog with <c>builtin: true</c>.</summary>
+    /// <param name="builder">The host builder.</param>
+    /// <param name="name">The catalog name.</param>
+    /// <param name="type">Secret or auth.</param>
+    /// <param name="factory">Creates a new backend for each mount.</param>
+    /// <param name="version">The version the catalog reports, or <see langword="null"/>.</param>
+    /// <returns>The same builder.</returns>
+    public static IPluginHostBuilder AddBuiltinPlugin(
+        this IPluginHostBuilder builder,
+        string name,
+        BackendType type,
+        Func<IServiceProvider, IBackend> factory,
+        string? version = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new BuiltinPlugin(name, type, factory) { Version = version });
+        return builder;
+    }
+
+    // Resolved optionally so that the application's AddLogging, called before or after us, always wins.
+    private static ILoggerFactory LoggerFactoryOf(IServiceProvider services) =>
+        services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+
+    private static ILogger<T> LoggerOf<T>(IServiceProvider services) => LoggerFactoryOf(services).CreateLogger<T>();
+
+    private sealed class PluginHostBuilder(IServiceCollection services) : IPluginHostBuilder
+    {
+        public IServiceCollection Services => services;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+
+namespace PluginHost.Mounts;
+
+/// <summary>The tunable settings of a mount (Vault's mount <c>config</c>).</summary>
+public sealed record MountConfig
+{
+    /// <summary>The default lease TTL of secrets and tokens from this mount; zero for the host default. Serialized as seconds.</summary>
+    [JsonPropertyName("default_lease_ttl")]
+    [JsonConverter(typeof(SecondsTimeSpanConverter))]
+    public TimeSpan DefaultLeaseTtl { get; init; }
+
+    /// <summary>The longest lease TTL this mount may grant; zero for the host default. Serialized as seconds.</summary>
+    [JsonPropertyName("max_lease_ttl")]
+    [JsonConverter(typeof(SecondsTimeSpanConverter))]
+    public TimeSpan MaxLeaseTtl { get; init; }
+
+    /// <summary>Backend-specific options, passed to the backend at setup (<see cref="BackendConfig.Options"/>).</summary>
+    [JsonPropertyName("options")]
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether two configs hold the same values, comparing <see cref="Options"/> by content.</summary>
+    /// <param name="other">The config to compare with.</param>
+    /// <returns><see langword="true"/> when equal.</returns>
+    public bool Equals(MountConfig? other) =>
+        other is not null
+        && DefaultLeaseTtl == other.DefaultLeaseTtl
+        && MaxLeaseTtl == other.MaxLeaseTtl
+        && Options.Count == other.Options.Count
+        && Options.All(o => other.Options.TryGetValue(o.Key, out var v) && v == o.Value);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(DefaultLeaseTtl, MaxLeaseTtl, Options.Count);
+}

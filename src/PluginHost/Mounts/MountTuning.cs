@@ -1,0 +1,20 @@
+namespace PluginHost.Mounts;
+
+/// <summary>Changes to a mount's settings (<c>secrets tune</c>); members left <see langword="null"/> keep their value.</summary>
+public sealed record MountTuning
+{
+    /// <summary>The new description, or <see langword="null"/> to keep it.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The new default lease TTL, or <see langword="null"/> to keep it.</summary>
+    public TimeSpan? DefaultLeaseTtl { get; init; }
+
+    /// <summary>The new maximum lease TTL, or <see langword="null"/> to keep it.</summary>
+    public TimeSpan? MaxLeaseTtl { get; init; }
+
+    /// <summary>Options to set (merged over the current ones); an empty value removes the option. Changing options restarts the backend.</summary>
+    public IReadOnlyDictionary<string, string>? Options { get; init; }
+
+    /// <summary>The new pinned plugin version; an empty string unpins. Changing it restarts the backend.</summary>
+    public string? PluginVersion { get; init; }
+}

@@ -1,0 +1,66 @@
+namespace PluginHost.Runtime;
+
+/// <summary>
+/// One live backend instance of a mount, with a count of the requests using it, so it can be swapped out and
+/// drained: new requests go to its successor while the ones in flight finish here.
+/// </summary>
+internal sealed class BackendLease
+{
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private int _draining;
+
+    public BackendLease(IBackend backend)
+    {
+        Backend = backend;
+    }
+
+    public IBackend Backend { get; }
+
+    /// <summary>The number of requests currently using the backend.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Counts a request in; fails once draining has begun, so the caller re-reads the mount's current lease.</summary>
+    public bool TryAcquire()
+    {
+        Interlocked.Increment(ref _inFlight);
+        if (Volatile.Read(ref _draining) == 0)
+        {
+            return true;
+        }
+
+        Release();
+        return false;
+    }
+
+    /// <summary>Counts a request out; the last one out of a draining lease completes <see cref="DrainAsync"/>.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _draining) != 0)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    /// <summary>Refuses new requests and completes when the ones in flight have finished or <paramref name="timeout"/> passes.</summary>
+    /// <returns><see langword="true"/> when every request finished in time.</returns>
+    public async Task<bool> DrainAsync(TimeSpan timeout)
+    {
+        // Interlocked gives the full fence that pairs with TryAcquire's increment-then-check.
+        Interlocked.Exchange(ref _draining, 1);
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            _drained.TrySetResult();
+        }
+
+        try
+        {
+            await _drained.Task.WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.DependencyInjection;
+using PluginHost.Catalog;
+using PluginHost.Hosting;
+using PluginHost.Mounts;
+using PluginHost.Runtime;
+using PluginHost.Tests.TestDoubles;
+
+namespace PluginHost.Tests.Mounts;
+
+[TestClass]
+public sealed class MountPersistenceTests
+{
+    private string _dataDirectory = "";
+
+    [TestInitialize]
+    public void CreateDataDirectory() => _dataDirectory = Path.Combine(Path.GetTempPath(), "pluginhost-data-" + Guid.NewGuid().ToString("N"));
+
+    [TestCleanup]
+    public void DeleteDataDirectory()
+    {
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task NewHostOnSameDataDirectory_SeesSameCatalogMountsAndData()
+    {
+        using var plugins = new PluginDirectory();
+        var sha = plugins.AddPlugin("my-mock-plugin");
+        MountEntry secret, auth;
+        await using (var first = TestHost.Create(o => { o.DataDirectory = _dataDirectory; o.PluginDirectory = plugins.Path; }))
+        {
+            await first.Host.Catalog.RegisterAsync(new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha });
+            secret = await first.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = "secret", Description = "kept" });
+            auth = await first.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Auth, Plugin = "userpass" });
+            await first.Host.WriteAsync("secret/team/db", new { password = "s3cret" });
+        }
+
+        await using var second = TestHost.Create(o => { o.DataDirectory = _dataDirectory; o.PluginDirectory = plugins.Path; });
+        var mounts = await second.Host.Mounts.ListAsync();
+        CollectionAssert.AreEqual(new[] { auth, secret }, mounts.ToArray());
+        Assert.AreEqual("s3cret", (await second.Host.ReadAsync("secret/team/db"))!.Data!["password"].GetString());
+        CollectionAssert.AreEqual(new[] { "team/" }, (await second.Host.ListAsync("secret/")).ToArray());
+        var registered = await second.Host.Catalog.GetAsync(BackendType.Secret, "my-mock-plugin");
+        Assert.IsNotNull(registered);
+        Assert.AreEqual(sha, registered.Sha256);
+    }
+
+    [TestMethod]
+    public async Task Restore_MountWhosePluginCannotBeCreated_IsKeptAndAnswersUnavailable()
+    {
+        await using (var first = TestHost.Create(
+            o => o.DataDirectory = _dataDirectory,
+            b => b.AddBuiltinPlugin("flaky", BackendType.Secret, _ => new ProbeBackend())))
+        {
+            await first.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "flaky" });
+            await first.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv" });
+        }
+
+        await using var second = TestHost.Create(o => o.DataDirectory = _dataDirectory);
+        CollectionAssert.AreEqual(new[] { "flaky/", "kv/" }, (await second.Host.Mounts.ListAsync()).Select(m => m.Path).ToArray());
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await second.Host.ReadAsync("flaky/x"));
+        Assert.AreEqual(ErrorCode.Unavailable, error.Code);
+        Assert.AreEqual("mount flaky/ is unavailable: plugin not found in the catalog: flaky", error.Message);
+        StringAssert.Contains(await second.Host.Mounts.GetUnavailableReasonAsync(BackendType.Secret, "flaky"), "plugin not found in the catalog");
+        await second.Host.WriteAsync("kv/still", new { works = true });
+        Assert.IsNotNull(await second.Host.ReadAsync("kv/still"));
+    }
+
+    [TestMethod]
+    public async Task Restore_CorruptMountTable_FailsClearlyAndRetries()
+    {
+        var storage = new PluginHost.Storage.InMemoryStorage();
+        await storage.PutAsync(new StorageEntry("core/mounts", "not json"u8.ToArray()));
+        await using var test = TestHost.Create(o => o.StorageFactory = _ => storage);
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(() => test.Host.Mounts.ListAsync());
+        StringAssert.Contains(error.Message, "the mount table in storage key 'core/mounts' is corrupt");
+
+        await storage.DeleteAsync("core/mounts");
+        Assert.IsEmpty(await test.Host.Mounts.ListAsync());
+    }
+
+    [TestMethod]
+    public async Task Deregister_WhileMounted_KeepsMountAndRequestsFailUntilRegisteredAgain()
+    {
+        using var plugins = new PluginDirectory();
+        var sha = plugins.AddPlugin("my-mock-plugin");
+        await using var test = TestHost.Create(
+            o => o.PluginDirectory = plugins.Path,
+            services: s => s.AddSingleton<IBackendFactory>(sp => new InProcessExternalFactory(sp)));
+        var registration = new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha };
+        await test.Host.Catalog.RegisterAsync(registration);
+        await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "my-mock-plugin", Path = "my-secrets-plugin" });
+        Assert.IsNotNull(await test.Host.ReadAsync("my-secrets-plugin/foo"));
+
+        await test.Host.Catalog.DeregisterAsync(BackendType.Secret, "my-mock-plugin");
+
+        Assert.HasCount(1, await test.Host.Mounts.ListAsync());
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.ReadAsync("my-secrets-plugin/foo"));
+        Assert.AreEqual(ErrorCode.Unavailable, error.Code);
+        Assert.AreEqual("mount my-secrets-plugin/ is unavailable: plugin not found in the catalog: my-mock-plugin", error.Message);
+
+        await test.Host.Catalog.RegisterAsync(registration);
+        Assert.IsNotNull(await test.Host.ReadAsync("my-secrets-plugin/foo"));
+    }
+}

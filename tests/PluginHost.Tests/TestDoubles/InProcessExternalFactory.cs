@@ -1,0 +1,30 @@
+using PluginHost.Catalog;
+using PluginHost.Runtime;
+
+namespace PluginHost.Tests.TestDoubles;
+
+/// <summary>
+/// Stands in for the external process runtime (a later milestone) at the <see cref="IBackendFactory"/> seam:
+/// external catalog entries run as in-process probes, builtins as usual.
+/// </summary>
+internal sealed class InProcessExternalFactory(IServiceProvider services) : IBackendFactory
+{
+    public List<(CatalogEntry Entry, ProbeBackend Backend)> Created { get; } = [];
+
+    public ValueTask<IBackend> CreateAsync(CatalogEntry entry, CancellationToken cancellationToken)
+    {
+        if (entry.Builtin)
+        {
+            var catalog = (PluginCatalog)services.GetService(typeof(PluginCatalog))!;
+            return ValueTask.FromResult(catalog.FindBuiltin(entry.Type, entry.Name)!.Factory(services));
+        }
+
+        var probe = new ProbeBackend(entry.Type);
+        lock (Created)
+        {
+            Created.Add((entry, probe));
+        }
+
+        return ValueTask.FromResult<IBackend>(probe);
+    }
+}
