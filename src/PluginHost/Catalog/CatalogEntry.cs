@@ -26,6 +26,7 @@ public sealed record CatalogEntry
     public IReadOnlyList<string> Args { get; init; } = [];
 
     /// <summary>Environment variables (<c>NAME</c> → value) set for the plugin process, in addition to the host's minimal set.</summary>
+    /// <remarks>May hold credentials: like Vault, leave it out of what <c>plugin info</c> and listings show.</remarks>
     public IReadOnlyDictionary<string, string> Env { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>The SHA-256 digest of the executable as 64 lower-case hexadecimal characters; empty for builtins.</summary>

@@ -77,38 +77,18 @@ public sealed class PluginCatalog
     public async Task<CatalogEntry> RegisterAsync(PluginRegistration registration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        ValidateType(registration.Type);
-        PluginName.Validate(registration.Name);
+
+        // Like Vault, a host without a plugin directory refuses every registration before looking at it.
         var directory = PluginCommandResolver.RequireDirectory(_options.CurrentValue.PluginDirectory);
-        PluginCommandResolver.ValidateShape(registration.Command);
-        var expected = PluginChecksum.Normalize(registration.Sha256);
-        var version = PluginVersion.CanonicalizeForRegistration(registration.Version);
-        var args = ValidateArgs(registration.Args);
-        var env = ValidateEnv(registration.Env);
-
-        var path = PluginCommandResolver.Resolve(directory, registration.Command);
-        var actual = await PluginChecksum.ComputeAsync(path, cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(actual, expected, StringComparison.Ordinal))
-        {
-            throw ChecksumMismatch(registration.Type, registration.Name, version, expected, actual, path);
-        }
-
-        var entry = new CatalogEntry
-        {
-            Type = registration.Type,
-            Name = registration.Name,
-            Version = version,
-            Command = registration.Command,
-            Args = args,
-            Env = env,
-            Sha256 = expected,
-        };
+        var entry = RegistrationValidator.ToEntry(registration);
+        var path = PluginCommandResolver.Resolve(directory, entry.Command);
+        await PluginChecksum.VerifyAsync(entry, path, cancellationToken).ConfigureAwait(false);
 
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var versions = await _store.GetVersionsAsync(entry.Type, entry.Name, cancellationToken).ConfigureAwait(false);
-            var updated = versions.Where(e => e.Version != version).Append(entry).Order(EntryOrder.Instance).ToArray();
+            var updated = versions.Where(e => e.Version != entry.Version).Append(entry).Order(EntryOrder.Instance).ToArray();
             await PersistAsync(entry.Type, entry.Name, updated, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -130,7 +110,7 @@ public sealed class PluginCatalog
     /// <exception cref="PluginHostException">The type, name or version is invalid.</exception>
     public async Task<CatalogEntry?> GetAsync(BackendType type, string name, string? version = null, CancellationToken cancellationToken = default)
     {
-        ValidateType(type);
+        RegistrationValidator.ValidateType(type);
         PluginName.Validate(name);
         var requested = PluginVersion.Canonicalize(version);
         var externals = await _store.GetVersionsAsync(type, name, cancellationToken).ConfigureAwait(false);
@@ -192,7 +172,7 @@ public sealed class PluginCatalog
     {
         if (type is { } only)
         {
-            ValidateType(only);
+            RegistrationValidator.ValidateType(only);
         }
 
         var entries = await _store.ListAsync(type, cancellationToken).ConfigureAwait(false);
@@ -219,7 +199,7 @@ public sealed class PluginCatalog
     /// </exception>
     public async Task DeregisterAsync(BackendType type, string name, string? version = null, CancellationToken cancellationToken = default)
     {
-        ValidateType(type);
+        RegistrationValidator.ValidateType(type);
         PluginName.Validate(name);
         var canonical = PluginVersion.Canonicalize(version);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -278,60 +258,9 @@ public sealed class PluginCatalog
         }
 
         var directory = PluginCommandResolver.RequireDirectory(_options.CurrentValue.PluginDirectory);
-        var expected = PluginChecksum.Normalize(entry.Sha256);
         var path = PluginCommandResolver.Resolve(directory, entry.Command);
-        var actual = await PluginChecksum.ComputeAsync(path, cancellationToken).ConfigureAwait(false);
-        return string.Equals(actual, expected, StringComparison.Ordinal)
-            ? path
-            : throw ChecksumMismatch(entry.Type, entry.Name, entry.Version, expected, actual, path);
-    }
-
-    private static void ValidateType(BackendType type)
-    {
-        if (type is not (BackendType.Secret or BackendType.Auth or BackendType.Database))
-        {
-            throw new PluginHostException(ErrorCode.BadRequest, $"plugin type '{type.ToName()}' is not valid; use one of: secret, auth, database");
-        }
-    }
-
-    private static string[] ValidateArgs(IReadOnlyList<string>? args)
-    {
-        var copy = args?.ToArray() ?? [];
-        if (copy.Any(a => a is null || a.Contains('\0', StringComparison.Ordinal)))
-        {
-            throw new PluginHostException(ErrorCode.BadRequest, "args must not contain null values or NUL characters");
-        }
-
-        return copy;
-    }
-
-    private static ReadOnlyDictionary<string, string> ValidateEnv(IReadOnlyDictionary<string, string>? env)
-    {
-        var copy = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in env ?? ReadOnlyDictionary<string, string>.Empty)
-        {
-            if (string.IsNullOrEmpty(key) || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal))
-            {
-                throw new PluginHostException(ErrorCode.BadRequest, $"env variable name '{key}' is not valid; it must be non-empty and contain no '=' or NUL");
-            }
-
-            if (value is null || value.Contains('\0', StringComparison.Ordinal))
-            {
-                throw new PluginHostException(ErrorCode.BadRequest, $"env variable '{key}' has a null value or a NUL character");
-            }
-
-            copy[key] = value;
-        }
-
-        return new Dictionary<string, string>(copy, StringComparer.Ordinal).AsReadOnly();
-    }
-
-    private static PluginHostException ChecksumMismatch(BackendType type, string name, string? version, string expected, string actual, string path)
-    {
-        var versionPart = version is null ? "" : $" version {version}";
-        return new PluginHostException(
-            ErrorCode.BadRequest,
-            $"checksums did not match for {type.ToName()} plugin '{name}'{versionPart}: expected sha256 {expected}, but '{path}' hashes to {actual}; if the binary was upgraded on purpose, register it again with the new sha256");
+        await PluginChecksum.VerifyAsync(entry, path, cancellationToken).ConfigureAwait(false);
+        return path;
     }
 
     private CatalogEntry? BuiltinEntry(BackendType type, string name) =>

@@ -69,4 +69,19 @@ internal static class PluginChecksum
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>Hashes the file at <paramref name="path"/> and throws unless it matches <paramref name="entry"/>'s digest.</summary>
+    /// <exception cref="PluginHostException"><c>checksums did not match</c>, naming the plugin and both digests.</exception>
+    public static async Task VerifyAsync(CatalogEntry entry, string path, CancellationToken cancellationToken)
+    {
+        var expected = Normalize(entry.Sha256);
+        var actual = await ComputeAsync(path, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(actual, expected, StringComparison.Ordinal))
+        {
+            var versionPart = entry.Version is null ? "" : $" version {entry.Version}";
+            throw new PluginHostException(
+                ErrorCode.BadRequest,
+                $"checksums did not match for {entry.Type.ToName()} plugin '{entry.Name}'{versionPart}: expected sha256 {expected}, but '{path}' hashes to {actual}; if the binary was upgraded on purpose, register it again with the new sha256");
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Moq;
 using PluginHost.Catalog;
 
@@ -218,6 +219,32 @@ public sealed class PluginCatalogLifecycleTests : CatalogTestBase
         var error = await Assert.ThrowsExactlyAsync<PluginHostException>(() => catalog.VerifyChecksumAsync(entry!));
 
         StringAssert.Contains(error.Message, "is builtin");
+    }
+
+    [TestMethod]
+    public async Task Persistence_CorruptDocument_IsReportedWithItsKey()
+    {
+        await Storage.PutAsync(new StorageEntry("core/plugin-catalog/secret/broken", "{not json"u8.ToArray()));
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(() => CreateCatalog().GetAsync(BackendType.Secret, "broken"));
+
+        Assert.AreEqual(ErrorCode.Internal, error.Code);
+        StringAssert.Contains(error.Message, "'core/plugin-catalog/secret/broken' is corrupt");
+    }
+
+    [TestMethod]
+    public async Task CatalogEntry_RoundTripsThroughWebJson()
+    {
+        var entry = await CreateCatalog().RegisterAsync(Binary(version: "1.0.0") with { Args = ["-v"] });
+
+        var json = JsonSerializer.Serialize(entry, JsonSerializerOptions.Web);
+        var back = JsonSerializer.Deserialize<CatalogEntry>(json, JsonSerializerOptions.Web);
+
+        StringAssert.Contains(json, "\"type\":\"secret\"");
+        Assert.IsNotNull(back);
+        Assert.AreEqual((entry.Type, entry.Name, entry.Version, entry.Command, entry.Sha256, entry.Builtin), (back.Type, back.Name, back.Version, back.Command, back.Sha256, back.Builtin));
+        CollectionAssert.AreEqual(entry.Args.ToArray(), back.Args.ToArray());
+        Assert.HasCount(0, back.Env);
     }
 
     private IStorage FailingPuts()
