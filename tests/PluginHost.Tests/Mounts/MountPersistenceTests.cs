@@ -3,6 +3,7 @@ using PluginHost.Catalog;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
 using PluginHost.Runtime;
+using PluginHost.Tests.Catalog;
 using PluginHost.Tests.TestDoubles;
 
 namespace PluginHost.Tests.Mounts;
@@ -28,9 +29,9 @@ public sealed class MountPersistenceTests
     public async Task NewHostOnSameDataDirectory_SeesSameCatalogMountsAndData()
     {
         using var plugins = new PluginDirectory();
-        var sha = plugins.AddPlugin("my-mock-plugin");
+        var sha = plugins.Write("my-mock-plugin", "#!/bin/sh\necho plugin\n");
         MountEntry secret, auth;
-        await using (var first = TestHost.Create(o => { o.DataDirectory = _dataDirectory; o.PluginDirectory = plugins.Path; }))
+        await using (var first = TestHost.Create(o => { o.DataDirectory = _dataDirectory; o.PluginDirectory = plugins.Location; }))
         {
             await first.Host.Catalog.RegisterAsync(new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha });
             secret = await first.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = "secret", Description = "kept" });
@@ -38,7 +39,7 @@ public sealed class MountPersistenceTests
             await first.Host.WriteAsync("secret/team/db", new { password = "s3cret" });
         }
 
-        await using var second = TestHost.Create(o => { o.DataDirectory = _dataDirectory; o.PluginDirectory = plugins.Path; });
+        await using var second = TestHost.Create(o => { o.DataDirectory = _dataDirectory; o.PluginDirectory = plugins.Location; });
         var mounts = await second.Host.Mounts.ListAsync();
         CollectionAssert.AreEqual(new[] { auth, secret }, mounts.ToArray());
         Assert.AreEqual("s3cret", (await second.Host.ReadAsync("secret/team/db"))!.Data!["password"].GetString());
@@ -87,9 +88,9 @@ public sealed class MountPersistenceTests
     public async Task Deregister_WhileMounted_KeepsMountAndRequestsFailUntilRegisteredAgain()
     {
         using var plugins = new PluginDirectory();
-        var sha = plugins.AddPlugin("my-mock-plugin");
+        var sha = plugins.Write("my-mock-plugin", "#!/bin/sh\necho plugin\n");
         await using var test = TestHost.Create(
-            o => o.PluginDirectory = plugins.Path,
+            o => o.PluginDirectory = plugins.Location,
             services: s => s.AddSingleton<IBackendFactory>(sp => new InProcessExternalFactory(sp)));
         var registration = new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha };
         await test.Host.Catalog.RegisterAsync(registration);
