@@ -128,9 +128,11 @@ public sealed class KvBackend : IBackend
             throw new PluginHostException(ErrorCode.BadRequest, "no data provided");
         }
 
-        var value = JsonSerializer.SerializeToUtf8Bytes(data);
-        await _setup.Storage.PutAsync(new StorageEntry(key, value), cancellationToken).ConfigureAwait(false);
-        return _echoWrites ? new BackendResponse { Data = new Dictionary<string, JsonElement>(data, StringComparer.Ordinal) } : null;
+        var entry = new StorageEntry(key, JsonSerializer.SerializeToUtf8Bytes(data));
+        await _setup.Storage.PutAsync(entry, cancellationToken).ConfigureAwait(false);
+
+        // Echo what was stored, not the caller's elements, which may belong to a document the caller disposes.
+        return _echoWrites ? new BackendResponse { Data = Deserialize(entry) } : null;
     }
 
     private async ValueTask<BackendResponse?> DeleteAsync(BackendRequest request, Match match, CancellationToken cancellationToken)

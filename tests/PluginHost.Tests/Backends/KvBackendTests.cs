@@ -104,6 +104,22 @@ public sealed class KvBackendTests
     }
 
     [TestMethod]
+    public async Task Write_NestedJsonValues_RoundTrip()
+    {
+        var kv = await NewAsync(new KvBackendOptions { EchoWrites = true });
+
+        var echoed = await kv.SendAsync(Operation.Update, "foo", ("list", new[] { 1, 2 }), ("map", new Dictionary<string, bool> { ["on"] = true }), ("none", null));
+        var read = await kv.SendAsync(Operation.Read, "foo");
+
+        foreach (var response in new[] { echoed, read })
+        {
+            Assert.AreEqual("[1,2]", response.Field("list"));
+            Assert.AreEqual("{\"on\":true}", response.Field("map"));
+            Assert.AreEqual("null", response.Field("none"));
+        }
+    }
+
+    [TestMethod]
     public async Task Delete_RemovesTheKey_AndMissingIsFine()
     {
         var kv = await NewAsync();

@@ -38,7 +38,8 @@ public sealed class UserpassBackendTests
     {
         var backend = new UserpassBackend();
         Assert.AreEqual(BackendType.Auth, backend.Type);
-        CollectionAssert.Contains(backend.SpecialPaths.Unauthenticated.ToArray(), "login/*");
+        CollectionAssert.AreEquivalent(new[] { "login", "login/*" }, backend.SpecialPaths.Unauthenticated.ToArray());
+        Assert.IsEmpty(backend.SpecialPaths.Root);
     }
 
     [TestMethod]
@@ -458,6 +459,27 @@ public sealed class UserpassBackendTests
         Assert.IsNull(await backend.SendAsync(Operation.List, "users/"));
         await LoginFailsAsync(backend, "bob", "pw");
         Assert.IsFalse(_logger.Entries.Any(e => e.Message.StartsWith("Created user", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public async Task ConcurrentUpdates_OfOneUser_DoNotLoseFields()
+    {
+        // A storage that yields on every call, so concurrent read-modify-writes really interleave.
+        var storage = new Mock<IStorage>(MockBehavior.Strict);
+        storage.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns<string, CancellationToken>(async (key, ct) => { await Task.Yield(); return await _storage.GetAsync(key, ct); });
+        storage.Setup(s => s.PutAsync(It.IsAny<StorageEntry>(), It.IsAny<CancellationToken>()))
+            .Returns<StorageEntry, CancellationToken>(async (entry, ct) => { await Task.Yield(); await _storage.PutAsync(entry, ct); });
+        var backend = await SetUpAsync(new UserpassBackend(new UserpassBackendOptions { PasswordIterations = FastIterations }), storage.Object);
+        await backend.SendAsync(Operation.Create, "users/alice", ("password", "pw"), ("policies", "initial"), ("ttl", 1));
+
+        await Task.WhenAll(Enumerable.Range(2, 20).Select(i => i % 2 == 0
+            ? backend.SendAsync(Operation.Update, "users/alice", ("ttl", i)).AsTask()
+            : backend.SendAsync(Operation.Update, "users/alice", ("policies", $"p{i}")).AsTask()));
+
+        var read = await backend.SendAsync(Operation.Read, "users/alice");
+        Assert.AreNotEqual("1", read.Field("ttl"));
+        Assert.AreNotEqual("[\"initial\"]", read.Field("policies"));
     }
 
     [TestMethod]
