@@ -1,0 +1,193 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace PluginHost.Backends;
+
+/// <summary>
+/// A key-value secrets engine like Vault's <c>kv</c> version 1: a write stores its fields as one JSON object under the path,
+/// a read answers them, a list answers the keys and folders below a path.
+/// </summary>
+/// <remarks>
+/// Written against <see cref="IBackend"/> and <see cref="IStorage"/> only, so the same class runs in-process as a builtin or
+/// inside a plugin executable. It keeps no cache: every request goes to storage.
+/// </remarks>
+/// <example>
+/// <code>
+/// var kv = new KvBackend(new KvBackendOptions { PathPrefix = "kv/", EchoWrites = true });
+/// await kv.SetupAsync(config, cancellationToken);
+/// await kv.HandleRequestAsync(new BackendRequest { Operation = Operation.Update, Path = "kv/app", Data = fields }, cancellationToken);
+/// </code>
+/// </example>
+public sealed class KvBackend : IBackend
+{
+    private const string BackendHelp =
+        "The kv backend stores arbitrary secrets as JSON objects, like Vault's kv secrets engine version 1. "
+        + "Writing to a key replaces all of its fields; there is no versioning.";
+
+    private readonly string _prefix;
+    private readonly bool _echoWrites;
+    private readonly BackendSetup _setup = new(nameof(KvBackend));
+    private readonly PathTable _paths;
+
+    /// <summary>Creates a kv backend that serves keys at the mount's root and answers nothing to writes.</summary>
+    public KvBackend()
+        : this(new KvBackendOptions())
+    {
+    }
+
+    /// <summary>Creates a kv backend.</summary>
+    /// <param name="options">The path prefix and whether writes echo their data.</param>
+    /// <exception cref="ArgumentException"><see cref="KvBackendOptions.PathPrefix"/> is neither empty nor a valid folder ending with <c>/</c>.</exception>
+    public KvBackend(KvBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var prefix = options.PathPrefix ?? "";
+        if (prefix.Length > 0 && (!prefix.EndsWith('/') || !StorageKey.IsValid(prefix[..^1])))
+        {
+            throw new ArgumentException(
+                $"PathPrefix '{prefix}' is not a folder: use empty, or '/'-separated segments ending with '/', such as 'kv/'.",
+                nameof(options));
+        }
+
+        _prefix = prefix;
+        _echoWrites = options.EchoWrites;
+        _paths = new PathTable(BackendHelp,
+        [
+            new PathRoute
+            {
+                Pattern = new Regex("^" + Regex.Escape(prefix) + "(?<key>.*)$", RegexOptions.CultureInvariant | RegexOptions.Singleline),
+                Handlers = new Dictionary<Operation, PathHandler>
+                {
+                    [Operation.Read] = ReadAsync,
+                    [Operation.Create] = WriteAsync,
+                    [Operation.Update] = WriteAsync,
+                    [Operation.Delete] = DeleteAsync,
+                    [Operation.List] = ListAsync,
+                },
+                ExistenceCheck = ExistsAsync,
+                Synopsis = "Pass-through secret storage: read, write, delete and list keys.",
+                Description =
+                    $"Write any fields to '{prefix}<key>' to store them as one JSON object; a write replaces all earlier fields. "
+                    + $"Read '{prefix}<key>' to get them back, delete it to remove them, and list {(prefix.Length == 0 ? "the root (an empty path)" : $"'{prefix}'")} or '{prefix}<folder>/' "
+                    + "to see the keys and folders (ending with '/') below it. Keys are '/'-separated; '.' and '..' segments are refused.",
+            },
+        ]);
+    }
+
+    /// <inheritdoc/>
+    public BackendType Type => BackendType.Secret;
+
+    /// <inheritdoc/>
+    public SpecialPaths SpecialPaths => SpecialPaths.None;
+
+    /// <inheritdoc/>
+    public ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken)
+    {
+        _setup.Set(config);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken)
+    {
+        _ = _setup.Config;
+        return _paths.HandleAsync(request, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken)
+    {
+        _ = _setup.Config;
+        return _paths.ExistenceCheckAsync(request, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The kv backend holds nothing but its storage view, which stays with the host.</remarks>
+    public ValueTask CleanupAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc/>
+    /// <remarks>The kv backend caches nothing, so there is nothing to drop.</remarks>
+    public ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask<BackendResponse?> ReadAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    {
+        var key = StorageKeyOf(request, "read");
+        var entry = await _setup.Storage.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        return entry is null ? null : new BackendResponse { Data = Deserialize(entry) };
+    }
+
+    private async ValueTask<BackendResponse?> WriteAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    {
+        var key = StorageKeyOf(request, "write");
+        if (request.Data is not { Count: > 0 } data)
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, "no data provided");
+        }
+
+        var entry = new StorageEntry(key, JsonSerializer.SerializeToUtf8Bytes(data));
+        await _setup.Storage.PutAsync(entry, cancellationToken).ConfigureAwait(false);
+
+        // Echo what was stored, not the caller's elements, which may belong to a document the caller disposes.
+        return _echoWrites ? new BackendResponse { Data = Deserialize(entry) } : null;
+    }
+
+    private async ValueTask<BackendResponse?> DeleteAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    {
+        var key = StorageKeyOf(request, "delete");
+        await _setup.Storage.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private async ValueTask<BackendResponse?> ListAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    {
+        // The prefix stays part of the storage key, so listing "kv/" lists storage folder "kv/".
+        var folder = StorageKey.NormalizePrefix(request.Path);
+        var keys = await _setup.Storage.ListAsync(folder, cancellationToken).ConfigureAwait(false);
+
+        // Vault answers 404 to an empty list; null is how a backend says so.
+        return keys.Count == 0 ? null : BackendResponse.ForList(keys);
+    }
+
+    private async ValueTask<bool> ExistsAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    {
+        var key = StorageKeyOf(request, "write");
+        return await _setup.Storage.GetAsync(key, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    private string StorageKeyOf(BackendRequest request, string verb)
+    {
+        var path = request.Path;
+        if (path.Length == _prefix.Length)
+        {
+            throw new PluginHostException(ErrorCode.BadRequest,
+                $"missing key: {verb} a key such as '{_prefix}my-secret', or list '{_prefix}' to see the keys");
+        }
+
+        if (path.EndsWith('/'))
+        {
+            throw new PluginHostException(ErrorCode.BadRequest,
+                $"path '{path}' ends with '/', which names a folder: list it, or {verb} a key without the trailing '/'");
+        }
+
+        StorageKey.Validate(path);
+        return path;
+    }
+
+    private static Dictionary<string, JsonElement> Deserialize(StorageEntry entry)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(entry.Value)
+                ?? throw new JsonException("the stored value is JSON null");
+        }
+        catch (JsonException e)
+        {
+            throw new PluginHostException(ErrorCode.Internal,
+                $"stored value at '{entry.Key}' is not a JSON object ({e.Message}); write the key again or delete it", e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace PluginHost.Backends;
+
+/// <summary>Routes a request to the first <see cref="PathRoute"/> whose pattern matches its path, then to the operation's handler.</summary>
+/// <remarks>
+/// Errors follow Vault's framework: a path no route matches is <see cref="ErrorCode.NotFound"/> ("unsupported path"),
+/// a matched path without a handler for the operation is <see cref="ErrorCode.Unsupported"/> ("unsupported operation").
+/// <see cref="Operation.Help"/> is answered from the declarations, on the empty path with the backend's overview.
+/// </remarks>
+internal sealed class PathTable
+{
+    private readonly IReadOnlyList<PathRoute> _routes;
+    private readonly string _backendHelp;
+
+    /// <summary>Creates a table; routes are tried in order, so list more specific patterns first.</summary>
+    /// <param name="backendHelp">The backend's overview, answered to help on the empty path.</param>
+    /// <param name="routes">The routes.</param>
+    public PathTable(string backendHelp, IReadOnlyList<PathRoute> routes)
+    {
+        ArgumentNullException.ThrowIfNull(backendHelp);
+        ArgumentNullException.ThrowIfNull(routes);
+        _backendHelp = backendHelp;
+        _routes = routes;
+    }
+
+    /// <summary>Routes <paramref name="request"/> to its handler.</summary>
+    /// <param name="request">The request, with its path relative to the mount.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The handler's response.</returns>
+    /// <exception cref="PluginHostException">The path or operation is not supported.</exception>
+    public ValueTask<BackendResponse?> HandleAsync(BackendRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Operation == Operation.Help && request.Path.Length == 0)
+        {
+            return ValueTask.FromResult<BackendResponse?>(HelpResponse(_backendHelp + Environment.NewLine + Environment.NewLine + PathsOverview()));
+        }
+
+        var (route, match) = Route(request.Path);
+        if (request.Operation == Operation.Help)
+        {
+            var help = route.Description.Length == 0 ? route.Synopsis : route.Synopsis + Environment.NewLine + Environment.NewLine + route.Description;
+            return ValueTask.FromResult<BackendResponse?>(HelpResponse(help));
+        }
+
+        return route.Handlers.TryGetValue(request.Operation, out var handler)
+            ? handler(request, match, cancellationToken)
+            : throw new PluginHostException(ErrorCode.Unsupported, "unsupported operation");
+    }
+
+    /// <summary>Runs the existence check of the route matching the request's path.</summary>
+    /// <param name="request">The write request.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>Whether the target exists, or <see langword="null"/> when the route has no existence check.</returns>
+    /// <exception cref="PluginHostException">No route matches the path.</exception>
+    public async ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (route, match) = Route(request.Path);
+        if (route.ExistenceCheck is null)
+        {
+            return null;
+        }
+
+        return await route.ExistenceCheck(request, match, cancellationToken).ConfigureAwait(false);
+    }
+
+    private (PathRoute Route, Match Match) Route(string path)
+    {
+        foreach (var route in _routes)
+        {
+            var match = route.Pattern.Match(path);
+            if (match.Success)
+            {
+                return (route, match);
+            }
+        }
+
+        throw new PluginHostException(ErrorCode.NotFound, $"unsupported path: {path}");
+    }
+
+    private string PathsOverview()
+    {
+        var text = new StringBuilder("## PATHS");
+        foreach (var route in _routes)
+        {
+            text.Append(Environment.NewLine).Append("    ").Append(route.Pattern).Append(Environment.NewLine)
+                .Append("        ").Append(route.Synopsis);
+        }
+
+        return text.ToString();
+    }
+
+    private static BackendResponse HelpResponse(string help) =>
+        BackendResponse.WithData([new KeyValuePair<string, object?>("help", help)]);
+}

@@ -1,0 +1,269 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+
+namespace PluginHost.Backends;
+
+/// <summary>
+/// An auth method like Vault's <c>userpass</c>: users with a password and token settings, and a login that answers
+/// <see cref="AuthInfo"/> for the right password.
+/// </summary>
+/// <remarks>
+/// Paths: <c>users/</c> (list), <c>users/&lt;name&gt;</c> (read, create, update, delete; fields <c>password</c>,
+/// <c>policies</c> or <c>token_policies</c>, <c>ttl</c>, <c>max_ttl</c>), <c>users/&lt;name&gt;/password</c> (update),
+/// <c>login/&lt;name&gt;</c> and <c>login</c> with a <c>username</c> field (field <c>password</c>).
+/// Passwords are stored only as PBKDF2-HMAC-SHA256 hashes and are never answered or logged.
+/// Written against <see cref="IBackend"/> and <see cref="IStorage"/> only, so it runs in-process or in a plugin executable.
+/// </remarks>
+public sealed partial class UserpassBackend : IBackend
+{
+    private const string BackendHelp =
+        "The userpass auth method lets users log in with a username and password. Create users under 'users/<name>' "
+        + "with a password and the policies their tokens get; they log in at 'login/<name>'.";
+
+    private const string InvalidLogin = "invalid username or password";
+
+    private static readonly SpecialPaths LoginIsUnauthenticated = new() { Unauthenticated = ["login", "login/*"] };
+
+    private readonly int _iterations;
+    private readonly BackendSetup _setup = new(nameof(UserpassBackend));
+    private readonly UserLocks _locks = new();
+    private readonly PathTable _paths;
+
+    /// <summary>Creates a userpass backend that hashes passwords with <see cref="UserpassBackendOptions.DefaultPasswordIterations"/> iterations.</summary>
+    public UserpassBackend()
+        : this(new UserpassBackendOptions())
+    {
+    }
+
+    /// <summary>Creates a userpass backend.</summary>
+    /// <param name="options">The password hashing settings.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="UserpassBackendOptions.PasswordIterations"/> is below the minimum.</exception>
+    public UserpassBackend(UserpassBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.PasswordIterations < UserpassBackendOptions.MinimumPasswordIterations)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.PasswordIterations,
+                $"PasswordIterations must be at least {UserpassBackendOptions.MinimumPasswordIterations} "
+                + $"(default {UserpassBackendOptions.DefaultPasswordIterations}, OWASP's advice for PBKDF2-HMAC-SHA256).");
+        }
+
+        _iterations = options.PasswordIterations;
+        _paths = new PathTable(BackendHelp,
+        [
+            new PathRoute
+            {
+                Pattern = UsersPattern(),
+                Handlers = new Dictionary<Operation, PathHandler> { [Operation.List] = ListUsersAsync },
+                Synopsis = "List the users.",
+            },
+            new PathRoute
+            {
+                Pattern = UserPasswordPattern(),
+                Handlers = new Dictionary<Operation, PathHandler> { [Operation.Update] = ChangePasswordAsync },
+                Synopsis = "Change a user's password.",
+                Description = "Field 'password' (required): the new password. The user must exist.",
+            },
+            new PathRoute
+            {
+                Pattern = UserPattern(),
+                Handlers = new Dictionary<Operation, PathHandler>
+                {
+                    [Operation.Read] = ReadUserAsync,
+                    [Operation.Create] = WriteUserAsync,
+                    [Operation.Update] = WriteUserAsync,
+                    [Operation.Delete] = DeleteUserAsync,
+                },
+                ExistenceCheck = UserExistsAsync,
+                Synopsis = "Manage a user.",
+                Description =
+                    "Fields: 'password' (required to create; omit on update to keep it), 'policies' or 'token_policies' "
+                    + "(comma-separated or a JSON array), 'ttl' and 'max_ttl' (seconds or durations such as '1h'). "
+                    + "Usernames are case-insensitive. A read never answers the password.",
+            },
+            new PathRoute
+            {
+                Pattern = LoginPattern(),
+                Handlers = new Dictionary<Operation, PathHandler> { [Operation.Create] = LoginAsync, [Operation.Update] = LoginAsync },
+                Synopsis = "Log in with a username and password.",
+                Description = "Write field 'password' to 'login/<name>', or fields 'username' and 'password' to 'login'.",
+            },
+        ]);
+    }
+
+    /// <inheritdoc/>
+    public BackendType Type => BackendType.Auth;
+
+    /// <inheritdoc/>
+    /// <remarks>Logins (<c>login</c> and <c>login/*</c>) need no client token.</remarks>
+    public SpecialPaths SpecialPaths => LoginIsUnauthenticated;
+
+    /// <inheritdoc/>
+    public ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken)
+    {
+        _setup.Set(config);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken)
+    {
+        _ = _setup.Config;
+        return _paths.HandleAsync(request, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken)
+    {
+        _ = _setup.Config;
+        return _paths.ExistenceCheckAsync(request, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The userpass backend holds nothing but its storage view, which stays with the host.</remarks>
+    public ValueTask CleanupAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc/>
+    /// <remarks>Users are read from storage on every request, so there is no cache to drop.</remarks>
+    public ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return ValueTask.CompletedTask;
+    }
+
+    private UserStore Users => new(_setup.Storage);
+
+    private ILogger Logger => _setup.Config.Logger;
+
+    private async ValueTask<BackendResponse?> ListUsersAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    {
+        var names = await Users.ListAsync(cancellationToken).ConfigureAwait(false);
+        return names.Count == 0 ? null : BackendResponse.ForList(names);
+    }
+
+    private async ValueTask<BackendResponse?> ReadUserAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    {
+        var user = await Users.GetAsync(NameOf(match), cancellationToken).ConfigureAwait(false);
+        return user is null ? null : BackendResponse.WithData(
+        [
+            new("policies", user.Policies),
+            new("token_policies", user.Policies),
+            new("ttl", user.TtlSeconds),
+            new("max_ttl", user.MaxTtlSeconds),
+        ]);
+    }
+
+    private async ValueTask<bool> UserExistsAsync(BackendRequest request, Match match, CancellationToken cancellationToken) =>
+        await Users.GetAsync(NameOf(match), cancellationToken).ConfigureAwait(false) is not null;
+
+    private async ValueTask<BackendResponse?> WriteUserAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    {
+        var name = NameOf(match);
+        var password = NonEmptyPassword(request);
+        using (await _locks.EnterAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            var existing = await Users.GetAsync(name, cancellationToken).ConfigureAwait(false);
+
+            // Checked against what is stored, not the operation: an update of a missing user creates it too.
+            if (existing is null && password is null)
+            {
+                throw new PluginHostException(ErrorCode.BadRequest, "missing password");
+            }
+
+            var user = UserFields.Apply(request, existing, password is null ? null : PasswordHash.Create(password, _iterations));
+            await Users.PutAsync(name, user, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                UserpassLog.UserCreated(Logger, name, user.Policies);
+            }
+            else
+            {
+                UserpassLog.UserUpdated(Logger, name, password is not null);
+            }
+        }
+
+        return null;
+    }
+
+    private async ValueTask<BackendResponse?> ChangePasswordAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    {
+        var name = NameOf(match);
+        var password = NonEmptyPassword(request) ?? throw new PluginHostException(ErrorCode.BadRequest, "missing password");
+        using (await _locks.EnterAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            var existing = await Users.GetAsync(name, cancellationToken).ConfigureAwait(false)
+                ?? throw new PluginHostException(ErrorCode.BadRequest, $"username does not exist: create it first by writing to users/{name}");
+            await Users.PutAsync(name, existing with { PasswordHash = PasswordHash.Create(password, _iterations) }, cancellationToken).ConfigureAwait(false);
+            UserpassLog.UserUpdated(Logger, name, passwordChanged: true);
+        }
+
+        return null;
+    }
+
+    private async ValueTask<BackendResponse?> DeleteUserAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    {
+        var name = NameOf(match);
+        using (await _locks.EnterAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            await Users.DeleteAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+
+        UserpassLog.UserDeleted(Logger, name);
+        return null;
+    }
+
+    private async ValueTask<BackendResponse?> LoginAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    {
+        var name = Username.Normalize(match.Groups["name"].Success ? match.Groups["name"].Value : request.GetString("username"));
+        var password = NonEmptyPassword(request) ?? throw new PluginHostException(ErrorCode.BadRequest, "missing password");
+        var user = await Users.GetAsync(name, cancellationToken).ConfigureAwait(false);
+
+        // An unknown user costs the same hash as a known one, so timing does not tell which users exist.
+        var matches = (user?.PasswordHash ?? PasswordHash.Unmatchable(_iterations)).Verify(password);
+        if (user is null || !matches)
+        {
+            UserpassLog.LoginFailed(Logger, name, user is null ? "unknown user" : "wrong password");
+            throw new PluginHostException(ErrorCode.BadRequest, InvalidLogin);
+        }
+
+        return new BackendResponse
+        {
+            Auth = new AuthInfo
+            {
+                DisplayName = name,
+                Policies = user.Policies,
+                Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["username"] = name },
+                Ttl = TimeSpan.FromSeconds(user.TtlSeconds),
+                MaxTtl = TimeSpan.FromSeconds(user.MaxTtlSeconds),
+                Renewable = true,
+                AliasName = name,
+            },
+        };
+    }
+
+    private static string NameOf(Match match) => Username.Normalize(match.Groups["name"].Value);
+
+    private static string? NonEmptyPassword(BackendRequest request)
+    {
+        if (request.Data is not null && request.Data.TryGetValue("password", out var value) && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, "invalid value for 'password': give it as a string");
+        }
+
+        var password = request.GetString("password");
+        return string.IsNullOrEmpty(password) ? null : password;
+    }
+
+    [GeneratedRegex("^users/?$", RegexOptions.CultureInvariant)]
+    private static partial Regex UsersPattern();
+
+    [GeneratedRegex("^users/(?<name>[^/]+)/password$", RegexOptions.CultureInvariant)]
+    private static partial Regex UserPasswordPattern();
+
+    [GeneratedRegex("^users/(?<name>[^/]+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex UserPattern();
+
+    [GeneratedRegex("^login(?:/(?<name>[^/]+))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex LoginPattern();
+}
