@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PluginHost;
 using PluginHost.Catalog;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
