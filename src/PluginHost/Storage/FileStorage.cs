@@ -50,7 +50,16 @@ public sealed class FileStorage : IStorage, IDisposable
         DirectoryPath = Path.GetFullPath(directory);
         CreatePrivateDirectory(DirectoryPath);
         _lock = DataDirectoryLock.Acquire(DirectoryPath, lockTimeout, _logger);
-        RemoveStaleTempFiles();
+        try
+        {
+            RemoveStaleTempFiles();
+        }
+        catch
+        {
+            // Nobody can dispose a half-constructed instance, so release the directory here.
+            _lock.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The full path of the data directory.</summary>
@@ -110,8 +119,7 @@ public sealed class FileStorage : IStorage, IDisposable
             }
             catch
             {
-                File.Delete(temp);
-                PruneEmptyFolders(folder);
+                DiscardFailedWrite(temp, folder);
                 throw;
             }
 
@@ -280,6 +288,19 @@ public sealed class FileStorage : IStorage, IDisposable
             {
                 // Already gone; its parent may still be empty.
             }
+        }
+    }
+
+    private void DiscardFailedWrite(string temp, string folder)
+    {
+        // Best effort, so the original failure is the one reported; a leftover temp file is removed on next open.
+        try
+        {
+            File.Delete(temp);
+            PruneEmptyFolders(folder);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
         }
     }
 

@@ -79,6 +79,38 @@ public sealed class FileStorageTests : StorageContractTests
     }
 
     [TestMethod]
+    public async Task Put_OnUnix_CreatesPrivateFoldersAndFiles()
+    {
+        var storage = Open();
+        await storage.PutAsync(new StorageEntry("a/b", Bytes("secret")));
+
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Unix file modes only.");
+        }
+        else
+        {
+            const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            Assert.AreEqual(PrivateDirectory, File.GetUnixFileMode(_directory));
+            Assert.AreEqual(PrivateDirectory, File.GetUnixFileMode(Path.Join(_directory, "a")));
+            Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Join(_directory, "a", "_b")));
+        }
+    }
+
+    [TestMethod]
+    public void SyncDirectory_OnLinux_Succeeds()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("The directory fsync is only checked on Linux.");
+        }
+
+        Open();
+
+        Assert.IsTrue(UnixFileSystem.TrySyncDirectory(_directory));
+    }
+
+    [TestMethod]
     public async Task List_Root_DoesNotShowTheLockFile()
     {
         var storage = Open();
