@@ -9,7 +9,8 @@ namespace PluginHost.Mounts;
 internal sealed class MountState
 {
     private readonly Func<MountEntry, CancellationToken, ValueTask<IBackend>> _activate;
-    private readonly SemaphoreSlim _startLock = new(1, 1);
+    private readonly Lock _startGate = new();
+    private Task<BackendLease>? _starting;
     private volatile BackendLease? _current;
     private volatile string? _unavailableReason;
     private volatile string? _closingReason;
@@ -53,16 +54,16 @@ internal sealed class MountState
         }
     }
 
-    /// <summary>Starts the backend now, as enable and restore do; on failure the mount stays and reports the reason.</summary>
-    public async ValueTask StartAsync(CancellationToken cancellationToken, bool throwOnFailure)
+    /// <summary>Starts the backend now, as restore and remount do; on failure the mount stays and reports <see cref="UnavailableReason"/>.</summary>
+    public async ValueTask StartQuietlyAsync(CancellationToken cancellationToken)
     {
         try
         {
             await StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (PluginHostException) when (!throwOnFailure)
+        catch (PluginHostException)
         {
-            // Kept as UnavailableReason; requests retry the start.
+            // Kept as UnavailableReason; the next request tries again.
         }
     }
 
@@ -84,51 +85,61 @@ internal sealed class MountState
     /// <summary>Lets requests in again after a close whose change was abandoned; the backend restarts on the next request.</summary>
     public void Reopen() => _closingReason = null;
 
-    private async ValueTask<BackendLease> StartAsync(CancellationToken cancellationToken)
+    // Concurrent requests share one start; each waits with its own token, the start itself runs to its end.
+    private Task<BackendLease> StartAsync(CancellationToken cancellationToken)
     {
-        await _startLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        Task<BackendLease> starting;
+        lock (_startGate)
         {
-            while (true)
+            if (_current is { } running)
             {
-                if (_current is { } running)
-                {
-                    return running;
-                }
-
-                if (_closingReason is { } closing)
-                {
-                    throw new PluginHostException(ErrorCode.Unavailable, $"mount {Entry.RoutePath} is {closing}; try again when it is done");
-                }
-
-                var generation = Volatile.Read(ref _generation);
-                IBackend backend;
-                try
-                {
-                    backend = await _activate(Entry, cancellationToken).ConfigureAwait(false);
-                }
-                catch (PluginHostException ex)
-                {
-                    _unavailableReason = ex.Message;
-                    throw new PluginHostException(ErrorCode.Unavailable, $"mount {Entry.RoutePath} is unavailable: {ex.Message}", ex);
-                }
-
-                // A swap or close during activation means what we resolved may be stale (a deregistered plugin): start over.
-                if (Interlocked.CompareExchange(ref _generation, generation + 1, generation) != generation)
-                {
-                    await backend.CleanupAsync(CancellationToken.None).ConfigureAwait(false);
-                    continue;
-                }
-
-                var lease = new BackendLease(backend);
-                _unavailableReason = null;
-                _current = lease;
-                return lease;
+                return Task.FromResult(running);
             }
+
+            // A finished start either installed a backend (seen above) or failed: then this request tries again.
+            if (_starting is null || _starting.IsCompleted)
+            {
+                _starting = StartOnceAsync();
+            }
+
+            starting = _starting;
         }
-        finally
+
+        return starting.WaitAsync(cancellationToken);
+    }
+
+    private async Task<BackendLease> StartOnceAsync()
+    {
+        while (true)
         {
-            _startLock.Release();
+            if (_closingReason is { } closing)
+            {
+                throw new PluginHostException(ErrorCode.Unavailable, $"mount {Entry.RoutePath} is {closing}; try again when it is done");
+            }
+
+            var generation = Volatile.Read(ref _generation);
+            IBackend backend;
+            try
+            {
+                backend = await _activate(Entry, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (PluginHostException ex)
+            {
+                _unavailableReason = ex.Message;
+                throw new PluginHostException(ErrorCode.Unavailable, $"mount {Entry.RoutePath} is unavailable: {ex.Message}", ex);
+            }
+
+            // A swap or close during activation means what we resolved may be stale (a deregistered plugin): start over.
+            if (Interlocked.CompareExchange(ref _generation, generation + 1, generation) != generation)
+            {
+                await backend.CleanupAsync(CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            var lease = new BackendLease(backend);
+            _unavailableReason = null;
+            _current = lease;
+            return lease;
         }
     }
 }

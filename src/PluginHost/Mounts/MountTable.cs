@@ -105,7 +105,7 @@ public sealed partial class MountTable : IAsyncDisposable
         return restore.IsCompletedSuccessfully ? restore : restore.WaitAsync(cancellationToken);
     }
 
-    private IReadOnlyList<MountEntry> List(BackendType? table) =>
+    private MountEntry[] List(BackendType? table) =>
         _routes.Mounts.Select(m => m.Entry).Where(e => table is null || e.Table == table).ToArray();
 
     /// <summary>Mounts a plugin: resolves it in the catalog, starts and sets up its backend, persists the mount, then routes to it.</summary>
@@ -160,7 +160,7 @@ public sealed partial class MountTable : IAsyncDisposable
             var state = NewState(entry);
             state.Swap(backend, null);
             _routes = _routes.With(state);
-            LogEnabled(entry.RoutePath, entry.PluginName, entry.Table.ToName(), entry.Uuid);
+            LogEnabled(entry.RoutePath, entry.PluginName, entry.Table, entry.Uuid);
             return entry;
         }
         finally
@@ -354,12 +354,14 @@ public sealed partial class MountTable : IAsyncDisposable
                 .Concat(await _store.LoadAsync(BackendType.Auth, cancellationToken).ConfigureAwait(false));
             var states = entries.Select(NewState).ToArray();
             _routes = RouteTable.Create(states);
+            var unavailable = 0;
             foreach (var state in states)
             {
                 await StartQuietlyAsync(state, cancellationToken).ConfigureAwait(false);
+                unavailable += state.IsRunning ? 0 : 1;
             }
 
-            LogRestored(states.Length, states.Count(s => !s.IsRunning));
+            LogRestored(states.Length, unavailable);
         }
         finally
         {
@@ -387,10 +389,10 @@ public sealed partial class MountTable : IAsyncDisposable
 
     private async Task StartQuietlyAsync(MountState state, CancellationToken cancellationToken)
     {
-        await state.StartAsync(cancellationToken, throwOnFailure: false).ConfigureAwait(false);
+        await state.StartQuietlyAsync(cancellationToken).ConfigureAwait(false);
         if (!state.IsRunning)
         {
-            LogUnavailable(state.Entry.RoutePath, state.Entry.PluginName, state.UnavailableReason ?? "unknown");
+            LogUnavailable(state.Entry.RoutePath, state.Entry.PluginName, state.UnavailableReason);
         }
     }
 
@@ -531,7 +533,7 @@ public sealed partial class MountTable : IAsyncDisposable
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Enabled {MountPath} ({Plugin}, {Table}) with uuid {Uuid}")]
-    private partial void LogEnabled(string mountPath, string plugin, string table, string uuid);
+    private partial void LogEnabled(string mountPath, string plugin, BackendType table, string uuid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Disabled {MountPath} and deleted the data of {Uuid}")]
     private partial void LogDisabled(string mountPath, string uuid);
@@ -546,7 +548,7 @@ public sealed partial class MountTable : IAsyncDisposable
     private partial void LogRestored(int count, int unavailable);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Mount {MountPath} is unavailable: plugin {Plugin} could not start: {Reason}")]
-    private partial void LogUnavailable(string mountPath, string plugin, string reason);
+    private partial void LogUnavailable(string mountPath, string plugin, string? reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mount {MountPath}: {InFlight} requests still running after the {DrainSeconds}s drain timeout; cleaning up anyway")]
     private partial void LogDrainTimedOut(string mountPath, int inFlight, double drainSeconds);
