@@ -4,6 +4,7 @@ namespace PluginHost.Sdk;
 /// A starting point for a backend: keeps the <see cref="BackendConfig"/> from setup, refuses requests before it,
 /// and gives the optional members of <see cref="IBackend"/> sensible defaults. Override <see cref="HandleAsync"/>.
 /// </summary>
+/// <remarks>To declare the backend as path patterns with handlers per operation, derive from <see cref="PathBackend"/> instead.</remarks>
 /// <example>
 /// <code>
 /// public sealed class EchoBackend : BackendBase
@@ -17,7 +18,8 @@ namespace PluginHost.Sdk;
 /// </example>
 public abstract class BackendBase : IBackend
 {
-    private BackendConfig? _config;
+    // Volatile: the host sets up on one thread and sends requests from others.
+    private volatile BackendConfig? _config;
 
     /// <inheritdoc />
     public abstract BackendType Type { get; }
@@ -28,7 +30,7 @@ public abstract class BackendBase : IBackend
     /// <summary>The configuration given at setup.</summary>
     /// <exception cref="InvalidOperationException">The backend has not been set up yet.</exception>
     protected BackendConfig Config => _config
-        ?? throw new InvalidOperationException($"{GetType().Name} has not been set up; the host calls SetupAsync before any request");
+        ?? throw new InvalidOperationException($"{GetType().Name} has not been set up: call SetupAsync with the mount's BackendConfig before sending it requests.");
 
     /// <summary>The mount's storage view.</summary>
     protected IStorage Storage => Config.Storage;
@@ -37,6 +39,9 @@ public abstract class BackendBase : IBackend
     public virtual ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
+
+        // Checked here so a config without storage fails at setup, not at the first request.
+        ArgumentNullException.ThrowIfNull(config.Storage, nameof(config) + "." + nameof(config.Storage));
         _config = config;
         return ValueTask.CompletedTask;
     }
@@ -64,5 +69,10 @@ public abstract class BackendBase : IBackend
     public virtual ValueTask CleanupAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <inheritdoc />
-    public virtual ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    /// <remarks>The default caches nothing, so there is nothing to drop.</remarks>
+    public virtual ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return ValueTask.CompletedTask;
+    }
 }

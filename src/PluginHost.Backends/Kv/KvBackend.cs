@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PluginHost.Sdk;
 
 namespace PluginHost.Backends;
 
@@ -8,8 +9,9 @@ namespace PluginHost.Backends;
 /// a read answers them, a list answers the keys and folders below a path.
 /// </summary>
 /// <remarks>
-/// Written against <see cref="IBackend"/> and <see cref="IStorage"/> only, so the same class runs in-process as a builtin or
-/// inside a plugin executable. It keeps no cache: every request goes to storage.
+/// Written exactly as a plugin author would write it, on the SDK's <see cref="PathBackend"/>, so the same class runs
+/// in-process as a builtin or inside a plugin executable. It keeps no cache: every request goes to storage, so
+/// <see cref="IBackend.InvalidateKeyAsync"/> and <see cref="IBackend.CleanupAsync"/> have nothing to do.
 /// </remarks>
 /// <example>
 /// <code>
@@ -18,7 +20,7 @@ namespace PluginHost.Backends;
 /// await kv.HandleRequestAsync(new BackendRequest { Operation = Operation.Update, Path = "kv/app", Data = fields }, cancellationToken);
 /// </code>
 /// </example>
-public sealed class KvBackend : IBackend
+public sealed class KvBackend : PathBackend
 {
     private const string BackendHelp =
         "The kv backend stores arbitrary secrets as JSON objects, like Vault's kv secrets engine version 1. "
@@ -26,8 +28,6 @@ public sealed class KvBackend : IBackend
 
     private readonly string _prefix;
     private readonly bool _echoWrites;
-    private readonly BackendSetup _setup = new(nameof(KvBackend));
-    private readonly PathTable _paths;
 
     /// <summary>Creates a kv backend that serves keys at the mount's root and answers nothing to writes.</summary>
     public KvBackend()
@@ -51,7 +51,7 @@ public sealed class KvBackend : IBackend
 
         _prefix = prefix;
         _echoWrites = options.EchoWrites;
-        _paths = new PathTable(BackendHelp,
+        Paths = new PathTable(BackendHelp,
         [
             new PathRoute
             {
@@ -75,48 +75,15 @@ public sealed class KvBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public BackendType Type => BackendType.Secret;
+    public override BackendType Type => BackendType.Secret;
 
     /// <inheritdoc/>
-    public SpecialPaths SpecialPaths => SpecialPaths.None;
-
-    /// <inheritdoc/>
-    public ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken)
-    {
-        _setup.Set(config);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken)
-    {
-        _ = _setup.Config;
-        return _paths.HandleAsync(request, cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken)
-    {
-        _ = _setup.Config;
-        return _paths.ExistenceCheckAsync(request, cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>The kv backend holds nothing but its storage view, which stays with the host.</remarks>
-    public ValueTask CleanupAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    /// <inheritdoc/>
-    /// <remarks>The kv backend caches nothing, so there is nothing to drop.</remarks>
-    public ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return ValueTask.CompletedTask;
-    }
+    protected override PathTable Paths { get; }
 
     private async ValueTask<BackendResponse?> ReadAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
     {
         var key = StorageKeyOf(request, "read");
-        var entry = await _setup.Storage.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        var entry = await Storage.GetAsync(key, cancellationToken).ConfigureAwait(false);
         return entry is null ? null : new BackendResponse { Data = Deserialize(entry) };
     }
 
@@ -129,7 +96,7 @@ public sealed class KvBackend : IBackend
         }
 
         var entry = new StorageEntry(key, JsonSerializer.SerializeToUtf8Bytes(data));
-        await _setup.Storage.PutAsync(entry, cancellationToken).ConfigureAwait(false);
+        await Storage.PutAsync(entry, cancellationToken).ConfigureAwait(false);
 
         // Echo what was stored, not the caller's elements, which may belong to a document the caller disposes.
         return _echoWrites ? new BackendResponse { Data = Deserialize(entry) } : null;
@@ -138,7 +105,7 @@ public sealed class KvBackend : IBackend
     private async ValueTask<BackendResponse?> DeleteAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
     {
         var key = StorageKeyOf(request, "delete");
-        await _setup.Storage.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        await Storage.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         return null;
     }
 
@@ -146,7 +113,7 @@ public sealed class KvBackend : IBackend
     {
         // The prefix stays part of the storage key, so listing "kv/" lists storage folder "kv/".
         var folder = StorageKey.NormalizePrefix(request.Path);
-        var keys = await _setup.Storage.ListAsync(folder, cancellationToken).ConfigureAwait(false);
+        var keys = await Storage.ListAsync(folder, cancellationToken).ConfigureAwait(false);
 
         // Vault answers 404 to an empty list; null is how a backend says so.
         return keys.Count == 0 ? null : BackendResponse.ForList(keys);
@@ -155,7 +122,7 @@ public sealed class KvBackend : IBackend
     private async ValueTask<bool> ExistsAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
     {
         var key = StorageKeyOf(request, "write");
-        return await _setup.Storage.GetAsync(key, cancellationToken).ConfigureAwait(false) is not null;
+        return await Storage.GetAsync(key, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     private string StorageKeyOf(BackendRequest request, string verb)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using PluginHost.Sdk;
 
 namespace PluginHost.Backends;
 
@@ -13,9 +14,10 @@ namespace PluginHost.Backends;
 /// <c>policies</c> or <c>token_policies</c>, <c>ttl</c>, <c>max_ttl</c>), <c>users/&lt;name&gt;/password</c> (update),
 /// <c>login/&lt;name&gt;</c> and <c>login</c> with a <c>username</c> field (field <c>password</c>).
 /// Passwords are stored only as PBKDF2-HMAC-SHA256 hashes and are never answered or logged.
-/// Written against <see cref="IBackend"/> and <see cref="IStorage"/> only, so it runs in-process or in a plugin executable.
+/// Written exactly as a plugin author would write it, on the SDK's <see cref="PathBackend"/>, so it runs in-process or in a
+/// plugin executable. Users are read from storage on every request, so there is no cache to invalidate or clean up.
 /// </remarks>
-public sealed partial class UserpassBackend : IBackend
+public sealed partial class UserpassBackend : PathBackend
 {
     private const string BackendHelp =
         "The userpass auth method lets users log in with a username and password. Create users under 'users/<name>' "
@@ -26,9 +28,7 @@ public sealed partial class UserpassBackend : IBackend
     private static readonly SpecialPaths LoginIsUnauthenticated = new() { Unauthenticated = ["login", "login/*"] };
 
     private readonly int _iterations;
-    private readonly BackendSetup _setup = new(nameof(UserpassBackend));
     private readonly UserLocks _locks = new();
-    private readonly PathTable _paths;
 
     /// <summary>Creates a userpass backend that hashes passwords with <see cref="UserpassBackendOptions.DefaultPasswordIterations"/> iterations.</summary>
     public UserpassBackend()
@@ -50,7 +50,7 @@ public sealed partial class UserpassBackend : IBackend
         }
 
         _iterations = options.PasswordIterations;
-        _paths = new PathTable(BackendHelp,
+        Paths = new PathTable(BackendHelp,
         [
             new PathRoute
             {
@@ -93,48 +93,18 @@ public sealed partial class UserpassBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public BackendType Type => BackendType.Auth;
+    public override BackendType Type => BackendType.Auth;
 
     /// <inheritdoc/>
     /// <remarks>Logins (<c>login</c> and <c>login/*</c>) need no client token.</remarks>
-    public SpecialPaths SpecialPaths => LoginIsUnauthenticated;
+    public override SpecialPaths SpecialPaths => LoginIsUnauthenticated;
 
     /// <inheritdoc/>
-    public ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken)
-    {
-        _setup.Set(config);
-        return ValueTask.CompletedTask;
-    }
+    protected override PathTable Paths { get; }
 
-    /// <inheritdoc/>
-    public ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken)
-    {
-        _ = _setup.Config;
-        return _paths.HandleAsync(request, cancellationToken);
-    }
+    private UserStore Users => new(Storage);
 
-    /// <inheritdoc/>
-    public ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken)
-    {
-        _ = _setup.Config;
-        return _paths.ExistenceCheckAsync(request, cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>The userpass backend holds nothing but its storage view, which stays with the host.</remarks>
-    public ValueTask CleanupAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    /// <inheritdoc/>
-    /// <remarks>Users are read from storage on every request, so there is no cache to drop.</remarks>
-    public ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return ValueTask.CompletedTask;
-    }
-
-    private UserStore Users => new(_setup.Storage);
-
-    private ILogger Logger => _setup.Config.Logger;
+    private ILogger Logger => Config.Logger;
 
     private async ValueTask<BackendResponse?> ListUsersAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
     {

@@ -1,28 +1,49 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace PluginHost.Backends;
+namespace PluginHost.Sdk;
 
 /// <summary>Routes a request to the first <see cref="PathRoute"/> whose pattern matches its path, then to the operation's handler.</summary>
 /// <remarks>
 /// Errors follow Vault's framework: a path no route matches is <see cref="ErrorCode.NotFound"/> ("unsupported path"),
 /// a matched path without a handler for the operation is <see cref="ErrorCode.Unsupported"/> ("unsupported operation").
 /// <see cref="Operation.Help"/> is answered from the declarations, on the empty path with the backend's overview.
+/// A table is immutable and safe for concurrent requests; <see cref="PathBackend"/> routes a backend through one.
 /// </remarks>
-internal sealed class PathTable
+/// <example>
+/// <code>
+/// var paths = new PathTable("Stores greetings.",
+/// [
+///     new PathRoute
+///     {
+///         Pattern = new Regex("^greetings/(?&lt;name&gt;[^/]+)$"),
+///         Handlers = new Dictionary&lt;Operation, PathHandler&gt;
+///         {
+///             [Operation.Read] = (request, match, cancellationToken) =>
+///                 ValueTask.FromResult&lt;BackendResponse?&gt;(BackendResponse.WithData([new("hello", match.Groups["name"].Value)])),
+///         },
+///         Synopsis = "Greet someone.",
+///     },
+/// ]);
+/// var response = await paths.HandleAsync(new BackendRequest { Operation = Operation.Read, Path = "greetings/bob" }, cancellationToken);
+/// </code>
+/// </example>
+public sealed class PathTable
 {
     private readonly IReadOnlyList<PathRoute> _routes;
     private readonly string _backendHelp;
 
     /// <summary>Creates a table; routes are tried in order, so list more specific patterns first.</summary>
     /// <param name="backendHelp">The backend's overview, answered to help on the empty path.</param>
-    /// <param name="routes">The routes.</param>
+    /// <param name="routes">The routes; the table keeps a copy.</param>
     public PathTable(string backendHelp, IReadOnlyList<PathRoute> routes)
     {
         ArgumentNullException.ThrowIfNull(backendHelp);
         ArgumentNullException.ThrowIfNull(routes);
         _backendHelp = backendHelp;
-        _routes = routes;
+
+        // A copy, so a caller changing its list later cannot change routing under concurrent requests.
+        _routes = [.. routes];
     }
 
     /// <summary>Routes <paramref name="request"/> to its handler.</summary>

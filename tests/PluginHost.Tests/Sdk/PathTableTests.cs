@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using PluginHost.Backends;
+using PluginHost.Sdk;
 using static PluginHost.Tests.Backends.BackendTestContext;
 
-namespace PluginHost.Tests.Backends;
+namespace PluginHost.Tests.Sdk;
 
 [TestClass]
 public sealed class PathTableTests
