@@ -1,6 +1,7 @@
 using System.Text;
 using Moq;
 using PluginHost.Backends;
+using PluginHost.Storage;
 using static PluginHost.Tests.Backends.BackendTestContext;
 
 namespace PluginHost.Tests.Backends;
@@ -8,7 +9,7 @@ namespace PluginHost.Tests.Backends;
 [TestClass]
 public sealed class KvBackendTests
 {
-    private readonly DictionaryStorage _storage = new();
+    private readonly InMemoryStorage _storage = new();
 
     private Task<KvBackend> NewAsync(KvBackendOptions? options = null) =>
         SetUpAsync(new KvBackend(options ?? new KvBackendOptions()), _storage);
@@ -78,7 +79,7 @@ public sealed class KvBackendTests
 
         Assert.AreEqual(ErrorCode.BadRequest, error.Code);
         Assert.AreEqual("no data provided", error.Message);
-        Assert.IsEmpty(_storage.Keys);
+        Assert.IsEmpty(await _storage.AllKeysAsync());
     }
 
     [TestMethod]
@@ -129,7 +130,7 @@ public sealed class KvBackendTests
         Assert.IsNull(await kv.SendAsync(Operation.Delete, "foo"));
 
         Assert.IsNull(await kv.SendAsync(Operation.Read, "foo"));
-        Assert.IsEmpty(_storage.Keys);
+        Assert.IsEmpty(await _storage.AllKeysAsync());
     }
 
     [TestMethod]
@@ -195,7 +196,7 @@ public sealed class KvBackendTests
 
         Assert.AreEqual(ErrorCode.BadRequest, error.Code);
         StringAssert.Contains(error.Message, "'..' segment");
-        Assert.IsEmpty(_storage.Keys);
+        Assert.IsEmpty(await _storage.AllKeysAsync());
     }
 
     [TestMethod]
@@ -245,7 +246,7 @@ public sealed class KvBackendTests
         Assert.AreEqual("baz", written.Field("bar"));
         Assert.AreEqual("baz", read.Field("bar"));
         CollectionAssert.AreEqual(new[] { "foo" }, list!.GetListKeys().ToArray());
-        CollectionAssert.AreEqual(new[] { "kv/foo" }, _storage.Keys.ToArray());
+        CollectionAssert.AreEqual(new[] { "kv/foo" }, (await _storage.AllKeysAsync()).ToArray());
     }
 
     [TestMethod]
@@ -355,6 +356,6 @@ public sealed class KvBackendTests
 
         Assert.AreEqual("disk full", error.Message);
         Assert.IsNull(await kv.SendAsync(Operation.Read, "foo"));
-        Assert.IsEmpty(_storage.Keys);
+        Assert.IsEmpty(await _storage.AllKeysAsync());
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Moq;
 using PluginHost.Backends;
+using PluginHost.Storage;
 using static PluginHost.Tests.Backends.BackendTestContext;
 
 namespace PluginHost.Tests.Backends;
@@ -12,7 +13,7 @@ public sealed class UserpassBackendTests
 {
     private const int FastIterations = UserpassBackendOptions.MinimumPasswordIterations;
 
-    private readonly DictionaryStorage _storage = new();
+    private readonly InMemoryStorage _storage = new();
     private readonly RecordingLogger _logger = new();
 
     private Task<UserpassBackend> NewAsync() =>
@@ -114,7 +115,7 @@ public sealed class UserpassBackendTests
 
         Assert.AreEqual(ErrorCode.BadRequest, error.Code);
         Assert.AreEqual("missing password", error.Message);
-        Assert.IsEmpty(_storage.Keys);
+        Assert.IsEmpty(await _storage.AllKeysAsync());
     }
 
     [TestMethod]
@@ -167,7 +168,7 @@ public sealed class UserpassBackendTests
 
         Assert.IsNotNull(await backend.SendAsync(Operation.Read, "users/alice"));
         Assert.AreEqual("alice", (await LoginAsync(backend, "ALICE", "pw"))!.Auth!.DisplayName);
-        CollectionAssert.AreEqual(new[] { "user/alice" }, _storage.Keys.ToArray());
+        CollectionAssert.AreEqual(new[] { "user/alice" }, (await _storage.AllKeysAsync()).ToArray());
     }
 
     [TestMethod]
@@ -275,7 +276,7 @@ public sealed class UserpassBackendTests
 
         Assert.AreEqual(ErrorCode.BadRequest, error.Code);
         StringAssert.StartsWith(error.Message, "username does not exist");
-        Assert.IsEmpty(_storage.Keys);
+        Assert.IsEmpty(await _storage.AllKeysAsync());
     }
 
     [TestMethod]
@@ -347,7 +348,7 @@ public sealed class UserpassBackendTests
 
         Assert.AreEqual(ErrorCode.BadRequest, error.Code);
         StringAssert.StartsWith(error.Message, $"invalid value for '{field}'");
-        Assert.IsEmpty(_storage.Keys);
+        Assert.IsEmpty(await _storage.AllKeysAsync());
     }
 
     [TestMethod]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using PluginHost.Catalog;
 using PluginHost.Hosting;
+using PluginHost.Storage;
 
 namespace PluginHost.Tests.Catalog;
 
@@ -10,13 +11,13 @@ public abstract class CatalogTestBase : IDisposable
     private protected CatalogTestBase()
     {
         Plugins = new PluginDirectory();
-        Storage = new DictionaryStorage();
+        Storage = new InMemoryStorage();
         Options = new TestOptionsMonitor(new PluginHostOptions { PluginDirectory = Plugins.Location });
     }
 
     private protected PluginDirectory Plugins { get; }
 
-    private protected DictionaryStorage Storage { get; }
+    private protected InMemoryStorage Storage { get; }
 
     private protected TestOptionsMonitor Options { get; }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Moq;
 using PluginHost.Catalog;
+using PluginHost.Tests.Backends;
 
 namespace PluginHost.Tests.Catalog;
 
@@ -68,7 +69,7 @@ public sealed class PluginCatalogLifecycleTests : CatalogTestBase
 
         await catalog.DeregisterAsync(BackendType.Secret, "my-mock-plugin");
 
-        Assert.HasCount(0, Storage.Keys);
+        Assert.HasCount(0, await Storage.AllKeysAsync());
     }
 
     [TestMethod]
@@ -83,7 +84,7 @@ public sealed class PluginCatalogLifecycleTests : CatalogTestBase
 
         var reloaded = await CreateCatalog().GetAsync(BackendType.Secret, "my-mock-plugin");
 
-        CollectionAssert.AreEqual(new[] { "core/plugin-catalog/secret/my-mock-plugin" }, Storage.Keys.ToArray());
+        CollectionAssert.AreEqual(new[] { "core/plugin-catalog/secret/my-mock-plugin" }, (await Storage.AllKeysAsync()).ToArray());
         Assert.IsNotNull(reloaded);
         Assert.AreEqual("v1.2.3", reloaded.Version);
         Assert.AreEqual(registration.Sha256, reloaded.Sha256);
@@ -123,7 +124,7 @@ public sealed class PluginCatalogLifecycleTests : CatalogTestBase
         StringAssert.Contains(error.Message, "disk full");
         Assert.IsInstanceOfType<IOException>(error.InnerException);
         Assert.HasCount(0, await catalog.ListAsync());
-        Assert.HasCount(0, Storage.Keys);
+        Assert.HasCount(0, await Storage.AllKeysAsync());
     }
 
     [TestMethod]
