@@ -28,7 +28,8 @@ public class RouteLookupBenchmarks
                 Uuid = Guid.NewGuid().ToString(),
                 Accessor = $"kv_{i:x8}",
             },
-            (_, _) => throw new InvalidOperationException("routing benchmarks never start backends"))));
+            (_, _) => throw new InvalidOperationException("routing benchmarks never start backends"),
+            TimeProvider.System)));
         _hit = $"tenant-{Mounts / 2}/kv/app/db-password";
         _deepHit = $"tenant-{Mounts / 2}/kv/a/b/c/d/e/f/g/h";
         _miss = "nobody/mounted/this";

@@ -9,7 +9,7 @@ namespace PluginHost.Hosting;
 /// The host's own storage, held apart from any <see cref="IStorage"/> the application registers, and disposed
 /// (releasing a data directory's lock) with the service provider.
 /// </summary>
-internal sealed class HostStorage : IDisposable
+internal sealed class HostStorage : IDisposable, IAsyncDisposable
 {
     public HostStorage(IServiceProvider services, IOptions<PluginHostOptions> options)
     {
@@ -27,4 +27,15 @@ internal sealed class HostStorage : IDisposable
     public IStorage Storage { get; }
 
     public void Dispose() => (Storage as IDisposable)?.Dispose();
+
+    public ValueTask DisposeAsync()
+    {
+        if (Storage is IAsyncDisposable asyncDisposable)
+        {
+            return asyncDisposable.DisposeAsync();
+        }
+
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

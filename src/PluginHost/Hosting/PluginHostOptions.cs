@@ -19,7 +19,10 @@ public sealed class PluginHostOptions
     /// </summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary>Creates the host's storage, for storage other than memory or a data directory.</summary>
+    /// <summary>
+    /// Creates the host's storage, for storage other than memory or a data directory. The host owns what it returns and
+    /// disposes it with the service provider; return a wrapper if the storage is shared with other owners.
+    /// </summary>
     public Func<IServiceProvider, IStorage>? StorageFactory { get; set; }
 
     /// <summary>How long a second process waits for the data directory's lock before failing. Default: 10 seconds.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PluginHost.Catalog;
 using PluginHost.Mounts;
+using PluginHost.Runtime;
 
 namespace PluginHost.Hosting;
 
@@ -10,7 +11,7 @@ internal sealed partial class PluginHostService(
     PluginCatalog catalog,
     MountTable mounts,
     IOptionsMonitor<PluginHostOptions> options,
-    ILogger<PluginHostService> logger) : IPluginHost
+    ILogger<PluginHostService> logger) : IPluginHost, IDisposable
 {
     private const string SystemPrefix = "sys/";
 
@@ -41,7 +42,22 @@ internal sealed partial class PluginHostService(
         }
 
         var lease = await mount.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        var mountPath = mount.Entry.RoutePath;
+        try
+        {
+            return await SendAsync(lease, mount.Entry.RoutePath, path, request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lease.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync() => mounts.DisposeAsync();
+
+    public void Dispose() => mounts.Dispose();
+
+    private async ValueTask<BackendResponse?> SendAsync(BackendLease lease, string mountPath, string path, BackendRequest request, CancellationToken cancellationToken)
+    {
         var timeout = options.CurrentValue.RequestTimeout;
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
@@ -73,13 +89,7 @@ internal sealed partial class PluginHostService(
             LogBackendFailed(ex, mountPath, request.Operation);
             throw new PluginHostException(ErrorCode.Internal, $"backend at {mountPath} failed: {ex.Message}", ex);
         }
-        finally
-        {
-            lease.Release();
-        }
     }
-
-    public ValueTask DisposeAsync() => mounts.DisposeAsync();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Backend at {MountPath} failed a {Operation} request")]
     private partial void LogBackendFailed(Exception exception, string mountPath, Operation operation);

@@ -16,7 +16,9 @@ public static class PluginHostServiceCollectionExtensions
 {
     /// <summary>
     /// Adds a plugin host: <see cref="IPluginHost"/>, its <see cref="PluginCatalog"/> and <see cref="MountTable"/>, as
-    /// singletons. Logging is used when the application registered it (<c>AddLogging</c>), in any order.
+    /// singletons. Logging is used when the application registered it (<c>AddLogging</c>), in any order; so is a
+    /// <see cref="TimeProvider"/> (retry delays). Invalid options fail with an <see cref="OptionsValidationException"/>
+    /// naming each problem when the host is first resolved.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets <see cref="PluginHostOptions"/>: plugin directory, data directory, limits.</param>
@@ -35,6 +37,8 @@ public static class PluginHostServiceCollectionExtensions
         {
             services.Configure(configure);
         }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PluginHostOptions>, PluginHostOptionsValidator>());
 
         services.TryAddSingleton<HostStorage>();
         services.TryAddSingleton(sp =>
@@ -59,6 +63,7 @@ public static class PluginHostServiceCollectionExtensions
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetRequiredService<BackendActivator>(),
             sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
             LoggerOf<MountTable>(sp)));
         services.TryAddSingleton<IPluginHost>(sp => new PluginHostService(
             sp.GetRequiredService<PluginCatalog>(),

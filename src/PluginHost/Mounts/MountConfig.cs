@@ -31,4 +31,18 @@ public sealed record MountConfig
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(DefaultLeaseTtl, MaxLeaseTtl, Options.Count);
+
+    /// <summary>Throws when the TTLs are negative or the default exceeds the maximum.</summary>
+    internal void Validate()
+    {
+        if (DefaultLeaseTtl < TimeSpan.Zero || MaxLeaseTtl < TimeSpan.Zero)
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, "lease TTLs cannot be negative");
+        }
+
+        if (MaxLeaseTtl > TimeSpan.Zero && DefaultLeaseTtl > MaxLeaseTtl)
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, "default lease TTL cannot be greater than the max lease TTL");
+        }
+    }
 }

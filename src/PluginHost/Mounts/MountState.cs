@@ -1,49 +1,64 @@
+using PluginHost.Catalog;
 using PluginHost.Runtime;
 
 namespace PluginHost.Mounts;
 
 /// <summary>
-/// What the host is doing with one mount: its current backend lease, why it has none, and whether it is closing.
-/// Requests acquire the current lease without locks; a swap drains the old lease while new requests use the new one.
+/// What the host is doing with one mount: its running backend, why it has none, and whether it is closing.
+/// Requests read the running lease without locks; every change of backend happens under one small lock, and a
+/// replaced lease is handed back to the caller to drain.
 /// </summary>
 internal sealed class MountState
 {
-    private readonly Func<MountEntry, CancellationToken, ValueTask<IBackend>> _activate;
-    private readonly Lock _startGate = new();
-    private Task<BackendLease>? _starting;
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly Func<MountEntry, CancellationToken, ValueTask<ActivatedBackend>> _activate;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
     private volatile BackendLease? _current;
-    private volatile string? _unavailableReason;
-    private volatile string? _closingReason;
+    private Task<BackendLease>? _starting;
+    private string? _closingReason;
+    private string? _blockedReason;
+    private string? _failureReason;
+    private int _failures;
+    private DateTimeOffset _retryAt;
     private int _generation;
 
-    public MountState(MountEntry entry, Func<MountEntry, CancellationToken, ValueTask<IBackend>> activate)
+    public MountState(MountEntry entry, Func<MountEntry, CancellationToken, ValueTask<ActivatedBackend>> activate, TimeProvider time)
     {
         Entry = entry;
         _activate = activate;
+        _time = time;
     }
 
     /// <summary>The mount as declared; replaced by tune.</summary>
     public MountEntry Entry { get; set; }
 
     /// <summary>Why the mount has no running backend, or <see langword="null"/> when it has one or has not tried yet.</summary>
-    public string? UnavailableReason => _unavailableReason;
+    public string? UnavailableReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current is null ? _blockedReason ?? _failureReason : null;
+            }
+        }
+    }
 
     /// <summary>Whether a backend is running for this mount.</summary>
     public bool IsRunning => _current is not null;
 
-    /// <summary>
-    /// Returns a lease on the running backend, starting one first if there is none. Release it when the request ends.
-    /// </summary>
+    /// <summary>The catalog entry of the running backend, or <see langword="null"/>.</summary>
+    public CatalogEntry? RunningPlugin => _current?.Plugin;
+
+    /// <summary>Returns a lease on the running backend, starting one first if there is none. Release it when the request ends.</summary>
     /// <exception cref="PluginHostException">The mount is closing, or its backend cannot start (Unavailable).</exception>
     public async ValueTask<BackendLease> AcquireAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (_closingReason is { } closing)
-            {
-                throw new PluginHostException(ErrorCode.Unavailable, $"mount {Entry.RoutePath} is {closing}; try again when it is done");
-            }
-
             var lease = _current ?? await StartAsync(cancellationToken).ConfigureAwait(false);
             if (lease.TryAcquire())
             {
@@ -55,51 +70,97 @@ internal sealed class MountState
     }
 
     /// <summary>Starts the backend now, as restore and remount do; on failure the mount stays and reports <see cref="UnavailableReason"/>.</summary>
-    public async ValueTask StartQuietlyAsync(CancellationToken cancellationToken)
+    public async Task StartQuietlyAsync()
     {
         try
         {
-            await StartAsync(cancellationToken).ConfigureAwait(false);
+            await StartAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (PluginHostException)
         {
-            // Kept as UnavailableReason; the next request tries again.
+            // Kept as UnavailableReason; a request after the retry delay tries again.
         }
     }
 
-    /// <summary>Installs <paramref name="backend"/> (or none) as the running backend; returns the lease it replaced, still to be drained.</summary>
-    public BackendLease? Swap(IBackend? backend, string? unavailableReason)
+    /// <summary>Installs <paramref name="next"/> as the running backend and returns the lease it replaced, still to be drained.</summary>
+    public BackendLease? Replace(ActivatedBackend next)
     {
-        Interlocked.Increment(ref _generation);
-        _unavailableReason = backend is null ? unavailableReason : null;
-        return Interlocked.Exchange(ref _current, backend is null ? null : new BackendLease(backend));
+        lock (_gate)
+        {
+            _generation++;
+            _blockedReason = null;
+            ClearFailure();
+            var previous = _current;
+            _current = new BackendLease(next);
+            return previous;
+        }
+    }
+
+    /// <summary>
+    /// Takes the backend out and makes every start fail with <paramref name="reason"/> until <see cref="Unblock"/>
+    /// (its plugin left the catalog). Returns the lease to drain.
+    /// </summary>
+    public BackendLease? Block(string reason)
+    {
+        lock (_gate)
+        {
+            _generation++;
+            _blockedReason = reason;
+            var previous = _current;
+            _current = null;
+            return previous;
+        }
+    }
+
+    /// <summary>Lets the backend start again at once: its plugin was registered (again).</summary>
+    public void Unblock()
+    {
+        lock (_gate)
+        {
+            _blockedReason = null;
+            ClearFailure();
+        }
     }
 
     /// <summary>Refuses new requests with <paramref name="reason"/> (such as "being disabled") and returns the running lease to drain.</summary>
     public BackendLease? Close(string reason)
     {
-        _closingReason = reason;
-        return Swap(null, null);
+        lock (_gate)
+        {
+            _generation++;
+            _closingReason = reason;
+            var previous = _current;
+            _current = null;
+            return previous;
+        }
     }
 
     /// <summary>Lets requests in again after a close whose change was abandoned; the backend restarts on the next request.</summary>
-    public void Reopen() => _closingReason = null;
+    public void Reopen()
+    {
+        lock (_gate)
+        {
+            _closingReason = null;
+        }
+    }
 
     // Concurrent requests share one start; each waits with its own token, the start itself runs to its end.
     private Task<BackendLease> StartAsync(CancellationToken cancellationToken)
     {
         Task<BackendLease> starting;
-        lock (_startGate)
+        lock (_gate)
         {
             if (_current is { } running)
             {
                 return Task.FromResult(running);
             }
 
+            ThrowIfCannotStart();
+
             // A finished start either installed a backend (seen above) or failed: then this request tries again.
             if (_starting is null || _starting.IsCompleted)
             {
-                _starting = StartOnceAsync();
+                _starting = StartOnceAsync(_generation);
             }
 
             starting = _starting;
@@ -108,38 +169,100 @@ internal sealed class MountState
         return starting.WaitAsync(cancellationToken);
     }
 
-    private async Task<BackendLease> StartOnceAsync()
+    private async Task<BackendLease> StartOnceAsync(int generation)
     {
+        // Never run the plugin's start inside the caller's lock.
+        await Task.Yield();
         while (true)
         {
-            if (_closingReason is { } closing)
-            {
-                throw new PluginHostException(ErrorCode.Unavailable, $"mount {Entry.RoutePath} is {closing}; try again when it is done");
-            }
-
-            var generation = Volatile.Read(ref _generation);
-            IBackend backend;
+            ActivatedBackend activated;
             try
             {
-                backend = await _activate(Entry, CancellationToken.None).ConfigureAwait(false);
+                activated = await _activate(Entry, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (PluginHostException ex)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                _unavailableReason = ex.Message;
-                throw new PluginHostException(ErrorCode.Unavailable, $"mount {Entry.RoutePath} is unavailable: {ex.Message}", ex);
+                var reason = ex is PluginHostException ? ex.Message : $"plugin '{Entry.PluginName}' failed to start: {ex.Message}";
+                lock (_gate)
+                {
+                    if (generation == _generation)
+                    {
+                        RecordFailure(reason);
+                    }
+                }
+
+                throw new PluginHostException(ErrorCode.Unavailable, Unavailable(reason), ex);
             }
 
-            // A swap or close during activation means what we resolved may be stale (a deregistered plugin): start over.
-            if (Interlocked.CompareExchange(ref _generation, generation + 1, generation) != generation)
+            BackendLease? result = null;
+            lock (_gate)
             {
-                await backend.CleanupAsync(CancellationToken.None).ConfigureAwait(false);
-                continue;
+                if (_current is { } installedMeanwhile)
+                {
+                    // A replace (tune, reload) got there first: keep it, drop ours.
+                    result = installedMeanwhile;
+                }
+                else if (_closingReason is null && _blockedReason is null && generation == _generation)
+                {
+                    _current = result = new BackendLease(activated);
+                    ClearFailure();
+                    return result;
+                }
+                else
+                {
+                    generation = _generation;
+                }
             }
 
-            var lease = new BackendLease(backend);
-            _unavailableReason = null;
-            _current = lease;
-            return lease;
+            // What we started is stale (closed, blocked, or resolved before a deregistration): release it.
+            await activated.Backend.CleanupAsync(CancellationToken.None).ConfigureAwait(false);
+            if (result is not null)
+            {
+                return result;
+            }
+
+            lock (_gate)
+            {
+                ThrowIfCannotStart();
+            }
         }
     }
+
+    // Called under _gate.
+    private void ThrowIfCannotStart()
+    {
+        if (_closingReason is { } closing)
+        {
+            throw new PluginHostException(ErrorCode.Unavailable, $"mount {Entry.RoutePath} is {closing}; try again when it is done");
+        }
+
+        if (_blockedReason is { } blocked)
+        {
+            throw new PluginHostException(ErrorCode.Unavailable, Unavailable(blocked));
+        }
+
+        // Back off after failures so a broken plugin is not re-resolved, re-hashed and relaunched on every request.
+        if (_failureReason is { } failure && _time.GetUtcNow() < _retryAt)
+        {
+            throw new PluginHostException(ErrorCode.Unavailable, Unavailable(failure));
+        }
+    }
+
+    // Called under _gate.
+    private void RecordFailure(string reason)
+    {
+        _failureReason = reason;
+        _failures++;
+        var delay = FirstRetryDelay * Math.Pow(2, Math.Min(_failures - 1, 16));
+        _retryAt = _time.GetUtcNow() + (delay < MaxRetryDelay ? delay : MaxRetryDelay);
+    }
+
+    // Called under _gate.
+    private void ClearFailure()
+    {
+        _failureReason = null;
+        _failures = 0;
+    }
+
+    private string Unavailable(string reason) => $"mount {Entry.RoutePath} is unavailable: {reason}";
 }

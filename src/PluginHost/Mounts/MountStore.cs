@@ -8,10 +8,9 @@ internal sealed class MountStore(IStorage storage)
     public const string SecretTableKey = "core/mounts";
     public const string AuthTableKey = "core/auth";
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
-
     public static string KeyOf(BackendType table) => table == BackendType.Auth ? AuthTableKey : SecretTableKey;
 
+    /// <exception cref="PluginHostException">The stored table is unreadable or inconsistent (Internal), naming the key.</exception>
     public async ValueTask<IReadOnlyList<MountEntry>> LoadAsync(BackendType table, CancellationToken cancellationToken)
     {
         var key = KeyOf(table);
@@ -21,22 +20,55 @@ internal sealed class MountStore(IStorage storage)
             return [];
         }
 
+        MountEntry[] entries;
         try
         {
-            return JsonSerializer.Deserialize<MountEntry[]>(stored.Value, JsonOptions) ?? [];
+            entries = JsonSerializer.Deserialize<MountEntry[]>(stored.Value) ?? [];
         }
         catch (JsonException ex)
         {
-            throw new PluginHostException(
-                ErrorCode.Internal,
-                $"the mount table in storage key '{key}' is corrupt and cannot be read: {ex.Message}; restore it from a backup",
-                ex);
+            throw Corrupt(key, ex.Message, ex);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (entry.Table != table || !IsSanitized(entry.Path) || !seen.Add(entry.Path))
+            {
+                throw Corrupt(key, $"entry for \"{entry.Path}\" is duplicated, in the wrong table, or has an unsanitized path", null);
+            }
+        }
+
+        return entries;
+    }
+
+    /// <exception cref="PluginHostException">Storage refused the write (Internal), wrapping its error; nothing changed.</exception>
+    public async ValueTask SaveAsync(BackendType table, IEnumerable<MountEntry> entries, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(table);
+        var sorted = entries.Where(e => e.Table == table).OrderBy(e => e.Path, StringComparer.Ordinal).ToArray();
+        try
+        {
+            await storage.PutAsync(new StorageEntry(key, JsonSerializer.SerializeToUtf8Bytes(sorted)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not PluginHostException and not OperationCanceledException)
+        {
+            throw new PluginHostException(ErrorCode.Internal, $"could not save the mount table to storage key '{key}': {ex.Message}", ex);
         }
     }
 
-    public ValueTask SaveAsync(BackendType table, IEnumerable<MountEntry> entries, CancellationToken cancellationToken)
+    private static bool IsSanitized(string? path)
     {
-        var sorted = entries.Where(e => e.Table == table).OrderBy(e => e.Path, StringComparer.Ordinal).ToArray();
-        return storage.PutAsync(new StorageEntry(KeyOf(table), JsonSerializer.SerializeToUtf8Bytes(sorted, JsonOptions)), cancellationToken);
+        try
+        {
+            return path is not null && MountPaths.Sanitize(path) == path;
+        }
+        catch (PluginHostException)
+        {
+            return false;
+        }
     }
+
+    private static PluginHostException Corrupt(string key, string detail, Exception? inner) =>
+        new(ErrorCode.Internal, $"the mount table in storage key '{key}' is corrupt and cannot be read: {detail}; restore it from a backup", inner);
 }

@@ -13,26 +13,34 @@ namespace PluginHost.Mounts;
 /// The secrets engines and auth methods mounted in a host: enable, disable, move, tune and list them, with Vault's
 /// path rules. Every change is persisted before it takes effect and published as a new routing snapshot.
 /// </summary>
-/// <remarks>Changes are serialized; requests never wait for them except on the mount being changed, which drains first.</remarks>
-public sealed partial class MountTable : IAsyncDisposable
+/// <remarks>
+/// Thread-safe. Changes are serialized; requests never wait for them except on the mount being changed, which
+/// drains first. Dispose it asynchronously (<see cref="DisposeAsync"/>) where you can: disposal drains and cleans up
+/// every backend.
+/// </remarks>
+public sealed partial class MountTable : IAsyncDisposable, IDisposable
 {
     private readonly IStorage _storage;
     private readonly PluginCatalog _catalog;
     private readonly BackendActivator _activator;
+    private readonly BackendRetirement _retirement;
     private readonly MountStore _store;
+    private readonly TimeProvider _time;
     private readonly IOptionsMonitor<PluginHostOptions> _options;
     private readonly ILogger<MountTable> _logger;
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly Lock _restoreGate = new();
     private volatile RouteTable _routes = RouteTable.Empty;
     private Task? _restore;
-    private bool _disposed;
+    private int _deregistrations;
+    private volatile bool _disposed;
 
     internal MountTable(
         IStorage storage,
         PluginCatalog catalog,
         BackendActivator activator,
         IOptionsMonitor<PluginHostOptions> options,
+        TimeProvider time,
         ILogger<MountTable> logger)
     {
         _storage = storage;
@@ -40,7 +48,9 @@ public sealed partial class MountTable : IAsyncDisposable
         _activator = activator;
         _store = new MountStore(storage);
         _options = options;
+        _time = time;
         _logger = logger;
+        _retirement = new BackendRetirement(options, logger);
         _catalog.Changed += OnCatalogChanged;
     }
 
@@ -105,21 +115,17 @@ public sealed partial class MountTable : IAsyncDisposable
         return restore.IsCompletedSuccessfully ? restore : restore.WaitAsync(cancellationToken);
     }
 
-    private MountEntry[] List(BackendType? table) =>
-        _routes.Mounts.Select(m => m.Entry).Where(e => table is null || e.Table == table).ToArray();
-
     /// <summary>Mounts a plugin: resolves it in the catalog, starts and sets up its backend, persists the mount, then routes to it.</summary>
     /// <param name="request">What to mount and where.</param>
     /// <param name="cancellationToken">Cancels the change.</param>
     /// <returns>The new mount.</returns>
     /// <exception cref="PluginHostException">
-    /// The path is invalid, reserved or in use; the plugin is unknown, of the wrong type, or fails to start; or storage failed.
-    /// Nothing is changed in any of these cases.
+    /// The path is invalid, reserved or in use; the plugin is unknown, of the wrong type, or fails to start; a TTL is
+    /// invalid; or storage failed. Nothing is changed in any of these cases.
     /// </exception>
     public async Task<MountEntry> EnableAsync(MountRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
         EnsureMountable(request.Type);
         if (string.IsNullOrWhiteSpace(request.Plugin))
         {
@@ -128,7 +134,10 @@ public sealed partial class MountTable : IAsyncDisposable
 
         var path = MountPaths.Sanitize(string.IsNullOrEmpty(request.Path) ? request.Plugin : request.Path);
         MountPaths.EnsureNotReserved(request.Type, path);
+        var config = request.Config ?? new MountConfig();
+        config.Validate();
 
+        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
         await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -142,25 +151,27 @@ public sealed partial class MountTable : IAsyncDisposable
                 Description = request.Description ?? "",
                 Uuid = Guid.NewGuid().ToString(),
                 Accessor = NewAccessor(request.Plugin),
-                Config = request.Config ?? new MountConfig(),
+                Config = config,
             };
             EnsureFree(entry.RoutePath, except: null);
 
-            var backend = await _activator.ActivateAsync(entry, cancellationToken).ConfigureAwait(false);
+            var deregistrations = Volatile.Read(ref _deregistrations);
+            var activated = await _activator.ActivateAsync(entry, cancellationToken).ConfigureAwait(false);
             try
             {
                 await _store.SaveAsync(entry.Table, List(entry.Table).Append(entry), cancellationToken).ConfigureAwait(false);
             }
             catch
             {
-                await CleanupQuietlyAsync(backend, entry).ConfigureAwait(false);
+                await _retirement.CleanupQuietlyAsync(activated.Backend, entry.RoutePath).ConfigureAwait(false);
                 throw;
             }
 
             var state = NewState(entry);
-            state.Swap(backend, null);
+            state.Replace(activated);
             _routes = _routes.With(state);
-            LogEnabled(entry.RoutePath, entry.PluginName, entry.Table, entry.Uuid);
+            await RecheckAfterDeregistrationAsync(state, deregistrations).ConfigureAwait(false);
+            MountTableLog.Enabled(_logger, entry.RoutePath, entry.PluginName, entry.Table, entry.Uuid);
             return entry;
         }
         finally
@@ -174,11 +185,12 @@ public sealed partial class MountTable : IAsyncDisposable
     /// <param name="path">The path within the table. A path with no mount succeeds, as in Vault.</param>
     /// <param name="cancellationToken">Cancels waiting for the change lock.</param>
     /// <returns>A task that completes when the mount is gone.</returns>
+    /// <exception cref="PluginHostException">Storage refused the change; the mount stays and serves again.</exception>
     public async Task DisableAsync(BackendType table, string path, CancellationToken cancellationToken = default)
     {
-        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
         EnsureMountable(table);
         var routePath = RoutePathOf(table, MountPaths.Sanitize(path));
+        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
         await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -188,7 +200,7 @@ public sealed partial class MountTable : IAsyncDisposable
                 return;
             }
 
-            await CloseAsync(state, "being disabled").ConfigureAwait(false);
+            await _retirement.RetireAsync(state.Close("being disabled"), routePath).ConfigureAwait(false);
             try
             {
                 await _store.SaveAsync(table, List(table).Where(e => e.RoutePath != routePath), cancellationToken).ConfigureAwait(false);
@@ -201,7 +213,7 @@ public sealed partial class MountTable : IAsyncDisposable
 
             _routes = _routes.Without(routePath);
             await DeleteDataAsync(state.Entry).ConfigureAwait(false);
-            LogDisabled(routePath, state.Entry.Uuid);
+            MountTableLog.Disabled(_logger, routePath, state.Entry.Uuid);
         }
         finally
         {
@@ -210,14 +222,13 @@ public sealed partial class MountTable : IAsyncDisposable
     }
 
     /// <summary>Moves a mount to another path within its table, keeping its uuid, accessor and data.</summary>
-    /// <param name="from">The current route path (<c>secret/</c>, or <c>auth/userpass/</c> for an auth method).</param>
+    /// <param name="from">The current route path (<c>secret/</c>, or <c>auth/userpass/</c> for an auth method), as Vault's <c>sys/remount</c> takes it.</param>
     /// <param name="to">The new route path, in the same table.</param>
     /// <param name="cancellationToken">Cancels waiting for the change lock.</param>
     /// <returns>The moved mount.</returns>
-    /// <exception cref="PluginHostException">No mount at <paramref name="from"/>, or <paramref name="to"/> is invalid, reserved, in use, or in the other table.</exception>
+    /// <exception cref="PluginHostException">No mount at <paramref name="from"/>; <paramref name="to"/> is invalid, reserved, in use, or in the other table; or storage failed (the mount stays where it was).</exception>
     public async Task<MountEntry> RemountAsync(string from, string to, CancellationToken cancellationToken = default)
     {
-        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
         var (fromTable, fromPath) = SplitRoutePath(from);
         var (toTable, toPath) = SplitRoutePath(to);
         if (fromTable != toTable)
@@ -228,6 +239,7 @@ public sealed partial class MountTable : IAsyncDisposable
         }
 
         MountPaths.EnsureNotReserved(toTable, toPath);
+        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
         await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -241,7 +253,7 @@ public sealed partial class MountTable : IAsyncDisposable
             }
 
             EnsureFree(moved.RoutePath, except: state.Entry.RoutePath);
-            await CloseAsync(state, $"being moved to {moved.RoutePath}").ConfigureAwait(false);
+            await _retirement.RetireAsync(state.Close($"being moved to {moved.RoutePath}"), state.Entry.RoutePath).ConfigureAwait(false);
             try
             {
                 var entries = List(fromTable).Where(e => e.RoutePath != state.Entry.RoutePath).Append(moved);
@@ -255,8 +267,10 @@ public sealed partial class MountTable : IAsyncDisposable
 
             var successor = NewState(moved);
             _routes = _routes.Without(state.Entry.RoutePath).With(successor);
-            LogMoved(state.Entry.RoutePath, moved.RoutePath, moved.Uuid);
-            await StartQuietlyAsync(successor, cancellationToken).ConfigureAwait(false);
+            MountTableLog.Moved(_logger, state.Entry.RoutePath, moved.RoutePath, moved.Uuid);
+
+            // The move is done; a backend that fails to start now is reported by the mount, not by this call.
+            await StartQuietlyAsync(successor).ConfigureAwait(false);
             return moved;
         }
         finally
@@ -271,13 +285,13 @@ public sealed partial class MountTable : IAsyncDisposable
     /// <param name="tuning">What to change.</param>
     /// <param name="cancellationToken">Cancels the change.</param>
     /// <returns>The tuned mount.</returns>
-    /// <exception cref="PluginHostException">No mount at the path, a bad TTL, or the restarted backend failed (nothing is changed then).</exception>
+    /// <exception cref="PluginHostException">No mount at the path, a bad TTL, the restarted backend failed, or storage failed; nothing is changed then.</exception>
     public async Task<MountEntry> TuneAsync(BackendType table, string path, MountTuning tuning, CancellationToken cancellationToken = default)
     {
-        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
         ArgumentNullException.ThrowIfNull(tuning);
         EnsureMountable(table);
         var routePath = RoutePathOf(table, MountPaths.Sanitize(path));
+        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
         await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -285,12 +299,13 @@ public sealed partial class MountTable : IAsyncDisposable
             var state = _routes.Find(routePath)
                 ?? throw new PluginHostException(ErrorCode.BadRequest, $"no mount at \"{routePath}\"; list mounts to see their paths");
             var current = state.Entry;
-            var tuned = Apply(current, tuning);
+            var tuned = tuning.ApplyTo(current);
             var restart = !tuned.Config.Options.OrderBy(o => o.Key).SequenceEqual(current.Config.Options.OrderBy(o => o.Key))
                 || tuned.PluginVersion != current.PluginVersion;
 
             // Start the new backend before changing anything, so a failure leaves the mount as it was.
-            var backend = restart ? await _activator.ActivateAsync(tuned, cancellationToken).ConfigureAwait(false) : null;
+            var deregistrations = Volatile.Read(ref _deregistrations);
+            var activated = restart ? await _activator.ActivateAsync(tuned, cancellationToken).ConfigureAwait(false) : null;
             try
             {
                 var entries = List(table).Where(e => e.RoutePath != routePath).Append(tuned);
@@ -298,21 +313,22 @@ public sealed partial class MountTable : IAsyncDisposable
             }
             catch
             {
-                if (backend is not null)
+                if (activated is not null)
                 {
-                    await CleanupQuietlyAsync(backend, tuned).ConfigureAwait(false);
+                    await _retirement.CleanupQuietlyAsync(activated.Backend, routePath).ConfigureAwait(false);
                 }
 
                 throw;
             }
 
             state.Entry = tuned;
-            if (backend is not null)
+            if (activated is not null)
             {
-                await DrainAndCleanupAsync(state.Swap(backend, null), tuned).ConfigureAwait(false);
+                await _retirement.RetireAsync(state.Replace(activated), routePath).ConfigureAwait(false);
+                await RecheckAfterDeregistrationAsync(state, deregistrations).ConfigureAwait(false);
             }
 
-            LogTuned(routePath, restart);
+            MountTableLog.Tuned(_logger, routePath, restart);
             return tuned;
         }
         finally
@@ -335,7 +351,9 @@ public sealed partial class MountTable : IAsyncDisposable
 
             _disposed = true;
             _catalog.Changed -= OnCatalogChanged;
-            await Task.WhenAll(_routes.Mounts.Select(m => CloseAsync(m, "shutting down"))).ConfigureAwait(false);
+            var mounts = _routes.Mounts;
+            await Task.WhenAll(mounts.Select(m => _retirement.RetireAsync(m.Close("shutting down"), m.Entry.RoutePath))).ConfigureAwait(false);
+            await _retirement.WhenAllRetiredAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -343,25 +361,28 @@ public sealed partial class MountTable : IAsyncDisposable
         }
     }
 
-    // Loads both mount tables and starts their backends; a backend that fails is logged and kept unavailable.
+    /// <summary>Stops every backend, blocking until they are drained and cleaned up. Prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() =>
+        // For containers disposed synchronously; library code never captures a context, so this cannot deadlock.
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     private async Task RestoreAsync()
     {
-        var cancellationToken = CancellationToken.None;
-        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Never load storage or start plugins inside the caller's lock.
+        await Task.Yield();
+        await _changes.WaitAsync().ConfigureAwait(false);
         try
         {
-            var entries = (await _store.LoadAsync(BackendType.Secret, cancellationToken).ConfigureAwait(false))
-                .Concat(await _store.LoadAsync(BackendType.Auth, cancellationToken).ConfigureAwait(false));
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var entries = (await _store.LoadAsync(BackendType.Secret, CancellationToken.None).ConfigureAwait(false))
+                .Concat(await _store.LoadAsync(BackendType.Auth, CancellationToken.None).ConfigureAwait(false));
             var states = entries.Select(NewState).ToArray();
             _routes = RouteTable.Create(states);
-            var unavailable = 0;
-            foreach (var state in states)
-            {
-                await StartQuietlyAsync(state, cancellationToken).ConfigureAwait(false);
-                unavailable += state.IsRunning ? 0 : 1;
-            }
 
-            LogRestored(states.Length, unavailable);
+            // In parallel: restore takes as long as the slowest plugin start, not their sum.
+            await Task.WhenAll(states.Select(StartQuietlyAsync)).ConfigureAwait(false);
+            var unavailable = states.Count(s => !s.IsRunning);
+            MountTableLog.Restored(_logger, states.Length, unavailable);
         }
         finally
         {
@@ -369,7 +390,10 @@ public sealed partial class MountTable : IAsyncDisposable
         }
     }
 
-    private MountState NewState(MountEntry entry) => new(entry, _activator.ActivateAsync);
+    private MountEntry[] List(BackendType? table) =>
+        _routes.Mounts.Select(m => m.Entry).Where(e => table is null || e.Table == table).ToArray();
+
+    private MountState NewState(MountEntry entry) => new(entry, _activator.ActivateAsync, _time);
 
     private MountState? Find(BackendType table, string path) =>
         _routes.Find(RoutePathOf(table, MountPaths.Sanitize(path)));
@@ -387,44 +411,12 @@ public sealed partial class MountTable : IAsyncDisposable
         }
     }
 
-    private async Task StartQuietlyAsync(MountState state, CancellationToken cancellationToken)
+    private async Task StartQuietlyAsync(MountState state)
     {
-        await state.StartQuietlyAsync(cancellationToken).ConfigureAwait(false);
+        await state.StartQuietlyAsync().ConfigureAwait(false);
         if (!state.IsRunning)
         {
-            LogUnavailable(state.Entry.RoutePath, state.Entry.PluginName, state.UnavailableReason);
-        }
-    }
-
-    private async Task CloseAsync(MountState state, string reason) =>
-        await DrainAndCleanupAsync(state.Close(reason), state.Entry).ConfigureAwait(false);
-
-    private async Task DrainAndCleanupAsync(BackendLease? lease, MountEntry entry)
-    {
-        if (lease is null)
-        {
-            return;
-        }
-
-        var drainTimeout = _options.CurrentValue.DrainTimeout;
-        if (!await lease.DrainAsync(drainTimeout).ConfigureAwait(false))
-        {
-            LogDrainTimedOut(entry.RoutePath, lease.InFlight, drainTimeout.TotalSeconds);
-        }
-
-        await CleanupQuietlyAsync(lease.Backend, entry).ConfigureAwait(false);
-    }
-
-    private async Task CleanupQuietlyAsync(IBackend backend, MountEntry entry)
-    {
-        try
-        {
-            await backend.CleanupAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The mount is going away either way; a failing cleanup must not stop that.
-            LogCleanupFailed(ex, entry.RoutePath);
+            MountTableLog.Unavailable(_logger, state.Entry.RoutePath, state.Entry.PluginName, state.UnavailableReason);
         }
     }
 
@@ -437,66 +429,62 @@ public sealed partial class MountTable : IAsyncDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The mount is already gone from the table; its uuid is never reused, so leftovers are unreachable, not leaked.
-            LogDataDeleteFailed(ex, entry.RoutePath, entry.StoragePrefix);
+            MountTableLog.DataDeleteFailed(_logger, ex, entry.RoutePath, entry.StoragePrefix);
         }
     }
 
     private void OnCatalogChanged(object? sender, CatalogChangedEventArgs e)
     {
-        if (e.Kind != CatalogChangeKind.Deregistered)
+        if (e.Kind == CatalogChangeKind.Registered)
+        {
+            // A (re-)registered plugin may fix mounts that were blocked or backing off: let them start at once.
+            foreach (var mount in _routes.Mounts.Where(m => m.Entry.Table == e.Type && m.Entry.PluginName == e.Name))
+            {
+                mount.Unblock();
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _deregistrations);
+        foreach (var mount in _routes.Mounts.Where(m => UsesDeregistered(m, e)))
+        {
+            // Block synchronously so the very next request sees it; drain the old backend in the background.
+            var reason = $"plugin '{e.Name}'{(e.Version is null ? "" : $" version {e.Version}")} was deregistered from the catalog; register it again or disable the mount";
+            _retirement.RetireInBackground(mount.Block(reason), mount.Entry.RoutePath);
+            MountTableLog.PluginDeregistered(_logger, mount.Entry.RoutePath, e.Name);
+        }
+    }
+
+    private static bool UsesDeregistered(MountState mount, CatalogChangedEventArgs e)
+    {
+        if (mount.Entry.Table != e.Type || mount.Entry.PluginName != e.Name)
+        {
+            return false;
+        }
+
+        // A running mount is affected only when it runs exactly the entry that left; an idle one when it could have resolved to it.
+        return mount.RunningPlugin is { } running
+            ? !running.Builtin && running.Version == e.Version
+            : e.Version is null || mount.Entry.PluginVersion == e.Version;
+    }
+
+    // Enable and tune resolve the plugin before they publish; a deregistration in between missed the new backend.
+    private async Task RecheckAfterDeregistrationAsync(MountState state, int deregistrationsBefore)
+    {
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _deregistrations) == deregistrationsBefore || state.RunningPlugin is not { Builtin: false } running)
         {
             return;
         }
 
-        foreach (var mount in _routes.Mounts)
+        var stillRegistered = (await _catalog.ListAsync(running.Type).ConfigureAwait(false))
+            .Any(p => !p.Builtin && p.Name == running.Name && p.Version == running.Version && p.Sha256 == running.Sha256);
+        if (!stillRegistered)
         {
-            if (mount.Entry.Table == e.Type && mount.Entry.PluginName == e.Name)
-            {
-                // Swap synchronously so the very next request sees the change; drain the old backend in the background.
-                var old = mount.Swap(null, $"plugin '{e.Name}' was deregistered from the catalog; register it again or disable the mount");
-                _ = DrainAndCleanupAsync(old, mount.Entry);
-                LogPluginDeregistered(mount.Entry.RoutePath, e.Name);
-            }
+            var reason = $"plugin '{running.Name}' was deregistered from the catalog while {state.Entry.RoutePath} was changing; register it again or disable the mount";
+            _retirement.RetireInBackground(state.Block(reason), state.Entry.RoutePath);
         }
-    }
-
-    private static MountEntry Apply(MountEntry entry, MountTuning tuning)
-    {
-        if (tuning.DefaultLeaseTtl < TimeSpan.Zero || tuning.MaxLeaseTtl < TimeSpan.Zero)
-        {
-            throw new PluginHostException(ErrorCode.BadRequest, "lease TTLs cannot be negative");
-        }
-
-        var options = new Dictionary<string, string>(entry.Config.Options, StringComparer.Ordinal);
-        foreach (var (key, value) in tuning.Options ?? new Dictionary<string, string>())
-        {
-            if (value.Length == 0)
-            {
-                options.Remove(key);
-            }
-            else
-            {
-                options[key] = value;
-            }
-        }
-
-        var config = new MountConfig
-        {
-            DefaultLeaseTtl = tuning.DefaultLeaseTtl ?? entry.Config.DefaultLeaseTtl,
-            MaxLeaseTtl = tuning.MaxLeaseTtl ?? entry.Config.MaxLeaseTtl,
-            Options = options,
-        };
-        if (config.MaxLeaseTtl > TimeSpan.Zero && config.DefaultLeaseTtl > config.MaxLeaseTtl)
-        {
-            throw new PluginHostException(ErrorCode.BadRequest, "default lease TTL cannot be greater than the max lease TTL");
-        }
-
-        return entry with
-        {
-            Description = tuning.Description ?? entry.Description,
-            PluginVersion = tuning.PluginVersion is null ? entry.PluginVersion : tuning.PluginVersion.Length == 0 ? null : tuning.PluginVersion,
-            Config = config,
-        };
     }
 
     private string NewAccessor(string pluginName)
@@ -531,34 +519,4 @@ public sealed partial class MountTable : IAsyncDisposable
             ? (BackendType.Auth, MountPaths.Sanitize(sanitized[MountPaths.AuthPrefix.Length..]))
             : (BackendType.Secret, sanitized);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Enabled {MountPath} ({Plugin}, {Table}) with uuid {Uuid}")]
-    private partial void LogEnabled(string mountPath, string plugin, BackendType table, string uuid);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Disabled {MountPath} and deleted the data of {Uuid}")]
-    private partial void LogDisabled(string mountPath, string uuid);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Moved {From} to {To} (uuid {Uuid}); data kept")]
-    private partial void LogMoved(string from, string to, string uuid);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Tuned {MountPath} (backend restarted: {Restarted})")]
-    private partial void LogTuned(string mountPath, bool restarted);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Count} mounts ({Unavailable} unavailable)")]
-    private partial void LogRestored(int count, int unavailable);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Mount {MountPath} is unavailable: plugin {Plugin} could not start: {Reason}")]
-    private partial void LogUnavailable(string mountPath, string plugin, string? reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Mount {MountPath}: {InFlight} requests still running after the {DrainSeconds}s drain timeout; cleaning up anyway")]
-    private partial void LogDrainTimedOut(string mountPath, int inFlight, double drainSeconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cleanup of the backend at {MountPath} failed")]
-    private partial void LogCleanupFailed(Exception exception, string mountPath);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Mount {MountPath} is disabled, but deleting its data under {StoragePrefix} failed; the data is unreachable and can be removed by hand")]
-    private partial void LogDataDeleteFailed(Exception exception, string mountPath, string storagePrefix);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} was deregistered; mount {MountPath} is kept and its requests fail until the plugin is registered again")]
-    private partial void LogPluginDeregistered(string mountPath, string plugin);
 }

@@ -17,4 +17,35 @@ public sealed record MountTuning
 
     /// <summary>The new pinned plugin version; an empty string unpins. Changing it restarts the backend.</summary>
     public string? PluginVersion { get; init; }
+
+    /// <summary>Returns <paramref name="entry"/> with these changes applied and validated.</summary>
+    internal MountEntry ApplyTo(MountEntry entry)
+    {
+        var options = new Dictionary<string, string>(entry.Config.Options, StringComparer.Ordinal);
+        foreach (var (key, value) in Options ?? new Dictionary<string, string>())
+        {
+            if (value.Length == 0)
+            {
+                options.Remove(key);
+            }
+            else
+            {
+                options[key] = value;
+            }
+        }
+
+        var config = new MountConfig
+        {
+            DefaultLeaseTtl = DefaultLeaseTtl ?? entry.Config.DefaultLeaseTtl,
+            MaxLeaseTtl = MaxLeaseTtl ?? entry.Config.MaxLeaseTtl,
+            Options = options,
+        };
+        config.Validate();
+        return entry with
+        {
+            Description = Description ?? entry.Description,
+            PluginVersion = PluginVersion is null ? entry.PluginVersion : PluginVersion.Length == 0 ? null : PluginVersion,
+            Config = config,
+        };
+    }
 }

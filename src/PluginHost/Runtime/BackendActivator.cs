@@ -6,29 +6,61 @@ using PluginHost.Storage;
 namespace PluginHost.Runtime;
 
 /// <summary>Turns a mount entry into a set-up backend: resolve the plugin in the catalog, create it, give it its storage view.</summary>
-internal sealed class BackendActivator(PluginCatalog catalog, IBackendFactory factory, IStorage storage, ILoggerFactory loggerFactory)
+internal sealed partial class BackendActivator(PluginCatalog catalog, IBackendFactory factory, IStorage storage, ILoggerFactory loggerFactory)
 {
-    public async ValueTask<IBackend> ActivateAsync(MountEntry mount, CancellationToken cancellationToken)
-    {
-        var entry = await catalog.ResolveAsync(mount.Table, mount.PluginName, mount.PluginVersion, cancellationToken).ConfigureAwait(false);
-        var backend = await factory.CreateAsync(entry, cancellationToken).ConfigureAwait(false);
-        if (backend.Type != mount.Table)
-        {
-            throw new PluginHostException(
-                ErrorCode.BadRequest,
-                $"cannot mount '{mount.PluginName}' of type '{backend.Type.ToName()}' as {MountTableNames.Article(mount.Table)}");
-        }
+    private readonly ILogger _logger = loggerFactory.CreateLogger<BackendActivator>();
 
-        var config = new BackendConfig
+    /// <exception cref="PluginHostException">The plugin cannot be resolved, created or set up; the message says why.</exception>
+    public async ValueTask<ActivatedBackend> ActivateAsync(MountEntry mount, CancellationToken cancellationToken)
+    {
+        var plugin = await catalog.ResolveAsync(mount.Table, mount.PluginName, mount.PluginVersion, cancellationToken).ConfigureAwait(false);
+        var backend = await factory.CreateAsync(plugin, cancellationToken).ConfigureAwait(false);
+        try
         {
-            Storage = new StorageView(storage, mount.StoragePrefix),
-            MountPath = mount.RoutePath,
-            BackendUuid = mount.Uuid,
-            Type = mount.Table,
-            Options = mount.Config.Options,
-            Logger = loggerFactory.CreateLogger("PluginHost.Backends." + mount.PluginName),
-        };
-        await backend.SetupAsync(config, cancellationToken).ConfigureAwait(false);
-        return backend;
+            if (backend.Type != mount.Table)
+            {
+                throw new PluginHostException(
+                    ErrorCode.BadRequest,
+                    $"cannot mount '{mount.PluginName}' of type '{backend.Type.ToName()}' as {MountTableNames.Article(mount.Table)}");
+            }
+
+            var config = new BackendConfig
+            {
+                Storage = new StorageView(storage, mount.StoragePrefix),
+                MountPath = mount.RoutePath,
+                BackendUuid = mount.Uuid,
+                Type = mount.Table,
+                Options = mount.Config.Options,
+                Logger = loggerFactory.CreateLogger("PluginHost.Backends." + mount.PluginName),
+            };
+            await backend.SetupAsync(config, cancellationToken).ConfigureAwait(false);
+            return new ActivatedBackend(backend, plugin);
+        }
+        catch (Exception setupError) when (setupError is not OutOfMemoryException)
+        {
+            // A backend that failed its setup still holds what it started (a process, later); release it.
+            try
+            {
+                await backend.CleanupAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception cleanupError) when (cleanupError is not OutOfMemoryException)
+            {
+                // The setup error is what the caller needs to see; the cleanup failure goes to the log.
+                LogCleanupAfterFailedSetupFailed(cleanupError, mount.RoutePath);
+            }
+
+            if (setupError is PluginHostException or OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new PluginHostException(
+                ErrorCode.Unavailable,
+                $"plugin '{mount.PluginName}' failed its setup for {mount.RoutePath}: {setupError.Message}",
+                setupError);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cleanup of the backend for {MountPath} failed after its setup failed")]
+    private partial void LogCleanupAfterFailedSetupFailed(Exception exception, string mountPath);
 }

@@ -1,21 +1,21 @@
+using PluginHost.Catalog;
+
 namespace PluginHost.Runtime;
 
 /// <summary>
 /// One live backend instance of a mount, with a count of the requests using it, so it can be swapped out and
 /// drained: new requests go to its successor while the ones in flight finish here.
 /// </summary>
-internal sealed class BackendLease
+internal sealed class BackendLease(ActivatedBackend activated)
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;
     private int _draining;
 
-    public BackendLease(IBackend backend)
-    {
-        Backend = backend;
-    }
+    public IBackend Backend => activated.Backend;
 
-    public IBackend Backend { get; }
+    /// <summary>The catalog entry the backend was created from.</summary>
+    public CatalogEntry Plugin => activated.Plugin;
 
     /// <summary>The number of requests currently using the backend.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);

@@ -199,4 +199,37 @@ public sealed class PluginHostServiceTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [TestMethod]
+    public void AddPluginHost_InvalidOptions_FailWhenResolvedNamingEachProblem()
+    {
+        var services = new ServiceCollection();
+        services.AddPluginHost(o =>
+        {
+            o.RequestTimeout = TimeSpan.FromMilliseconds(-5);
+            o.DrainTimeout = TimeSpan.FromSeconds(-1);
+            o.PluginDirectory = "relative/plugins";
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.ThrowsExactly<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<IPluginHost>());
+
+        StringAssert.Contains(error.Message, "PluginHostOptions.RequestTimeout must be positive");
+        StringAssert.Contains(error.Message, "PluginHostOptions.DrainTimeout cannot be negative");
+        StringAssert.Contains(error.Message, "PluginHostOptions.PluginDirectory must be an absolute path");
+    }
+
+    [TestMethod]
+    public async Task SynchronousDisposeOfTheProvider_CleansUpBackends()
+    {
+        var probe = new ProbeBackend();
+        var services = new ServiceCollection();
+        services.AddPluginHost().AddBuiltinPlugin("probe", BackendType.Secret, _ => probe);
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IPluginHost>().Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "probe" });
+
+        provider.Dispose();
+
+        Assert.AreEqual(1, probe.Cleanups);
+    }
 }

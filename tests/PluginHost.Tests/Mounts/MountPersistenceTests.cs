@@ -102,7 +102,9 @@ public sealed class MountPersistenceTests
         Assert.HasCount(1, await test.Host.Mounts.ListAsync());
         var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.ReadAsync("my-secrets-plugin/foo"));
         Assert.AreEqual(ErrorCode.Unavailable, error.Code);
-        Assert.AreEqual("mount my-secrets-plugin/ is unavailable: plugin not found in the catalog: my-mock-plugin", error.Message);
+        Assert.AreEqual(
+            "mount my-secrets-plugin/ is unavailable: plugin 'my-mock-plugin' was deregistered from the catalog; register it again or disable the mount",
+            error.Message);
 
         await test.Host.Catalog.RegisterAsync(registration);
         Assert.IsNotNull(await test.Host.ReadAsync("my-secrets-plugin/foo"));

@@ -16,7 +16,8 @@ public sealed class RouteTableTests
                 Uuid = Guid.NewGuid().ToString(),
                 Accessor = "kv_00000000",
             },
-            (_, _) => throw new InvalidOperationException("not started in routing tests"))));
+            (_, _) => throw new InvalidOperationException("not started in routing tests"),
+            TimeProvider.System)));
 
     [TestMethod]
     [DataRow("secret/foo", "secret/")]

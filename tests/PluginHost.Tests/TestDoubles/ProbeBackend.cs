@@ -19,6 +19,9 @@ internal sealed class ProbeBackend(BackendType type = BackendType.Secret) : IBac
 
     public bool? Exists { get; set; }
 
+    /// <summary>When set, <see cref="SetupAsync"/> throws it (a plugin whose setup fails).</summary>
+    public Exception? SetupError { get; set; }
+
     public BackendConfig? Config { get; private set; }
 
     public IReadOnlyCollection<BackendRequest> Requests => _requests;
@@ -33,6 +36,11 @@ internal sealed class ProbeBackend(BackendType type = BackendType.Secret) : IBac
 
     public ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken)
     {
+        if (SetupError is not null)
+        {
+            throw SetupError;
+        }
+
         Config = config;
         Interlocked.Increment(ref _setups);
         return ValueTask.CompletedTask;

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace PluginHost.Hosting;
+
+/// <summary>Refuses settings that would break the host later in a less clear way (a negative timeout fails deep inside a drain).</summary>
+internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PluginHostOptions options)
+    {
+        var failures = new List<string>();
+        if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"PluginHostOptions.RequestTimeout must be positive (or Timeout.InfiniteTimeSpan), not {options.RequestTimeout}");
+        }
+
+        if (options.DrainTimeout < TimeSpan.Zero && options.DrainTimeout != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"PluginHostOptions.DrainTimeout cannot be negative (use TimeSpan.Zero not to wait), not {options.DrainTimeout}");
+        }
+
+        if (options.StorageLockTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"PluginHostOptions.StorageLockTimeout cannot be negative, not {options.StorageLockTimeout}");
+        }
+
+        if (options.PluginDirectory is { Length: > 0 } directory && !Path.IsPathFullyQualified(directory))
+        {
+            failures.Add($"PluginHostOptions.PluginDirectory must be an absolute path, not \"{directory}\"");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace PluginHost.Mounts;
+
+/// <summary>The mount table's log messages (source-generated).</summary>
+internal static partial class MountTableLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Enabled {MountPath} ({Plugin}, {Table}) with uuid {Uuid}")]
+    public static partial void Enabled(ILogger logger, string mountPath, string plugin, BackendType table, string uuid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Disabled {MountPath} and deleted the data of {Uuid}")]
+    public static partial void Disabled(ILogger logger, string mountPath, string uuid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Moved {From} to {To} (uuid {Uuid}); data kept")]
+    public static partial void Moved(ILogger logger, string from, string to, string uuid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tuned {MountPath} (backend restarted: {Restarted})")]
+    public static partial void Tuned(ILogger logger, string mountPath, bool restarted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Count} mounts ({Unavailable} unavailable)")]
+    public static partial void Restored(ILogger logger, int count, int unavailable);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Mount {MountPath} is unavailable: plugin {Plugin} could not start: {Reason}")]
+    public static partial void Unavailable(ILogger logger, string mountPath, string plugin, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mount {MountPath} is disabled, but deleting its data under {StoragePrefix} failed; the data is unreachable and can be removed by hand")]
+    public static partial void DataDeleteFailed(ILogger logger, Exception exception, string mountPath, string storagePrefix);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} was deregistered; mount {MountPath} is kept and its requests fail until the plugin is registered again")]
+    public static partial void PluginDeregistered(ILogger logger, string mountPath, string plugin);
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PluginHost.Hosting;
+
+namespace PluginHost.Runtime;
+
+/// <summary>
+/// Retires backends that were swapped out or closed: waits for their requests to drain (up to
+/// <see cref="PluginHostOptions.DrainTimeout"/>), then cleans them up, logging instead of throwing because the
+/// mount change they belong to has already happened. Tracks retirements running in the background so disposal can wait.
+/// </summary>
+internal sealed partial class BackendRetirement(IOptionsMonitor<PluginHostOptions> options, ILogger logger)
+{
+    private readonly HashSet<Task> _background = [];
+
+    /// <summary>Drains and cleans up <paramref name="lease"/> (nothing when <see langword="null"/>).</summary>
+    public async Task RetireAsync(BackendLease? lease, string mountPath)
+    {
+        if (lease is null)
+        {
+            return;
+        }
+
+        var drainTimeout = options.CurrentValue.DrainTimeout;
+        if (!await lease.DrainAsync(drainTimeout).ConfigureAwait(false))
+        {
+            LogDrainTimedOut(mountPath, lease.InFlight, drainTimeout.TotalSeconds);
+        }
+
+        await CleanupQuietlyAsync(lease.Backend, mountPath).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts <see cref="RetireAsync"/> without waiting for it; <see cref="WhenAllRetiredAsync"/> waits for all such.</summary>
+    public void RetireInBackground(BackendLease? lease, string mountPath)
+    {
+        if (lease is null)
+        {
+            return;
+        }
+
+        var retirement = RetireAsync(lease, mountPath);
+        lock (_background)
+        {
+            _background.Add(retirement);
+        }
+
+        _ = retirement.ContinueWith(
+            done =>
+            {
+                lock (_background)
+                {
+                    _background.Remove(done);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Completes when every background retirement has finished.</summary>
+    public Task WhenAllRetiredAsync()
+    {
+        lock (_background)
+        {
+            return Task.WhenAll(_background.ToArray());
+        }
+    }
+
+    /// <summary>Cleans up a backend, logging a failure instead of throwing it.</summary>
+    public async Task CleanupQuietlyAsync(IBackend backend, string mountPath)
+    {
+        try
+        {
+            await backend.CleanupAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogCleanupFailed(ex, mountPath);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mount {MountPath}: {InFlight} requests still running after the {DrainSeconds}s drain timeout; cleaning up anyway")]
+    private partial void LogDrainTimedOut(string mountPath, int inFlight, double drainSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cleanup of the backend at {MountPath} failed")]
+    private partial void LogCleanupFailed(Exception exception, string mountPath);
+}

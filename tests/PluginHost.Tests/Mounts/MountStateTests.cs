@@ -1,0 +1,124 @@
+using PluginHost.Catalog;
+using PluginHost.Mounts;
+using PluginHost.Runtime;
+using PluginHost.Tests.TestDoubles;
+
+namespace PluginHost.Tests.Mounts;
+
+[TestClass]
+public sealed class MountStateTests
+{
+    private static readonly MountEntry Entry = new()
+    {
+        Table = BackendType.Secret,
+        Path = "probe/",
+        PluginName = "probe",
+        Uuid = "11111111-1111-1111-1111-111111111111",
+        Accessor = "probe_00000000",
+    };
+
+    private static ActivatedBackend Activated(ProbeBackend backend, string? version = null) =>
+        new(backend, new CatalogEntry { Type = BackendType.Secret, Name = "probe", Version = version, Builtin = false });
+
+    [TestMethod]
+    public async Task ConcurrentRequests_ShareOneStart()
+    {
+        var activations = 0;
+        var gate = new TaskCompletionSource<ActivatedBackend>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var state = new MountState(Entry, (_, _) => { Interlocked.Increment(ref activations); return new ValueTask<ActivatedBackend>(gate.Task); }, TimeProvider.System);
+
+        var requests = Enumerable.Range(0, 8).Select(_ => state.AcquireAsync(CancellationToken.None).AsTask()).ToArray();
+        var backend = new ProbeBackend();
+        gate.SetResult(Activated(backend));
+        var leases = await Task.WhenAll(requests);
+
+        Assert.AreEqual(1, activations);
+        Assert.IsTrue(leases.All(l => ReferenceEquals(l.Backend, backend)));
+        Assert.AreEqual(8, leases[0].InFlight);
+    }
+
+    [TestMethod]
+    public async Task Start_ReplacedWhileActivating_KeepsTheReplacementAndCleansUpItsOwn()
+    {
+        var gate = new TaskCompletionSource<ActivatedBackend>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var state = new MountState(Entry, (_, _) => new ValueTask<ActivatedBackend>(gate.Task), TimeProvider.System);
+        var pending = state.AcquireAsync(CancellationToken.None).AsTask();
+
+        var replacement = new ProbeBackend();
+        Assert.IsNull(state.Replace(Activated(replacement)));
+        var stale = new ProbeBackend();
+        gate.SetResult(Activated(stale));
+
+        var lease = await pending;
+        Assert.AreSame(replacement, lease.Backend);
+        Assert.AreEqual(1, stale.Cleanups, "the backend started for the superseded start is cleaned up");
+        Assert.AreEqual(0, replacement.Cleanups);
+    }
+
+    [TestMethod]
+    public async Task Start_ClosedWhileActivating_CleansUpAndRefusesWithTheReason()
+    {
+        var gate = new TaskCompletionSource<ActivatedBackend>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var state = new MountState(Entry, (_, _) => new ValueTask<ActivatedBackend>(gate.Task), TimeProvider.System);
+        var pending = state.AcquireAsync(CancellationToken.None).AsTask();
+
+        Assert.IsNull(state.Close("being disabled"));
+        var late = new ProbeBackend();
+        gate.SetResult(Activated(late));
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(() => pending);
+        Assert.AreEqual("mount probe/ is being disabled; try again when it is done", error.Message);
+        Assert.AreEqual(1, late.Cleanups);
+        Assert.IsFalse(state.IsRunning);
+    }
+
+    [TestMethod]
+    public async Task Start_UnexpectedException_IsUnavailableWithThePluginsMessage()
+    {
+        var state = new MountState(Entry, (_, _) => throw new InvalidOperationException("setup boom"), TimeProvider.System);
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await state.AcquireAsync(CancellationToken.None));
+
+        Assert.AreEqual(ErrorCode.Unavailable, error.Code);
+        Assert.AreEqual("mount probe/ is unavailable: plugin 'probe' failed to start: setup boom", error.Message);
+        Assert.AreEqual("plugin 'probe' failed to start: setup boom", state.UnavailableReason);
+    }
+
+    [TestMethod]
+    public async Task Start_AfterFailure_BacksOffThenRetries()
+    {
+        var time = new ManualTime();
+        var activations = 0;
+        var state = new MountState(Entry, (_, _) => ++activations == 1
+            ? throw new PluginHostException(ErrorCode.NotFound, "plugin not found in the catalog: probe")
+            : new ValueTask<ActivatedBackend>(Activated(new ProbeBackend())), time);
+
+        await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await state.AcquireAsync(CancellationToken.None));
+        var fast = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await state.AcquireAsync(CancellationToken.None));
+        Assert.AreEqual(1, activations, "within the retry delay the plugin is not started again");
+        Assert.AreEqual("mount probe/ is unavailable: plugin not found in the catalog: probe", fast.Message);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var lease = await state.AcquireAsync(CancellationToken.None);
+
+        Assert.AreEqual(2, activations);
+        Assert.IsNull(state.UnavailableReason);
+        lease.Release();
+    }
+
+    [TestMethod]
+    public async Task Block_RefusesStartsUntilUnblocked_AndReturnsTheRunningLease()
+    {
+        var state = new MountState(Entry, (_, _) => new ValueTask<ActivatedBackend>(Activated(new ProbeBackend())), TimeProvider.System);
+        (await state.AcquireAsync(CancellationToken.None)).Release();
+
+        Assert.IsNotNull(state.Block("plugin 'probe' was deregistered"));
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await state.AcquireAsync(CancellationToken.None));
+        Assert.AreEqual("mount probe/ is unavailable: plugin 'probe' was deregistered", error.Message);
+
+        state.Unblock();
+        var lease = await state.AcquireAsync(CancellationToken.None);
+        Assert.IsTrue(state.IsRunning);
+        lease.Release();
+    }
+}
