@@ -21,9 +21,9 @@ namespace PluginHost.Mounts;
 public sealed partial class MountTable : IAsyncDisposable, IDisposable
 {
     private readonly IStorage _storage;
-    private readonly PluginCatalog _catalog;
     private readonly BackendActivator _activator;
     private readonly BackendRetirement _retirement;
+    private readonly CatalogMountWatcher _catalogWatcher;
     private readonly MountStore _store;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<PluginHostOptions> _options;
@@ -32,7 +32,6 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
     private readonly Lock _restoreGate = new();
     private volatile RouteTable _routes = RouteTable.Empty;
     private Task? _restore;
-    private int _deregistrations;
     private volatile bool _disposed;
 
     internal MountTable(
@@ -44,14 +43,13 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
         ILogger<MountTable> logger)
     {
         _storage = storage;
-        _catalog = catalog;
         _activator = activator;
         _store = new MountStore(storage);
         _options = options;
         _time = time;
         _logger = logger;
         _retirement = new BackendRetirement(options, logger);
-        _catalog.Changed += OnCatalogChanged;
+        _catalogWatcher = new CatalogMountWatcher(catalog, () => _routes.Mounts, _retirement, logger);
     }
 
     /// <summary>The current routing snapshot.</summary>
@@ -155,7 +153,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             };
             EnsureFree(entry.RoutePath, except: null);
 
-            var deregistrations = Volatile.Read(ref _deregistrations);
+            var deregistrations = _catalogWatcher.Deregistrations;
             var activated = await _activator.ActivateAsync(entry, cancellationToken).ConfigureAwait(false);
             try
             {
@@ -170,7 +168,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             var state = NewState(entry);
             state.Replace(activated);
             _routes = _routes.With(state);
-            await RecheckAfterDeregistrationAsync(state, deregistrations).ConfigureAwait(false);
+            await _catalogWatcher.RecheckAsync(state, deregistrations).ConfigureAwait(false);
             MountTableLog.Enabled(_logger, entry.RoutePath, entry.PluginName, entry.Table, entry.Uuid);
             return entry;
         }
@@ -304,7 +302,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
                 || tuned.PluginVersion != current.PluginVersion;
 
             // Start the new backend before changing anything, so a failure leaves the mount as it was.
-            var deregistrations = Volatile.Read(ref _deregistrations);
+            var deregistrations = _catalogWatcher.Deregistrations;
             var activated = restart ? await _activator.ActivateAsync(tuned, cancellationToken).ConfigureAwait(false) : null;
             try
             {
@@ -325,7 +323,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             if (activated is not null)
             {
                 await _retirement.RetireAsync(state.Replace(activated), routePath).ConfigureAwait(false);
-                await RecheckAfterDeregistrationAsync(state, deregistrations).ConfigureAwait(false);
+                await _catalogWatcher.RecheckAsync(state, deregistrations).ConfigureAwait(false);
             }
 
             MountTableLog.Tuned(_logger, routePath, restart);
@@ -350,7 +348,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             }
 
             _disposed = true;
-            _catalog.Changed -= OnCatalogChanged;
+            _catalogWatcher.Dispose();
             var mounts = _routes.Mounts;
             await Task.WhenAll(mounts.Select(m => _retirement.RetireAsync(m.Close("shutting down"), m.Entry.RoutePath))).ConfigureAwait(false);
             await _retirement.WhenAllRetiredAsync().ConfigureAwait(false);
@@ -430,60 +428,6 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
         {
             // The mount is already gone from the table; its uuid is never reused, so leftovers are unreachable, not leaked.
             MountTableLog.DataDeleteFailed(_logger, ex, entry.RoutePath, entry.StoragePrefix);
-        }
-    }
-
-    private void OnCatalogChanged(object? sender, CatalogChangedEventArgs e)
-    {
-        if (e.Kind == CatalogChangeKind.Registered)
-        {
-            // A (re-)registered plugin may fix mounts that were blocked or backing off: let them start at once.
-            foreach (var mount in _routes.Mounts.Where(m => m.Entry.Table == e.Type && m.Entry.PluginName == e.Name))
-            {
-                mount.Unblock();
-            }
-
-            return;
-        }
-
-        Interlocked.Increment(ref _deregistrations);
-        foreach (var mount in _routes.Mounts.Where(m => UsesDeregistered(m, e)))
-        {
-            // Block synchronously so the very next request sees it; drain the old backend in the background.
-            var reason = $"plugin '{e.Name}'{(e.Version is null ? "" : $" version {e.Version}")} was deregistered from the catalog; register it again or disable the mount";
-            _retirement.RetireInBackground(mount.Block(reason), mount.Entry.RoutePath);
-            MountTableLog.PluginDeregistered(_logger, mount.Entry.RoutePath, e.Name);
-        }
-    }
-
-    private static bool UsesDeregistered(MountState mount, CatalogChangedEventArgs e)
-    {
-        if (mount.Entry.Table != e.Type || mount.Entry.PluginName != e.Name)
-        {
-            return false;
-        }
-
-        // A running mount is affected only when it runs exactly the entry that left; an idle one when it could have resolved to it.
-        return mount.RunningPlugin is { } running
-            ? !running.Builtin && running.Version == e.Version
-            : e.Version is null || mount.Entry.PluginVersion == e.Version;
-    }
-
-    // Enable and tune resolve the plugin before they publish; a deregistration in between missed the new backend.
-    private async Task RecheckAfterDeregistrationAsync(MountState state, int deregistrationsBefore)
-    {
-        Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _deregistrations) == deregistrationsBefore || state.RunningPlugin is not { Builtin: false } running)
-        {
-            return;
-        }
-
-        var stillRegistered = (await _catalog.ListAsync(running.Type).ConfigureAwait(false))
-            .Any(p => !p.Builtin && p.Name == running.Name && p.Version == running.Version && p.Sha256 == running.Sha256);
-        if (!stillRegistered)
-        {
-            var reason = $"plugin '{running.Name}' was deregistered from the catalog while {state.Entry.RoutePath} was changing; register it again or disable the mount";
-            _retirement.RetireInBackground(state.Block(reason), state.Entry.RoutePath);
         }
     }
 

@@ -109,4 +109,51 @@ public sealed class MountPersistenceTests
         await test.Host.Catalog.RegisterAsync(registration);
         Assert.IsNotNull(await test.Host.ReadAsync("my-secrets-plugin/foo"));
     }
+
+    [TestMethod]
+    public async Task Deregister_WhileEnableIsStartingThePlugin_BlocksTheNewMount()
+    {
+        using var plugins = new PluginDirectory();
+        var sha = plugins.Write("my-mock-plugin", "#!/bin/sh\necho plugin\n");
+        InProcessExternalFactory? factory = null;
+        await using var test = TestHost.Create(
+            o => o.PluginDirectory = plugins.Location,
+            services: s => s.AddSingleton<IBackendFactory>(sp => factory = new InProcessExternalFactory(sp)));
+        await test.Host.Catalog.RegisterAsync(new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha });
+        _ = test.Services.GetRequiredService<IBackendFactory>();
+        factory!.CreateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var enable = test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "my-mock-plugin" });
+        await factory.Creating.Task;
+        await test.Host.Catalog.DeregisterAsync(BackendType.Secret, "my-mock-plugin");
+        factory.CreateGate.SetResult();
+        await enable;
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.ReadAsync("my-mock-plugin/foo"));
+        StringAssert.Contains(error.Message, "was deregistered from the catalog");
+        await Eventually.TrueAsync(() => Task.FromResult(factory.Created.Single().Backend.Cleanups == 1), "the stale backend is cleaned up");
+    }
+
+    [TestMethod]
+    public async Task Deregister_OneVersion_LeavesMountsRunningAnotherVersion()
+    {
+        using var plugins = new PluginDirectory();
+        var sha = plugins.Write("my-mock-plugin", "#!/bin/sh\necho plugin\n");
+        await using var test = TestHost.Create(
+            o => o.PluginDirectory = plugins.Location,
+            services: s => s.AddSingleton<IBackendFactory>(sp => new InProcessExternalFactory(sp)));
+        foreach (var version in new[] { "v1.0.0", "v2.0.0" })
+        {
+            await test.Host.Catalog.RegisterAsync(new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha, Version = version });
+        }
+
+        await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "my-mock-plugin", Path = "one", PluginVersion = "v1.0.0" });
+        await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "my-mock-plugin", Path = "two", PluginVersion = "v2.0.0" });
+
+        await test.Host.Catalog.DeregisterAsync(BackendType.Secret, "my-mock-plugin", "v1.0.0");
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.ReadAsync("one/foo"));
+        Assert.AreEqual("mount one/ is unavailable: plugin 'my-mock-plugin' version v1.0.0 was deregistered from the catalog; register it again or disable the mount", error.Message);
+        Assert.IsNotNull(await test.Host.ReadAsync("two/foo"));
+    }
 }

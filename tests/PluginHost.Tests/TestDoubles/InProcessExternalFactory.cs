@@ -11,12 +11,28 @@ internal sealed class InProcessExternalFactory(IServiceProvider services) : IBac
 {
     public List<(CatalogEntry Entry, ProbeBackend Backend)> Created { get; } = [];
 
-    public ValueTask<IBackend> CreateAsync(CatalogEntry entry, CancellationToken cancellationToken)
+    /// <summary>When set, creating an external backend signals <see cref="Creating"/> and then waits for this gate.</summary>
+    public TaskCompletionSource? CreateGate { get; set; }
+
+    public TaskCompletionSource Creating { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async ValueTask<IBackend> CreateAsync(CatalogEntry entry, CancellationToken cancellationToken)
+    {
+        if (!entry.Builtin && CreateGate is { } gate)
+        {
+            Creating.TrySetResult();
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        return Create(entry);
+    }
+
+    private IBackend Create(CatalogEntry entry)
     {
         if (entry.Builtin)
         {
             var catalog = (PluginCatalog)services.GetService(typeof(PluginCatalog))!;
-            return ValueTask.FromResult(catalog.FindBuiltin(entry.Type, entry.Name)!.Factory(services));
+            return catalog.FindBuiltin(entry.Type, entry.Name)!.Factory(services);
         }
 
         var probe = new ProbeBackend(entry.Type);
@@ -25,6 +41,6 @@ internal sealed class InProcessExternalFactory(IServiceProvider services) : IBac
             Created.Add((entry, probe));
         }
 
-        return ValueTask.FromResult<IBackend>(probe);
+        return probe;
     }
 }
