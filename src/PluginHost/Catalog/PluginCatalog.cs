@@ -239,9 +239,13 @@ public sealed class PluginCatalog
         name is null ? null : _builtins.GetValueOrDefault((type, name));
 
     /// <summary>
-    /// Re-resolves the entry's command in the current plugin directory and re-hashes the file now. The runtime calls it
-    /// before every launch, so a binary swapped after registration is refused.
+    /// Re-resolves the entry's command in the current plugin directory and re-hashes the file now, so a binary swapped
+    /// after registration is refused.
     /// </summary>
+    /// <remarks>
+    /// The file can still change between this check and an exec of the returned path; a launcher must hash while
+    /// copying into a private cache and run the copy.
+    /// </remarks>
     /// <param name="entry">An external entry.</param>
     /// <param name="cancellationToken">Cancels the hashing.</param>
     /// <returns>The full, symlink-free path of the verified executable.</returns>

@@ -3,8 +3,9 @@ namespace PluginHost.Catalog;
 /// <summary>Turns a catalog command into the real path of a regular file confined to the plugin directory.</summary>
 /// <remarks>
 /// Symlinks are followed component by component (for the plugin directory itself too), and the result must stay
-/// inside the plugin directory's real path. The runtime executes the path returned here, so what was checked is
-/// what runs.
+/// inside the plugin directory's real path. Resolving and then hashing by path leaves a window in which someone who
+/// can write the plugin directory could swap the file; the launch must therefore run a private copy made from the
+/// bytes it hashed (DESIGN §3), not this path.
 /// </remarks>
 internal static class PluginCommandResolver
 {
