@@ -10,8 +10,11 @@ internal sealed record PasswordHash
     /// <summary>The only algorithm written today.</summary>
     public const string Pbkdf2Sha256 = "pbkdf2-sha256";
 
-    private const int SaltBytes = 16;
-    private const int HashBytes = 32;
+    /// <summary>The salt length written and accepted.</summary>
+    public const int SaltBytes = 16;
+
+    /// <summary>The derived key length written and accepted.</summary>
+    public const int HashBytes = 32;
 
     /// <summary>The algorithm that produced <see cref="Hash"/>.</summary>
     [JsonPropertyName("algorithm")]
@@ -29,9 +32,18 @@ internal sealed record PasswordHash
     [JsonPropertyName("hash")]
     public required byte[] Hash { get; init; }
 
-    /// <summary>Whether the record can be verified: a known algorithm, a positive count, a salt and a hash.</summary>
+    /// <summary>
+    /// Why the record cannot be verified, or <see langword="null"/> when it can: the stored record is untrusted input, and
+    /// a tampered iteration count would otherwise turn one login into minutes of CPU. Never includes salt or hash bytes.
+    /// </summary>
     [JsonIgnore]
-    public bool IsWellFormed => Algorithm == Pbkdf2Sha256 && Iterations > 0 && Salt is { Length: > 0 } && Hash is { Length: > 0 };
+    public string? Problem =>
+        Algorithm != Pbkdf2Sha256 ? "unknown password hash algorithm"
+        : Iterations is < UserpassBackendOptions.MinimumPasswordIterations or > UserpassBackendOptions.MaximumPasswordIterations
+            ? $"password hash iteration count {Iterations} is outside [{UserpassBackendOptions.MinimumPasswordIterations}, {UserpassBackendOptions.MaximumPasswordIterations}]"
+        : Salt?.Length != SaltBytes ? $"password salt is {Salt?.Length ?? 0} bytes, not {SaltBytes}"
+        : Hash?.Length != HashBytes ? $"password hash is {Hash?.Length ?? 0} bytes, not {HashBytes}"
+        : null;
 
     /// <summary>Hashes <paramref name="password"/> with a fresh random salt.</summary>
     /// <param name="password">The password.</param>
@@ -60,8 +72,18 @@ internal sealed record PasswordHash
     /// <summary>Tells whether <paramref name="password"/> matches, in time independent of where the bytes differ.</summary>
     /// <param name="password">The password to check.</param>
     /// <returns>Whether it matches.</returns>
-    public bool Verify(string password) =>
-        CryptographicOperations.FixedTimeEquals(Derive(password, Salt, Iterations, Hash.Length), Hash);
+    /// <exception cref="PluginHostException">The record fails <see cref="Problem"/> (<see cref="ErrorCode.Internal"/>); nothing is derived.</exception>
+    public bool Verify(string password)
+    {
+        // UserStore already refuses such records with the key; this guards any other caller.
+        if (Problem is { } problem)
+        {
+            throw new PluginHostException(ErrorCode.Internal,
+                $"stored user record is corrupt ({problem}); write the user again with a new password");
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Derive(password, Salt, Iterations, HashBytes), Hash);
+    }
 
     private static byte[] Derive(string password, byte[] salt, int iterations, int length) =>
         Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, length);

@@ -7,11 +7,26 @@ internal sealed class UserStore(IStorage storage)
 {
     private const string Folder = "user/";
 
+    /// <summary>Reads a user, refusing one whose password hash record is corrupt.</summary>
     public async ValueTask<UserEntry?> GetAsync(string name, CancellationToken cancellationToken)
     {
         var entry = await storage.GetAsync(Folder + name, cancellationToken).ConfigureAwait(false);
-        return entry is null ? null : Deserialize(entry);
+        return entry is null ? null : Deserialize(entry, checkHash: true);
     }
+
+    /// <summary>
+    /// Reads a user whose password is about to be replaced: a corrupt hash record is accepted, so writing a new
+    /// password (what the corrupt-record error advises) repairs the user.
+    /// </summary>
+    public async ValueTask<UserEntry?> GetForNewPasswordAsync(string name, CancellationToken cancellationToken)
+    {
+        var entry = await storage.GetAsync(Folder + name, cancellationToken).ConfigureAwait(false);
+        return entry is null ? null : Deserialize(entry, checkHash: false);
+    }
+
+    /// <summary>Whether a record exists for the user, readable or not.</summary>
+    public async ValueTask<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
+        await storage.GetAsync(Folder + name, cancellationToken).ConfigureAwait(false) is not null;
 
     public ValueTask PutAsync(string name, UserEntry user, CancellationToken cancellationToken) =>
         storage.PutAsync(new StorageEntry(Folder + name, JsonSerializer.SerializeToUtf8Bytes(user, UserpassJsonContext.Default.UserEntry)), cancellationToken);
@@ -27,7 +42,7 @@ internal sealed class UserStore(IStorage storage)
         return keys.Where(k => !k.EndsWith('/')).ToArray();
     }
 
-    private static UserEntry Deserialize(StorageEntry entry)
+    private static UserEntry Deserialize(StorageEntry entry, bool checkHash)
     {
         UserEntry? user;
         try
@@ -39,11 +54,20 @@ internal sealed class UserStore(IStorage storage)
             throw Corrupt(entry.Key, e.Message, e);
         }
 
-        return user is { PasswordHash.IsWellFormed: true }
-            ? user
-            : throw Corrupt(entry.Key, "the password hash is missing or uses an unknown algorithm", null);
+        if (user is null)
+        {
+            throw Corrupt(entry.Key, "the record is null", null);
+        }
+
+        if (!checkHash)
+        {
+            return user;
+        }
+
+        var problem = user.PasswordHash is null ? "the password hash is missing" : user.PasswordHash.Problem;
+        return problem is null ? user : throw Corrupt(entry.Key, problem, null);
     }
 
     private static PluginHostException Corrupt(string key, string reason, Exception? inner) => new(
-        ErrorCode.Internal, $"stored user at '{key}' is not readable ({reason}); write the user again with a new password", inner);
+        ErrorCode.Internal, $"stored user record at '{key}' is corrupt ({reason}); write the user again with a new password", inner);
 }

@@ -13,7 +13,9 @@ namespace PluginHost.Backends;
 /// Paths: <c>users/</c> (list), <c>users/&lt;name&gt;</c> (read, create, update, delete; fields <c>password</c>,
 /// <c>policies</c> or <c>token_policies</c>, <c>ttl</c>, <c>max_ttl</c>), <c>users/&lt;name&gt;/password</c> (update),
 /// <c>login/&lt;name&gt;</c> and <c>login</c> with a <c>username</c> field (field <c>password</c>).
-/// Passwords are stored only as PBKDF2-HMAC-SHA256 hashes and are never answered or logged.
+/// Passwords are stored only as PBKDF2-HMAC-SHA256 hashes and are never answered or logged. At most
+/// <see cref="UserpassBackendOptions.MaxConcurrentHashes"/> hashes run at once, so unauthenticated logins cannot take every
+/// core; a stored hash record outside the accepted limits is refused as corrupt rather than verified.
 /// Written exactly as a plugin author would write it, on the SDK's <see cref="PathBackend"/>, so it runs in-process or in a
 /// plugin executable. Users are read from storage on every request, so there is no cache to invalidate or clean up.
 /// </remarks>
@@ -38,18 +40,29 @@ public sealed partial class UserpassBackend : PathBackend
 
     /// <summary>Creates a userpass backend.</summary>
     /// <param name="options">The password hashing settings.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="UserpassBackendOptions.PasswordIterations"/> is below the minimum.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <see cref="UserpassBackendOptions.PasswordIterations"/> is outside its range, or
+    /// <see cref="UserpassBackendOptions.MaxConcurrentHashes"/> is below 1.
+    /// </exception>
     public UserpassBackend(UserpassBackendOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.PasswordIterations < UserpassBackendOptions.MinimumPasswordIterations)
+        if (options.PasswordIterations is < UserpassBackendOptions.MinimumPasswordIterations or > UserpassBackendOptions.MaximumPasswordIterations)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.PasswordIterations,
-                $"PasswordIterations must be at least {UserpassBackendOptions.MinimumPasswordIterations} "
+                $"PasswordIterations must be at least {UserpassBackendOptions.MinimumPasswordIterations} and at most "
+                + $"{UserpassBackendOptions.MaximumPasswordIterations} "
                 + $"(default {UserpassBackendOptions.DefaultPasswordIterations}, OWASP's advice for PBKDF2-HMAC-SHA256).");
         }
 
+        if (options.MaxConcurrentHashes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrentHashes,
+                $"MaxConcurrentHashes must be at least 1 (default Environment.ProcessorCount, here {Environment.ProcessorCount}).");
+        }
+
         _iterations = options.PasswordIterations;
+        Hashes = new HashLimiter(options.MaxConcurrentHashes);
         Paths = new PathTable(BackendHelp,
         [
             new PathRoute
@@ -102,6 +115,9 @@ public sealed partial class UserpassBackend : PathBackend
     /// <inheritdoc/>
     protected override PathTable Paths { get; }
 
+    /// <summary>Caps concurrent password hashes; internal so tests can observe it.</summary>
+    internal HashLimiter Hashes { get; }
+
     private UserStore Users => new(Storage);
 
     private ILogger Logger => Config.Logger;
@@ -125,15 +141,20 @@ public sealed partial class UserpassBackend : PathBackend
     }
 
     private async ValueTask<bool> UserExistsAsync(BackendRequest request, Match match, CancellationToken cancellationToken) =>
-        await Users.GetAsync(NameOf(match), cancellationToken).ConfigureAwait(false) is not null;
+        await Users.ExistsAsync(NameOf(match), cancellationToken).ConfigureAwait(false);
 
     private async ValueTask<BackendResponse?> WriteUserAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
     {
         var name = NameOf(match);
         var password = NonEmptyPassword(request);
+
+        // Hashed before taking the user's lock, so a wait for a hash slot never holds up other writes to the user.
+        var newHash = password is null ? null : await HashAsync(password, cancellationToken).ConfigureAwait(false);
         using (await _locks.EnterAsync(name, cancellationToken).ConfigureAwait(false))
         {
-            var existing = await Users.GetAsync(name, cancellationToken).ConfigureAwait(false);
+            var existing = password is null
+                ? await Users.GetAsync(name, cancellationToken).ConfigureAwait(false)
+                : await Users.GetForNewPasswordAsync(name, cancellationToken).ConfigureAwait(false);
 
             // Checked against what is stored, not the operation: an update of a missing user creates it too.
             if (existing is null && password is null)
@@ -141,7 +162,7 @@ public sealed partial class UserpassBackend : PathBackend
                 throw new PluginHostException(ErrorCode.BadRequest, "missing password");
             }
 
-            var user = UserFields.Apply(request, existing, password is null ? null : PasswordHash.Create(password, _iterations));
+            var user = UserFields.Apply(request, existing, newHash);
             await Users.PutAsync(name, user, cancellationToken).ConfigureAwait(false);
             if (existing is null)
             {
@@ -160,11 +181,12 @@ public sealed partial class UserpassBackend : PathBackend
     {
         var name = NameOf(match);
         var password = NonEmptyPassword(request) ?? throw new PluginHostException(ErrorCode.BadRequest, "missing password");
+        var newHash = await HashAsync(password, cancellationToken).ConfigureAwait(false);
         using (await _locks.EnterAsync(name, cancellationToken).ConfigureAwait(false))
         {
-            var existing = await Users.GetAsync(name, cancellationToken).ConfigureAwait(false)
+            var existing = await Users.GetForNewPasswordAsync(name, cancellationToken).ConfigureAwait(false)
                 ?? throw new PluginHostException(ErrorCode.BadRequest, $"username does not exist: create it first by writing to users/{name}");
-            await Users.PutAsync(name, existing with { PasswordHash = PasswordHash.Create(password, _iterations) }, cancellationToken).ConfigureAwait(false);
+            await Users.PutAsync(name, existing with { PasswordHash = newHash }, cancellationToken).ConfigureAwait(false);
             UserpassLog.UserUpdated(Logger, name, passwordChanged: true);
         }
 
@@ -190,7 +212,8 @@ public sealed partial class UserpassBackend : PathBackend
         var user = await Users.GetAsync(name, cancellationToken).ConfigureAwait(false);
 
         // An unknown user costs the same hash as a known one, so timing does not tell which users exist.
-        var matches = (user?.PasswordHash ?? PasswordHash.Unmatchable(_iterations)).Verify(password);
+        var stored = user?.PasswordHash ?? PasswordHash.Unmatchable(_iterations);
+        var matches = await Hashes.RunAsync(() => stored.Verify(password), cancellationToken).ConfigureAwait(false);
         if (user is null || !matches)
         {
             UserpassLog.LoginFailed(Logger, name, user is null ? "unknown user" : "wrong password");
@@ -211,6 +234,9 @@ public sealed partial class UserpassBackend : PathBackend
             },
         };
     }
+
+    private ValueTask<PasswordHash> HashAsync(string password, CancellationToken cancellationToken) =>
+        Hashes.RunAsync(() => PasswordHash.Create(password, _iterations), cancellationToken);
 
     private static string NameOf(Match match) => Username.Normalize(match.Groups["name"].Value);
 
