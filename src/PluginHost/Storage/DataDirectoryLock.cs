@@ -32,7 +32,7 @@ internal sealed class DataDirectoryLock : IDisposable
             IOException failure;
             try
             {
-                var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var stream = new FileStream(path, LockFileOptions());
                 WriteHolderPid(stream);
                 FileStorageLog.LockAcquired(logger, root);
                 return new DataDirectoryLock(stream);
@@ -64,6 +64,18 @@ internal sealed class DataDirectoryLock : IDisposable
 
     /// <summary>Releases the lock. The file stays: deleting it would let two processes lock different files.</summary>
     public void Dispose() => _stream.Dispose();
+
+    private static FileStreamOptions LockFileOptions()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            // 0600 like every file we write, rather than the umask's default: the directory may be shared.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
+    }
 
     private static void WriteHolderPid(FileStream stream)
     {

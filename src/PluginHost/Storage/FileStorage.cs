@@ -17,6 +17,14 @@ namespace PluginHost.Storage;
 /// The value of key <c>x/y/z</c> is the file <c>x/y/_z</c>. A key segment may be at most 250 UTF-8 bytes (a file
 /// name). On a case-insensitive file system (Windows, macOS by default) keys differing only in case collide.
 /// </para>
+/// <para>
+/// The constructor blocks the calling thread while another process holds the directory: it polls the lock file until
+/// the lock is free or the lock timeout has passed, so construct it off latency-sensitive threads when that timeout is long.
+/// </para>
+/// <para>
+/// A data directory the constructor creates gets mode 0700 on Unix. An existing one keeps its mode (it is the user's);
+/// if it grants group or other users any access, a warning says so.
+/// </para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -37,10 +45,15 @@ public sealed class FileStorage : IStorage, IDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private int _disposed;
 
-    /// <summary>Opens (creating it if needed) the storage directory and locks it against other processes.</summary>
-    /// <param name="directory">The data directory. Created with mode 0700 on Unix.</param>
-    /// <param name="lockTimeout">How long to wait for another process to release the directory; <see cref="TimeSpan.Zero"/> tries once.</param>
-    /// <param name="logger">Receives lock waits and crash clean-up; optional.</param>
+    /// <summary>
+    /// Opens (creating it if needed) the storage directory and locks it against other processes, blocking for up to
+    /// <paramref name="lockTimeout"/> while another process holds it.
+    /// </summary>
+    /// <param name="directory">The data directory. Created with mode 0700 on Unix; an existing one keeps its mode.</param>
+    /// <param name="lockTimeout">
+    /// How long to block, polling, for another process to release the directory; <see cref="TimeSpan.Zero"/> tries once.
+    /// </param>
+    /// <param name="logger">Receives lock waits, a data directory open to other users, and crash clean-up; optional.</param>
     /// <exception cref="PluginHostException">Another process holds the directory after <paramref name="lockTimeout"/> (<see cref="ErrorCode.Unavailable"/>).</exception>
     public FileStorage(string directory, TimeSpan lockTimeout, ILogger<FileStorage>? logger = null)
     {
@@ -49,6 +62,7 @@ public sealed class FileStorage : IStorage, IDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
         DirectoryPath = Path.GetFullPath(directory);
         CreatePrivateDirectory(DirectoryPath);
+        WarnIfNotPrivate();
         _lock = DataDirectoryLock.Acquire(DirectoryPath, lockTimeout, _logger);
         try
         {
@@ -237,6 +251,23 @@ public sealed class FileStorage : IStorage, IDisposable
         else
         {
             Directory.CreateDirectory(path, PrivateDirectoryMode);
+        }
+    }
+
+    private void WarnIfNotPrivate()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // Only a warning: the directory may be shared on purpose, and changing a user's own directory is not ours to do.
+        const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        var mode = File.GetUnixFileMode(DirectoryPath);
+        if ((mode & GroupOrOther) != 0)
+        {
+            FileStorageLog.DataDirectoryNotPrivate(_logger, DirectoryPath, Convert.ToString((int)mode, 8).PadLeft(4, '0'));
         }
     }
 

@@ -15,4 +15,8 @@ internal static partial class FileStorageLog
     [LoggerMessage(EventId = 3, EventName = "StaleTempFileRemoved", Level = LogLevel.Information,
         Message = "Removed {Path}, left by a write that did not finish")]
     public static partial void StaleTempFileRemoved(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 4, EventName = "DataDirectoryNotPrivate", Level = LogLevel.Warning,
+        Message = "Data directory {Directory} has mode {Mode}, so other users can access it; run 'chmod 700 {Directory}' unless that is intended")]
+    public static partial void DataDirectoryNotPrivate(ILogger logger, string directory, string mode);
 }

@@ -98,6 +98,57 @@ public sealed class FileStorageTests : StorageContractTests
     }
 
     [TestMethod]
+    public void Open_ExistingDirectoryOpenToOthers_KeepsItsModeAndWarnsToChmod()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Unix file modes only.");
+            return;
+        }
+
+        const UnixFileMode Mode0755 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        Directory.CreateDirectory(_directory);
+        File.SetUnixFileMode(_directory, Mode0755);
+        var logger = new RecordingLogger();
+
+        Open(logger);
+
+        Assert.AreEqual(Mode0755, File.GetUnixFileMode(_directory));
+        var warning = logger.Entries.Single(e => e.EventName == "DataDirectoryNotPrivate");
+        Assert.AreEqual(LogLevel.Warning, warning.Level);
+        StringAssert.Contains(warning.Message, Path.GetFullPath(_directory));
+        StringAssert.Contains(warning.Message, "0755");
+        StringAssert.Contains(warning.Message, $"chmod 700 {Path.GetFullPath(_directory)}");
+        Assert.AreEqual(Path.GetFullPath(_directory), warning.Fields["Directory"]);
+        Assert.AreEqual("0755", warning.Fields["Mode"]);
+    }
+
+    [TestMethod]
+    public void Open_NewOrPrivateDirectory_DoesNotWarn()
+    {
+        var logger = new RecordingLogger();
+        Open(logger).Dispose();
+        Open(logger);
+
+        Assert.IsFalse(logger.Entries.Any(e => e.EventName == "DataDirectoryNotPrivate"));
+    }
+
+    [TestMethod]
+    public void Open_OnUnix_CreatesTheLockFileWithMode0600()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Unix file modes only.");
+            return;
+        }
+
+        Open();
+
+        Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Join(_directory, ".lock")));
+    }
+
+    [TestMethod]
     public void SyncDirectory_OnLinux_Succeeds()
     {
         if (!OperatingSystem.IsLinux())
@@ -203,11 +254,32 @@ public sealed class FileStorageTests : StorageContractTests
         Assert.AreEqual("from first", Text(await reopened.GetAsync("k")));
     }
 
-    private FileStorage Open()
+    private FileStorage Open(ILogger<FileStorage>? logger = null)
     {
-        var storage = new FileStorage(_directory, ShortTimeout);
+        var storage = new FileStorage(_directory, ShortTimeout, logger);
         _opened.Add(storage);
         return storage;
+    }
+
+    /// <summary>Keeps every log entry with its event name and structured fields.</summary>
+    private sealed class RecordingLogger : ILogger<FileStorage>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<Entry> _entries = new();
+
+        public IReadOnlyList<Entry> Entries => [.. _entries];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var fields = state as IEnumerable<KeyValuePair<string, object?>> ?? [];
+            _entries.Enqueue(new Entry(logLevel, eventId.Name, formatter(state, exception), fields.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal)));
+        }
+
+        public sealed record Entry(LogLevel Level, string? EventName, string Message, IReadOnlyDictionary<string, object?> Fields);
     }
 
     /// <summary>Completes <see cref="Waiting"/> when the storage logs that it waits for another holder's lock.</summary>
