@@ -135,11 +135,8 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
         var config = request.Config ?? new MountConfig();
         config.Validate();
 
-        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
-        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await ChangeAsync(async () =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             var entry = new MountEntry
             {
                 Table = request.Type,
@@ -171,11 +168,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             await _catalogWatcher.RecheckAsync(state, deregistrations).ConfigureAwait(false);
             MountTableLog.Enabled(_logger, entry.RoutePath, entry.PluginName, entry.Table, entry.Uuid);
             return entry;
-        }
-        finally
-        {
-            _changes.Release();
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Unmounts: refuses new requests, drains the ones in flight, cleans the backend up, persists, and deletes the mount's data.</summary>
@@ -188,14 +181,11 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
     {
         EnsureMountable(table);
         var routePath = RoutePathOf(table, MountPaths.Sanitize(path));
-        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
-        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        await ChangeAsync(async () =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_routes.Find(routePath) is not { } state)
             {
-                return;
+                return false;
             }
 
             await _retirement.RetireAsync(state.Close("being disabled"), routePath).ConfigureAwait(false);
@@ -212,11 +202,8 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             _routes = _routes.Without(routePath);
             await DeleteDataAsync(state.Entry).ConfigureAwait(false);
             MountTableLog.Disabled(_logger, routePath, state.Entry.Uuid);
-        }
-        finally
-        {
-            _changes.Release();
-        }
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Moves a mount to another path within its table, keeping its uuid, accessor and data.</summary>
@@ -237,11 +224,8 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
         }
 
         MountPaths.EnsureNotReserved(toTable, toPath);
-        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
-        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await ChangeAsync(async () =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             var state = _routes.Find(RoutePathOf(fromTable, fromPath))
                 ?? throw new PluginHostException(ErrorCode.BadRequest, $"no matching mount at \"{RoutePathOf(fromTable, fromPath)}\"");
             var moved = state.Entry with { Path = toPath };
@@ -270,11 +254,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             // The move is done; a backend that fails to start now is reported by the mount, not by this call.
             await StartQuietlyAsync(successor).ConfigureAwait(false);
             return moved;
-        }
-        finally
-        {
-            _changes.Release();
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Changes a mount's description, TTLs, options or pinned version. Option and version changes restart the backend without downtime.</summary>
@@ -289,11 +269,8 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(tuning);
         EnsureMountable(table);
         var routePath = RoutePathOf(table, MountPaths.Sanitize(path));
-        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
-        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await ChangeAsync(async () =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             var state = _routes.Find(routePath)
                 ?? throw new PluginHostException(ErrorCode.BadRequest, $"no mount at \"{routePath}\"; list mounts to see their paths");
             var current = state.Entry;
@@ -328,11 +305,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
 
             MountTableLog.Tuned(_logger, routePath, restart);
             return tuned;
-        }
-        finally
-        {
-            _changes.Release();
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops every backend: refuses new requests, drains, and cleans up. Mounts stay persisted.</summary>
@@ -381,6 +354,22 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             await Task.WhenAll(states.Select(StartQuietlyAsync)).ConfigureAwait(false);
             var unavailable = states.Count(s => !s.IsRunning);
             MountTableLog.Restored(_logger, states.Length, unavailable);
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    // Every change runs after the restore, one at a time, and never on a disposed table.
+    private async Task<T> ChangeAsync<T>(Func<Task<T>> change, CancellationToken cancellationToken)
+    {
+        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await change().ConfigureAwait(false);
         }
         finally
         {
