@@ -6,25 +6,32 @@ namespace PluginHost;
 public sealed record AuthInfo
 {
     /// <summary>A human-readable name for the identity, such as the user name.</summary>
+    [JsonPropertyName("display_name")]
     public string DisplayName { get; init; } = "";
 
     /// <summary>The policies attached to the token this login earns, sorted, without duplicates.</summary>
+    [JsonPropertyName("policies")]
     public IReadOnlyList<string> Policies { get; init; } = [];
 
     /// <summary>Metadata attached to the token (for example <c>username</c>).</summary>
+    [JsonPropertyName("metadata")]
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 
     /// <summary>How long the token lives; zero for the mount's default. Serialized as whole seconds.</summary>
+    [JsonPropertyName("ttl")]
     [JsonConverter(typeof(SecondsTimeSpanConverter))]
     public TimeSpan Ttl { get; init; }
 
     /// <summary>The longest the token may be renewed to; zero for the mount's maximum. Serialized as whole seconds.</summary>
+    [JsonPropertyName("max_ttl")]
     [JsonConverter(typeof(SecondsTimeSpanConverter))]
     public TimeSpan MaxTtl { get; init; }
 
     /// <summary>Whether the token can be renewed.</summary>
+    [JsonPropertyName("renewable")]
     public bool Renewable { get; init; }
 
     /// <summary>The name of the identity within its auth method (the user name), for identity aliases.</summary>
+    [JsonPropertyName("alias_name")]
     public string? AliasName { get; init; }
 }

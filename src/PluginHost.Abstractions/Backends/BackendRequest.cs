@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace PluginHost;
 
@@ -7,27 +8,34 @@ namespace PluginHost;
 public sealed record BackendRequest
 {
     /// <summary>The operation requested.</summary>
+    [JsonPropertyName("operation")]
     public required Operation Operation { get; init; }
 
     /// <summary>
     /// The path: relative to the mount when a backend sees it (<c>kv/foo</c>), or the full logical path
     /// (<c>secret/kv/foo</c>, <c>auth/userpass/login/alice</c>) when given to the host.
     /// </summary>
+    [JsonPropertyName("path")]
     public required string Path { get; init; }
 
     /// <summary>The request body (a write's fields, a login's password), or <see langword="null"/>.</summary>
+    [JsonPropertyName("data")]
     public IReadOnlyDictionary<string, JsonElement>? Data { get; init; }
 
     /// <summary>The mount the request was routed to, with its trailing slash (<c>secret/</c>, <c>auth/userpass/</c>). Set by the host.</summary>
+    [JsonPropertyName("mount_point")]
     public string MountPoint { get; init; } = "";
 
     /// <summary>The opaque client token or identity of the caller, when the embedding application has one.</summary>
+    [JsonPropertyName("client_token")]
     public string? ClientToken { get; init; }
 
     /// <summary>A unique id for logs and correlation. The host assigns one when empty.</summary>
+    [JsonPropertyName("request_id")]
     public string RequestId { get; init; } = "";
 
     /// <summary>Request headers the embedding application chose to pass on (opt-in), or <see langword="null"/>.</summary>
+    [JsonPropertyName("headers")]
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? Headers { get; init; }
 
     /// <summary>Returns the string value of field <paramref name="name"/> in <see cref="Data"/>, or <see langword="null"/> when absent or JSON null.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace PluginHost;
 
@@ -7,18 +8,23 @@ namespace PluginHost;
 public sealed record BackendResponse
 {
     /// <summary>The response data, or <see langword="null"/> for none. A list answers <c>keys</c>: an array of strings.</summary>
+    [JsonPropertyName("data")]
     public IReadOnlyDictionary<string, JsonElement>? Data { get; init; }
 
     /// <summary>Warnings for the caller (Vault prints them after the data).</summary>
+    [JsonPropertyName("warnings")]
     public IReadOnlyList<string>? Warnings { get; init; }
 
     /// <summary>Lease information when the response is a leased secret.</summary>
+    [JsonPropertyName("secret")]
     public SecretInfo? Secret { get; init; }
 
     /// <summary>Auth information when the response is a successful login.</summary>
+    [JsonPropertyName("auth")]
     public AuthInfo? Auth { get; init; }
 
     /// <summary>A path the caller should be redirected to, or <see langword="null"/>.</summary>
+    [JsonPropertyName("redirect")]
     public string? Redirect { get; init; }
 
     /// <summary>Builds a response whose data holds the given values, serialized with <see cref="JsonSerializer"/>.</summary>
