@@ -1,0 +1,105 @@
+using Nerdbank.Streams;
+using PluginHost.Sdk.Protocol;
+
+namespace PluginHost.Sdk;
+
+/// <summary>
+/// Runs a backend through the real plugin protocol in memory, without a process: a plugin server and a host client
+/// joined by an in-memory duplex stream. For plugin authors' unit tests.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var harness = await PluginHarness.StartAsync(() => new MyBackend());
+/// var backend = await harness.MountAsync(new InMemoryStorage());
+/// var answer = await backend.HandleRequestAsync(new BackendRequest { Operation = Operation.Read, Path = "x" }, ct);
+/// </code>
+/// </example>
+public sealed class PluginHarness : IAsyncDisposable
+{
+    private readonly PluginClient _client;
+    private readonly Task _server;
+    private readonly CancellationTokenSource _stop;
+    private int _instances;
+
+    private PluginHarness(PluginClient client, Task server, CancellationTokenSource stop)
+    {
+        _client = client;
+        _server = server;
+        _stop = stop;
+    }
+
+    /// <summary>The host end of the connection, for tests that need it directly.</summary>
+    public PluginClient Client => _client;
+
+    /// <summary>Starts a plugin server for <paramref name="factory"/> and completes once it has said hello.</summary>
+    /// <param name="factory">Creates one backend per mount.</param>
+    /// <param name="cancellationToken">Cancels waiting for the hello.</param>
+    /// <returns>The running harness.</returns>
+    public static async Task<PluginHarness> StartAsync(Func<IBackend> factory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var client = PluginClient.Start(hostEnd, token, "PluginHarness");
+        var stop = new CancellationTokenSource();
+        var server = Task.Run(() => PluginServer.ServeAsync(pluginEnd, factory, token, stop.Token), CancellationToken.None);
+        var harness = new PluginHarness(client, server, stop);
+        try
+        {
+            await client.Hello.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await harness.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return harness;
+    }
+
+    /// <summary>Creates and sets up a backend instance in the plugin, as mounting does.</summary>
+    /// <param name="storage">The instance's storage view; the plugin's storage calls reach it through the protocol.</param>
+    /// <param name="type">The mount's table.</param>
+    /// <param name="options">The mount's options.</param>
+    /// <param name="cancellationToken">Cancels the setup.</param>
+    /// <returns>The host-side proxy of the instance.</returns>
+    public async Task<IBackend> MountAsync(
+        IStorage storage,
+        BackendType type = BackendType.Secret,
+        IReadOnlyDictionary<string, string>? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var id = $"instance-{Interlocked.Increment(ref _instances)}";
+        var backend = _client.CreateBackend(id, type, "harness");
+        await backend.SetupAsync(
+            new BackendConfig
+            {
+                Storage = storage,
+                MountPath = $"{id}/",
+                BackendUuid = id,
+                Type = type,
+                Options = options ?? new Dictionary<string, string>(),
+            },
+            cancellationToken).ConfigureAwait(false);
+        return backend;
+    }
+
+    /// <summary>Shuts the plugin server down and closes the connection.</summary>
+    /// <returns>A task that completes when the server has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _client.ShutdownAsync().ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _client.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _server.ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is OperationCanceledException or PluginHostException)
+        {
+            // Stopping is what we asked for.
+        }
+
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,84 @@
+using PluginHost.Protocol;
+using StreamJsonRpc;
+
+namespace PluginHost.Sdk.Protocol;
+
+/// <summary>
+/// The host's end of a connection to one plugin: accepts the plugin's hello, serves its storage calls, and hands
+/// out <see cref="IBackend"/> proxies, one per backend instance (mount), all multiplexed over the connection.
+/// </summary>
+/// <remarks>The process runtime of a host builds on it; <see cref="PluginHarness"/> uses it to test a plugin in memory.</remarks>
+public sealed class PluginClient : IAsyncDisposable
+{
+    private readonly JsonRpc _rpc;
+    private readonly HostEndpoint _endpoint;
+
+    private PluginClient(Stream duplex, string token, string hostName)
+    {
+        _endpoint = new HostEndpoint(token, ProtocolChannel.SupportedVersions, hostName);
+        _rpc = ProtocolChannel.Create(duplex, _endpoint);
+        _rpc.Disconnected += (_, e) => _endpoint.Abandon(
+            new PluginHostException(ErrorCode.Unavailable, $"the plugin closed the connection before its hello: {e.Description}"));
+        _rpc.StartListening();
+    }
+
+    /// <summary>Completes with the plugin's hello once it is accepted; faults with the reason when it is refused or never comes.</summary>
+    public Task<HelloParams> Hello => _endpoint.Hello;
+
+    /// <summary>The protocol version negotiated in the hello.</summary>
+    public int ProtocolVersion => _endpoint.ProtocolVersion;
+
+    /// <summary>Completes when the connection closes, for whatever reason.</summary>
+    public Task Completion => _rpc.Completion;
+
+    /// <summary>Starts serving the host's end of the protocol over <paramref name="duplex"/>.</summary>
+    /// <param name="duplex">A connected duplex stream (a socket, a pipe, or one end of an in-memory pair).</param>
+    /// <param name="token">The one-time token the plugin must present.</param>
+    /// <param name="hostName">How the host names itself in the hello answer.</param>
+    /// <returns>The client; await <see cref="Hello"/> before creating backends.</returns>
+    public static PluginClient Start(Stream duplex, string token, string hostName = "PluginHost")
+    {
+        ArgumentNullException.ThrowIfNull(duplex);
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        return new PluginClient(duplex, token, hostName);
+    }
+
+    /// <summary>Returns a proxy for a new backend instance; its <see cref="IBackend.SetupAsync"/> creates the instance in the plugin.</summary>
+    /// <param name="instanceId">A connection-unique id, such as the mount's uuid.</param>
+    /// <param name="expectedType">The mount's table; setup fails when the plugin's backend is of another type.</param>
+    /// <param name="pluginName">The plugin's catalog name, for error messages.</param>
+    /// <returns>The proxy.</returns>
+    public IBackend CreateBackend(string instanceId, BackendType expectedType, string pluginName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        return new RemoteBackend(this, instanceId, expectedType, pluginName);
+    }
+
+    /// <summary>Asks the plugin to shut down (a notification: it does not wait for an answer).</summary>
+    /// <returns>A task that completes when the notification is sent.</returns>
+    public async Task ShutdownAsync()
+    {
+        try
+        {
+            await _rpc.NotifyAsync(ProtocolMethods.Shutdown).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is ConnectionLostException or ObjectDisposedException)
+        {
+            // Already gone: nothing to shut down.
+        }
+    }
+
+    /// <summary>Closes the connection.</summary>
+    /// <returns>A task that completes when it is closed.</returns>
+    public ValueTask DisposeAsync()
+    {
+        _rpc.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal JsonRpc Rpc => _rpc;
+
+    internal void AddView(string instanceId, IStorage view) => _endpoint.AddView(instanceId, view);
+
+    internal void RemoveView(string instanceId) => _endpoint.RemoveView(instanceId);
+}

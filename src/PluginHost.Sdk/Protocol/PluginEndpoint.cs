@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using PluginHost.Protocol;
+using StreamJsonRpc;
+
+namespace PluginHost.Sdk.Protocol;
+
+/// <summary>
+/// The plugin's end of a connection: serves the host's calls by creating one backend instance per mount
+/// (multiplexing) and routing each call to the instance it names.
+/// </summary>
+internal sealed class PluginEndpoint(Func<IBackend> factory)
+{
+    private readonly ConcurrentDictionary<string, IBackend> _instances = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private JsonRpc? _rpc;
+
+    /// <summary>Completes when the host asks the plugin to shut down.</summary>
+    public Task ShutdownRequested => _shutdown.Task;
+
+    /// <summary>The number of live backend instances.</summary>
+    public int InstanceCount => _instances.Count;
+
+    public void Attach(JsonRpc rpc) => _rpc = rpc;
+
+    [JsonRpcMethod(ProtocolMethods.Setup, UseSingleObjectParameterDeserialization = true)]
+    public async Task<SetupResult> SetupAsync(SetupParams parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ArgumentNullException.ThrowIfNull(parameters);
+            var rpc = _rpc ?? throw new InvalidOperationException("the endpoint is not attached to a connection");
+            var backend = factory();
+            if (!_instances.TryAdd(parameters.InstanceId, backend))
+            {
+                throw new PluginHostException(ErrorCode.BadRequest, $"backend instance '{parameters.InstanceId}' is already set up");
+            }
+
+            try
+            {
+                await backend.SetupAsync(
+                    new BackendConfig
+                    {
+                        Storage = new RemoteStorage(rpc, parameters.InstanceId),
+                        MountPath = parameters.MountPath,
+                        BackendUuid = parameters.BackendUuid,
+                        Type = parameters.Type,
+                        Options = parameters.Options,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                _instances.TryRemove(parameters.InstanceId, out _);
+                throw;
+            }
+
+            return new SetupResult { Type = backend.Type, SpecialPaths = backend.SpecialPaths };
+        }
+        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
+        {
+            throw ProtocolChannel.ToRpcError(error);
+        }
+    }
+
+    [JsonRpcMethod(ProtocolMethods.HandleRequest, UseSingleObjectParameterDeserialization = true)]
+    public async Task<BackendResponse?> HandleRequestAsync(InstanceRequestParams parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Instance(parameters.InstanceId).HandleRequestAsync(parameters.Request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
+        {
+            throw ProtocolChannel.ToRpcError(error);
+        }
+    }
+
+    [JsonRpcMethod(ProtocolMethods.ExistenceCheck, UseSingleObjectParameterDeserialization = true)]
+    public async Task<bool?> ExistenceCheckAsync(InstanceRequestParams parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Instance(parameters.InstanceId).ExistenceCheckAsync(parameters.Request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
+        {
+            throw ProtocolChannel.ToRpcError(error);
+        }
+    }
+
+    [JsonRpcMethod(ProtocolMethods.InvalidateKey, UseSingleObjectParameterDeserialization = true)]
+    public async Task InvalidateKeyAsync(InstanceParams parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Instance(parameters.InstanceId).InvalidateKeyAsync(parameters.Key ?? "", cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
+        {
+            throw ProtocolChannel.ToRpcError(error);
+        }
+    }
+
+    [JsonRpcMethod(ProtocolMethods.Cleanup, UseSingleObjectParameterDeserialization = true)]
+    public async Task CleanupAsync(InstanceParams parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Cleaning up an instance that is gone succeeds: the host may retry after a lost answer.
+            if (_instances.TryRemove(parameters.InstanceId, out var backend))
+            {
+                await backend.CleanupAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
+        {
+            throw ProtocolChannel.ToRpcError(error);
+        }
+    }
+
+    [JsonRpcMethod(ProtocolMethods.Shutdown)]
+    public void Shutdown() => _shutdown.TrySetResult();
+
+    private IBackend Instance(string instanceId) =>
+        _instances.TryGetValue(instanceId, out var backend)
+            ? backend
+            : throw new PluginHostException(ErrorCode.NotFound, $"no backend instance '{instanceId}' in this plugin; the host must call {ProtocolMethods.Setup} first");
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using StreamJsonRpc;
+
+namespace PluginHost.Sdk.Protocol;
+
+/// <summary>
+/// The one way both ends of the plugin protocol frame and encode messages: JSON-RPC 2.0, UTF-8 JSON, each message
+/// preceded by an LSP-style <c>Content-Length: N\r\n\r\n</c> header (docs/protocol.md, "Framing").
+/// </summary>
+internal static class ProtocolChannel
+{
+    /// <summary>The protocol versions this SDK speaks, lowest first.</summary>
+    public static readonly IReadOnlyList<int> SupportedVersions = [1];
+
+    /// <summary>Creates a connection over <paramref name="duplex"/> serving <paramref name="target"/>'s <c>[JsonRpcMethod]</c> methods; call <see cref="JsonRpc.StartListening"/> after.</summary>
+    public static JsonRpc Create(Stream duplex, object target)
+    {
+        var formatter = new SystemTextJsonFormatter
+        {
+            // Wire names are fixed by [JsonPropertyName] on the protocol types; data keys stay as the caller wrote them.
+            JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.General),
+        };
+        var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(duplex, formatter));
+        rpc.AddLocalRpcTarget(target, new JsonRpcTargetOptions { AllowNonPublicInvocation = false });
+        return rpc;
+    }
+
+    /// <summary>
+    /// The JSON-RPC error a <see cref="PluginHostException"/> becomes: its code is the error's HTTP status. Cancellation is
+    /// not translated: StreamJsonRpc reports it as JSON-RPC's request-cancelled error.
+    /// </summary>
+    public static LocalRpcException ToRpcError(Exception exception) => exception switch
+    {
+        PluginHostException known => new LocalRpcException(known.Message) { ErrorCode = (int)known.Code },
+        _ => new LocalRpcException($"internal error in plugin: {exception.Message}") { ErrorCode = (int)ErrorCode.Internal },
+    };
+
+    /// <summary>The <see cref="PluginHostException"/> a JSON-RPC error from the other end stands for.</summary>
+    public static PluginHostException FromRpcError(RemoteInvocationException error, string peer)
+    {
+        var code = Enum.IsDefined((ErrorCode)error.ErrorCode) ? (ErrorCode)error.ErrorCode : ErrorCode.Internal;
+        var message = Enum.IsDefined((ErrorCode)error.ErrorCode) ? error.Message : $"{peer} failed (JSON-RPC error {error.ErrorCode}): {error.Message}";
+        return new PluginHostException(code, message, error);
+    }
+}

@@ -1,0 +1,93 @@
+using PluginHost.Protocol;
+using StreamJsonRpc;
+
+namespace PluginHost.Sdk.Protocol;
+
+/// <summary>The host-side proxy of one backend instance in a plugin process: every call is forwarded over the connection.</summary>
+internal sealed class RemoteBackend(PluginClient client, string instanceId, BackendType expectedType, string pluginName) : IBackend
+{
+    private SetupResult? _setup;
+
+    public BackendType Type => _setup?.Type ?? expectedType;
+
+    public SpecialPaths SpecialPaths => _setup?.SpecialPaths ?? SpecialPaths.None;
+
+    public async ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        client.AddView(instanceId, config.Storage);
+        try
+        {
+            var result = await CallAsync<SetupResult>(
+                ProtocolMethods.Setup,
+                new SetupParams
+                {
+                    InstanceId = instanceId,
+                    Type = config.Type,
+                    MountPath = config.MountPath,
+                    BackendUuid = config.BackendUuid,
+                    Options = config.Options,
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (result.Type != expectedType)
+            {
+                throw new PluginHostException(
+                    ErrorCode.BadRequest,
+                    $"cannot mount '{pluginName}' of type '{result.Type.ToName()}' as {(expectedType == BackendType.Auth ? "an auth method" : "a secrets engine")}");
+            }
+
+            _setup = result;
+        }
+        catch
+        {
+            client.RemoveView(instanceId);
+            throw;
+        }
+    }
+
+    public ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken) =>
+        new(CallAsync<BackendResponse?>(ProtocolMethods.HandleRequest, new InstanceRequestParams { InstanceId = instanceId, Request = request }, cancellationToken));
+
+    public ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken) =>
+        new(CallAsync<bool?>(ProtocolMethods.ExistenceCheck, new InstanceRequestParams { InstanceId = instanceId, Request = request }, cancellationToken));
+
+    public async ValueTask CleanupAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync<object?>(ProtocolMethods.Cleanup, new InstanceParams { InstanceId = instanceId }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PluginHostException error) when (error.Code == ErrorCode.Unavailable)
+        {
+            // The process is gone, and the instance with it.
+        }
+        finally
+        {
+            client.RemoveView(instanceId);
+        }
+    }
+
+    public async ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken) =>
+        await CallAsync<object?>(ProtocolMethods.InvalidateKey, new InstanceParams { InstanceId = instanceId, Key = key }, cancellationToken).ConfigureAwait(false);
+
+    private async Task<T> CallAsync<T>(string method, object parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.Rpc.InvokeWithParameterObjectAsync<T>(method, parameters, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RemoteInvocationException error) when (cancellationToken.IsCancellationRequested)
+        {
+            // The plugin gave up because we asked it to: report the cancellation, not the plugin's way of saying so.
+            throw new OperationCanceledException("the request was cancelled", error, cancellationToken);
+        }
+        catch (RemoteInvocationException error)
+        {
+            throw ProtocolChannel.FromRpcError(error, $"plugin '{pluginName}'");
+        }
+        catch (Exception error) when (error is ConnectionLostException or ObjectDisposedException)
+        {
+            throw new PluginHostException(ErrorCode.Unavailable, $"plugin '{pluginName}' is unavailable: its connection closed", error);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Nerdbank.Streams;
+using PluginHost.Protocol;
+using PluginHost.Sdk.Protocol;
+using PluginHost.Storage;
+using StreamJsonRpc;
+
+namespace PluginHost.Tests.Protocol;
+
+/// <summary>The host's end against a plugin written without the SDK: raw JSON-RPC with the documented framing.</summary>
+[TestClass]
+public sealed class HostEndpointTests
+{
+    private static JsonRpc RawPlugin(Stream stream)
+    {
+        var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(stream, new SystemTextJsonFormatter()));
+        rpc.StartListening();
+        return rpc;
+    }
+
+    [TestMethod]
+    public async Task Hello_WithWrongToken_IsRefusedAndTheHostSaysWhy()
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "right-token");
+        using var plugin = RawPlugin(pluginEnd);
+
+        var refused = await Assert.ThrowsExactlyAsync<RemoteInvocationException>(() => plugin.InvokeWithParameterObjectAsync<HelloResult>(
+            ProtocolMethods.Hello, new HelloParams { Token = "wrong-token", ProtocolVersions = [1] }));
+
+        Assert.AreEqual(403, refused.ErrorCode);
+        var reason = await Assert.ThrowsExactlyAsync<PluginHostException>(() => client.Hello);
+        StringAssert.Contains(reason.Message, "wrong token");
+    }
+
+    [TestMethod]
+    public async Task Hello_WithNoCommonVersion_IsRefusedNamingBothSides()
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "t");
+        using var plugin = RawPlugin(pluginEnd);
+
+        await Assert.ThrowsExactlyAsync<RemoteInvocationException>(() => plugin.InvokeWithParameterObjectAsync<HelloResult>(
+            ProtocolMethods.Hello, new HelloParams { Token = "t", ProtocolVersions = [7, 9] }));
+
+        var reason = await Assert.ThrowsExactlyAsync<PluginHostException>(() => client.Hello);
+        Assert.AreEqual("no common protocol version: the host speaks 1, the plugin speaks 7, 9", reason.Message);
+    }
+
+    [TestMethod]
+    public async Task Hello_PicksTheHighestCommonVersion()
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "t");
+        using var plugin = RawPlugin(pluginEnd);
+
+        var answer = await plugin.InvokeWithParameterObjectAsync<HelloResult>(ProtocolMethods.Hello, new HelloParams { Token = "t", ProtocolVersions = [1, 2] });
+
+        Assert.AreEqual(1, answer.ProtocolVersion);
+        Assert.AreEqual(1, client.ProtocolVersion);
+    }
+
+    [TestMethod]
+    public async Task Storage_BeforeHelloOrForAnotherInstance_IsForbidden()
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "t");
+        using var plugin = RawPlugin(pluginEnd);
+        var storage = new InMemoryStorage();
+        await storage.PutAsync(new StorageEntry("logical/other-mount/secret", [1, 2, 3]));
+
+        var early = await Assert.ThrowsExactlyAsync<RemoteInvocationException>(() => plugin.InvokeWithParameterObjectAsync<StorageEntry?>(
+            ProtocolMethods.StorageGet, new InstanceParams { InstanceId = "i1", Key = "x" }));
+        Assert.AreEqual(403, early.ErrorCode);
+
+        await plugin.InvokeWithParameterObjectAsync<HelloResult>(ProtocolMethods.Hello, new HelloParams { Token = "t", ProtocolVersions = [1] });
+        var foreign = await Assert.ThrowsExactlyAsync<RemoteInvocationException>(() => plugin.InvokeWithParameterObjectAsync<StorageEntry?>(
+            ProtocolMethods.StorageGet, new InstanceParams { InstanceId = "other-mount", Key = "secret" }));
+        Assert.AreEqual(403, foreign.ErrorCode);
+        StringAssert.Contains(foreign.Message, "is not set up on this connection");
+    }
+
+    [TestMethod]
+    public async Task Storage_KeyEscapingTheView_IsRefusedAndValidKeysStayInsideIt()
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "t");
+        using var plugin = new JsonRpc(new HeaderDelimitedMessageHandler(pluginEnd, new SystemTextJsonFormatter()));
+        plugin.AddLocalRpcTarget(new RawSetupTarget());
+        plugin.StartListening();
+        await plugin.InvokeWithParameterObjectAsync<HelloResult>(ProtocolMethods.Hello, new HelloParams { Token = "t", ProtocolVersions = [1] });
+        var inner = new InMemoryStorage();
+        await inner.PutAsync(new StorageEntry("logical/other/secret", [9]));
+        var backend = client.CreateBackend("i1", BackendType.Secret, "raw");
+        await backend.SetupAsync(new BackendConfig { Storage = new StorageView(inner, "logical/i1/"), MountPath = "raw/", BackendUuid = "i1", Type = BackendType.Secret }, CancellationToken.None);
+
+        var escape = await Assert.ThrowsExactlyAsync<RemoteInvocationException>(() => plugin.InvokeWithParameterObjectAsync<StorageEntry?>(
+            ProtocolMethods.StorageGet, new InstanceParams { InstanceId = "i1", Key = "../other/secret" }));
+        await plugin.InvokeWithParameterObjectAsync<object?>(ProtocolMethods.StoragePut, new InstanceParams { InstanceId = "i1", Key = "mine", Value = [1] });
+
+        Assert.AreEqual(400, escape.ErrorCode);
+        StringAssert.Contains(escape.Message, "'..' segment");
+        Assert.IsNotNull(await inner.GetAsync("logical/i1/mine"), "a valid key lands inside the instance's view");
+    }
+
+    /// <summary>The least a plugin without the SDK must answer to be mounted.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "StreamJsonRpc serves instance methods of a target object.")]
+    private sealed class RawSetupTarget
+    {
+        [JsonRpcMethod(ProtocolMethods.Setup, UseSingleObjectParameterDeserialization = true)]
+        public SetupResult Setup(SetupParams parameters) => new() { Type = parameters.Type };
+    }
+}
