@@ -18,7 +18,11 @@ internal static class ProtocolChannel
         var formatter = new SystemTextJsonFormatter
         {
             // Wire names are fixed by [JsonPropertyName] on the protocol types; data keys stay as the caller wrote them.
-            JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.General),
+            JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.General)
+            {
+                // Absent and null mean the same on this protocol; leaving nulls out keeps messages short.
+                DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+            },
         };
         var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(duplex, formatter));
         rpc.AddLocalRpcTarget(target, new JsonRpcTargetOptions { AllowNonPublicInvocation = false });
