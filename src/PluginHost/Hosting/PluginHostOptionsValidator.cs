@@ -5,6 +5,9 @@ namespace PluginHost.Hosting;
 /// <summary>Refuses settings that would break the host later in a less clear way (a negative timeout fails deep inside a drain).</summary>
 internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOptions>
 {
+    // Timers and Task.WaitAsync take at most uint.MaxValue - 1 milliseconds (about 49 days).
+    private static readonly TimeSpan LongestTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     public ValidateOptionsResult Validate(string? name, PluginHostOptions options)
     {
         var failures = new List<string>();
@@ -16,6 +19,14 @@ internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOp
         if (options.DrainTimeout < TimeSpan.Zero && options.DrainTimeout != Timeout.InfiniteTimeSpan)
         {
             failures.Add($"PluginHostOptions.DrainTimeout cannot be negative (use TimeSpan.Zero not to wait), not {options.DrainTimeout}");
+        }
+
+        foreach (var (setting, value) in new[] { ("RequestTimeout", options.RequestTimeout), ("DrainTimeout", options.DrainTimeout), ("StorageLockTimeout", options.StorageLockTimeout) })
+        {
+            if (value > LongestTimeout)
+            {
+                failures.Add($"PluginHostOptions.{setting} can be at most {LongestTimeout.TotalDays:0} days (use Timeout.InfiniteTimeSpan for no limit), not {value}");
+            }
         }
 
         if (options.StorageLockTimeout < TimeSpan.Zero)

@@ -15,7 +15,9 @@ internal sealed class CatalogMountWatcher : IDisposable
     private readonly Func<IReadOnlyList<MountState>> _mounts;
     private readonly BackendRetirement _retirement;
     private readonly ILogger _logger;
+    private readonly Lock _gate = new();
     private int _deregistrations;
+    private bool _disposed;
 
     public CatalogMountWatcher(PluginCatalog catalog, Func<IReadOnlyList<MountState>> mounts, BackendRetirement retirement, ILogger logger)
     {
@@ -42,42 +44,103 @@ internal sealed class CatalogMountWatcher : IDisposable
             return;
         }
 
-        var stillRegistered = (await _catalog.ListAsync(running.Type).ConfigureAwait(false))
-            .Any(p => !p.Builtin && p.Name == running.Name && p.Version == running.Version && p.Sha256 == running.Sha256);
+        bool stillRegistered;
+        try
+        {
+            stillRegistered = await IsRegisteredAsync(running.Type, running.Name, running.Version).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The change is already saved; when the catalog cannot be read, refusing to serve is the safe side.
+            MountTableLog.CatalogRecheckFailed(_logger, ex, state.Entry.RoutePath);
+            stillRegistered = false;
+        }
+
         if (!stillRegistered)
         {
-            Block(state, running.Name, running.Version);
+            lock (_gate)
+            {
+                Block(state, running.Name, running.Version);
+            }
         }
     }
 
-    public void Dispose() => _catalog.Changed -= OnCatalogChanged;
+    /// <summary>Stops watching; after it returns, no event handler is running or will run.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _catalog.Changed -= OnCatalogChanged;
+        }
+    }
 
     private void OnCatalogChanged(object? sender, CatalogChangedEventArgs e)
     {
-        if (e.Kind == CatalogChangeKind.Registered)
+        lock (_gate)
         {
-            foreach (var mount in _mounts().Where(m => m.Entry.Table == e.Type && m.Entry.PluginName == e.Name))
+            if (_disposed)
             {
-                mount.Unblock();
+                return;
             }
 
-            return;
-        }
+            var mounts = _mounts().Where(m => m.Entry.Table == e.Type && m.Entry.PluginName == e.Name).ToArray();
+            if (e.Kind == CatalogChangeKind.Registered)
+            {
+                foreach (var mount in mounts)
+                {
+                    mount.Unblock();
+                }
 
-        Interlocked.Increment(ref _deregistrations);
-        foreach (var mount in _mounts().Where(m => UsesDeregistered(m, e)))
-        {
-            Block(mount, e.Name, e.Version);
+                return;
+            }
+
+            Interlocked.Increment(ref _deregistrations);
+            foreach (var mount in mounts)
+            {
+                if (UsesDeregistered(mount, e))
+                {
+                    Block(mount, e.Name, e.Version);
+                }
+                else if (!mount.IsRunning)
+                {
+                    // A start under way may have resolved the entry that just left: make it resolve again.
+                    mount.Invalidate();
+                }
+            }
         }
     }
 
+    // Called under _gate.
     private void Block(MountState mount, string plugin, string? version)
     {
         // Synchronously, so the very next request sees it; the old backend drains in the background.
         var reason = $"plugin '{plugin}'{(version is null ? "" : $" version {version}")} was deregistered from the catalog; register it again or disable the mount";
         _retirement.RetireInBackground(mount.Block(reason), mount.Entry.RoutePath);
         MountTableLog.PluginDeregistered(_logger, mount.Entry.RoutePath, plugin);
+
+        // Catalog events are raised outside the catalog's lock, so a registration can overtake this deregistration's
+        // event: look again, and lift the block when the plugin is back.
+        _retirement.TrackInBackground(UnblockIfRegisteredAsync(mount, plugin, version));
     }
+
+    private async Task UnblockIfRegisteredAsync(MountState mount, string plugin, string? version)
+    {
+        try
+        {
+            if (await IsRegisteredAsync(mount.Entry.Table, plugin, version).ConfigureAwait(false))
+            {
+                mount.Unblock();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MountTableLog.CatalogRecheckFailed(_logger, ex, mount.Entry.RoutePath);
+        }
+    }
+
+    private async Task<bool> IsRegisteredAsync(BackendType type, string name, string? version) =>
+        (await _catalog.ListAsync(type).ConfigureAwait(false)).Any(p => !p.Builtin && p.Name == name && p.Version == version);
 
     private static bool UsesDeregistered(MountState mount, CatalogChangedEventArgs e)
     {

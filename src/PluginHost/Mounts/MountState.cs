@@ -14,6 +14,7 @@ internal sealed class MountState
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     private readonly Func<MountEntry, CancellationToken, ValueTask<ActivatedBackend>> _activate;
+    private readonly Func<IBackend, string, Task> _cleanupQuietly;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private volatile BackendLease? _current;
@@ -25,11 +26,16 @@ internal sealed class MountState
     private DateTimeOffset _retryAt;
     private int _generation;
 
-    public MountState(MountEntry entry, Func<MountEntry, CancellationToken, ValueTask<ActivatedBackend>> activate, TimeProvider time)
+    public MountState(
+        MountEntry entry,
+        Func<MountEntry, CancellationToken, ValueTask<ActivatedBackend>> activate,
+        TimeProvider time,
+        Func<IBackend, string, Task>? cleanupQuietly = null)
     {
         Entry = entry;
         _activate = activate;
         _time = time;
+        _cleanupQuietly = cleanupQuietly ?? ((backend, _) => backend.CleanupAsync(CancellationToken.None).AsTask());
     }
 
     /// <summary>The mount as declared; replaced by tune.</summary>
@@ -112,6 +118,39 @@ internal sealed class MountState
         }
     }
 
+    /// <summary>Makes a start that is under way discard what it resolved and resolve again (the catalog changed meanwhile).</summary>
+    public void Invalidate()
+    {
+        lock (_gate)
+        {
+            _generation++;
+        }
+    }
+
+    /// <summary>Keeps the block of the state this one succeeds (a moved mount stays blocked until its plugin is back).</summary>
+    public void InheritBlock(MountState predecessor)
+    {
+        lock (predecessor._gate)
+        {
+            lock (_gate)
+            {
+                _blockedReason = predecessor._blockedReason;
+            }
+        }
+    }
+
+    /// <summary>Completes when a start under way (if any) has finished, whatever its outcome.</summary>
+    public Task WhenStartSettledAsync()
+    {
+        Task? starting;
+        lock (_gate)
+        {
+            starting = _starting;
+        }
+
+        return starting is null ? Task.CompletedTask : starting.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>Lets the backend start again at once: its plugin was registered (again).</summary>
     public void Unblock()
     {
@@ -185,6 +224,12 @@ internal sealed class MountState
                 var reason = ex is PluginHostException ? ex.Message : $"plugin '{Entry.PluginName}' failed to start: {ex.Message}";
                 lock (_gate)
                 {
+                    if (_current is { } installedMeanwhile)
+                    {
+                        // A replace (tune, reload) installed a working backend while this start failed: serve with it.
+                        return installedMeanwhile;
+                    }
+
                     if (generation == _generation)
                     {
                         RecordFailure(reason);
@@ -214,8 +259,9 @@ internal sealed class MountState
                 }
             }
 
-            // What we started is stale (closed, blocked, or resolved before a deregistration): release it.
-            await activated.Backend.CleanupAsync(CancellationToken.None).ConfigureAwait(false);
+            // What we started is stale (closed, blocked, or resolved before a deregistration): release it, quietly,
+            // since its cleanup failing must not fail the request or the change that made it stale.
+            await _cleanupQuietly(activated.Backend, Entry.RoutePath).ConfigureAwait(false);
             if (result is not null)
             {
                 return result;

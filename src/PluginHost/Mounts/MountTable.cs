@@ -188,9 +188,9 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
                 return false;
             }
 
-            await _retirement.RetireAsync(state.Close("being disabled"), routePath).ConfigureAwait(false);
             try
             {
+                await CloseAsync(state, "being disabled").ConfigureAwait(false);
                 await _store.SaveAsync(table, List(table).Where(e => e.RoutePath != routePath), cancellationToken).ConfigureAwait(false);
             }
             catch
@@ -235,9 +235,9 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             }
 
             EnsureFree(moved.RoutePath, except: state.Entry.RoutePath);
-            await _retirement.RetireAsync(state.Close($"being moved to {moved.RoutePath}"), state.Entry.RoutePath).ConfigureAwait(false);
             try
             {
+                await CloseAsync(state, $"being moved to {moved.RoutePath}").ConfigureAwait(false);
                 var entries = List(fromTable).Where(e => e.RoutePath != state.Entry.RoutePath).Append(moved);
                 await _store.SaveAsync(fromTable, entries, cancellationToken).ConfigureAwait(false);
             }
@@ -248,6 +248,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             }
 
             var successor = NewState(moved);
+            successor.InheritBlock(state);
             _routes = _routes.Without(state.Entry.RoutePath).With(successor);
             MountTableLog.Moved(_logger, state.Entry.RoutePath, moved.RoutePath, moved.Uuid);
 
@@ -322,8 +323,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
 
             _disposed = true;
             _catalogWatcher.Dispose();
-            var mounts = _routes.Mounts;
-            await Task.WhenAll(mounts.Select(m => _retirement.RetireAsync(m.Close("shutting down"), m.Entry.RoutePath))).ConfigureAwait(false);
+            await Task.WhenAll(_routes.Mounts.Select(m => CloseAsync(m, "shutting down"))).ConfigureAwait(false);
             await _retirement.WhenAllRetiredAsync().ConfigureAwait(false);
         }
         finally
@@ -334,8 +334,9 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
 
     /// <summary>Stops every backend, blocking until they are drained and cleaned up. Prefer <see cref="DisposeAsync"/>.</summary>
     public void Dispose() =>
-        // For containers disposed synchronously; library code never captures a context, so this cannot deadlock.
-        DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // For containers disposed synchronously. On the thread pool, so backend cleanups that capture the caller's
+        // synchronization context cannot deadlock against this wait.
+        Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
 
     private async Task RestoreAsync()
     {
@@ -380,7 +381,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
     private MountEntry[] List(BackendType? table) =>
         _routes.Mounts.Select(m => m.Entry).Where(e => table is null || e.Table == table).ToArray();
 
-    private MountState NewState(MountEntry entry) => new(entry, _activator.ActivateAsync, _time);
+    private MountState NewState(MountEntry entry) => new(entry, _activator.ActivateAsync, _time, _retirement.CleanupQuietlyAsync);
 
     private MountState? Find(BackendType table, string path) =>
         _routes.Find(RoutePathOf(table, MountPaths.Sanitize(path)));
@@ -396,6 +397,14 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
                 throw new PluginHostException(ErrorCode.BadRequest, $"path is already in use at {existing}");
             }
         }
+    }
+
+    // Refuses new requests, lets a start under way finish (it then cleans up what it started), and retires the backend.
+    private async Task CloseAsync(MountState state, string reason)
+    {
+        var lease = state.Close(reason);
+        await state.WhenStartSettledAsync().ConfigureAwait(false);
+        await _retirement.RetireAsync(lease, state.Entry.RoutePath).ConfigureAwait(false);
     }
 
     private async Task StartQuietlyAsync(MountState state)

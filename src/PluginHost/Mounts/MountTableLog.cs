@@ -28,4 +28,7 @@ internal static partial class MountTableLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} was deregistered; mount {MountPath} is kept and its requests fail until the plugin is registered again")]
     public static partial void PluginDeregistered(ILogger logger, string mountPath, string plugin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the catalog to check the plugin of {MountPath}")]
+    public static partial void CatalogRecheckFailed(ILogger logger, Exception exception, string mountPath);
 }

@@ -21,10 +21,18 @@ internal sealed partial class BackendRetirement(IOptionsMonitor<PluginHostOption
             return;
         }
 
-        var drainTimeout = options.CurrentValue.DrainTimeout;
-        if (!await lease.DrainAsync(drainTimeout).ConfigureAwait(false))
+        try
         {
-            LogDrainTimedOut(mountPath, lease.InFlight, drainTimeout.TotalSeconds);
+            var drainTimeout = options.CurrentValue.DrainTimeout;
+            if (!await lease.DrainAsync(drainTimeout).ConfigureAwait(false))
+            {
+                LogDrainTimedOut(mountPath, lease.InFlight, drainTimeout.TotalSeconds);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Unreadable options (a bad reload) must not leave the backend running: clean up without waiting.
+            LogDrainFailed(ex, mountPath);
         }
 
         await CleanupQuietlyAsync(lease.Backend, mountPath).ConfigureAwait(false);
@@ -38,13 +46,18 @@ internal sealed partial class BackendRetirement(IOptionsMonitor<PluginHostOption
             return;
         }
 
-        var retirement = RetireAsync(lease, mountPath);
+        TrackInBackground(RetireAsync(lease, mountPath));
+    }
+
+    /// <summary>Keeps <paramref name="work"/> (which must not throw) among what <see cref="WhenAllRetiredAsync"/> waits for.</summary>
+    public void TrackInBackground(Task work)
+    {
         lock (_background)
         {
-            _background.Add(retirement);
+            _background.Add(work);
         }
 
-        _ = retirement.ContinueWith(
+        _ = work.ContinueWith(
             done =>
             {
                 lock (_background)
@@ -57,12 +70,23 @@ internal sealed partial class BackendRetirement(IOptionsMonitor<PluginHostOption
             TaskScheduler.Default);
     }
 
-    /// <summary>Completes when every background retirement has finished.</summary>
-    public Task WhenAllRetiredAsync()
+    /// <summary>Completes when every background retirement, including ones started while waiting, has finished.</summary>
+    public async Task WhenAllRetiredAsync()
     {
-        lock (_background)
+        while (true)
         {
-            return Task.WhenAll(_background.ToArray());
+            Task[] pending;
+            lock (_background)
+            {
+                pending = _background.ToArray();
+            }
+
+            if (pending.Length == 0)
+            {
+                return;
+            }
+
+            await Task.WhenAll(pending).ConfigureAwait(false);
         }
     }
 
@@ -81,6 +105,9 @@ internal sealed partial class BackendRetirement(IOptionsMonitor<PluginHostOption
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mount {MountPath}: {InFlight} requests still running after the {DrainSeconds}s drain timeout; cleaning up anyway")]
     private partial void LogDrainTimedOut(string mountPath, int inFlight, double drainSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining the backend at {MountPath} failed; cleaning up without waiting")]
+    private partial void LogDrainFailed(Exception exception, string mountPath);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cleanup of the backend at {MountPath} failed")]
     private partial void LogCleanupFailed(Exception exception, string mountPath);

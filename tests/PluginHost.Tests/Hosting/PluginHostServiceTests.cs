@@ -209,6 +209,7 @@ public sealed class PluginHostServiceTests
             o.RequestTimeout = TimeSpan.FromMilliseconds(-5);
             o.DrainTimeout = TimeSpan.FromSeconds(-1);
             o.PluginDirectory = "relative/plugins";
+            o.StorageLockTimeout = TimeSpan.MaxValue;
         });
         using var provider = services.BuildServiceProvider();
 
@@ -217,6 +218,7 @@ public sealed class PluginHostServiceTests
         StringAssert.Contains(error.Message, "PluginHostOptions.RequestTimeout must be positive");
         StringAssert.Contains(error.Message, "PluginHostOptions.DrainTimeout cannot be negative");
         StringAssert.Contains(error.Message, "PluginHostOptions.PluginDirectory must be an absolute path");
+        StringAssert.Contains(error.Message, "PluginHostOptions.StorageLockTimeout can be at most 50 days");
     }
 
     [TestMethod]

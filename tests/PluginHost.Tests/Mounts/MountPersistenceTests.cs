@@ -156,4 +156,61 @@ public sealed class MountPersistenceTests
         Assert.AreEqual("mount one/ is unavailable: plugin 'my-mock-plugin' version v1.0.0 was deregistered from the catalog; register it again or disable the mount", error.Message);
         Assert.IsNotNull(await test.Host.ReadAsync("two/foo"));
     }
+
+    [TestMethod]
+    public async Task Remount_OfABlockedMount_StaysBlocked()
+    {
+        using var plugins = new PluginDirectory();
+        var sha = plugins.Write("my-mock-plugin", "#!/bin/sh\necho plugin\n");
+        await using var test = TestHost.Create(
+            o => o.PluginDirectory = plugins.Location,
+            services: s => s.AddSingleton<IBackendFactory>(sp => new InProcessExternalFactory(sp)));
+        await test.Host.Catalog.RegisterAsync(new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha });
+        await test.Host.Catalog.RegisterAsync(new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha, Version = "v1.0.0" });
+        await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "my-mock-plugin", Path = "old" });
+        await test.Host.Catalog.DeregisterAsync(BackendType.Secret, "my-mock-plugin");
+
+        await test.Host.Mounts.RemountAsync("old", "new");
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.ReadAsync("new/foo"));
+        StringAssert.Contains(error.Message, "was deregistered from the catalog", "the move does not fall back to v1.0.0");
+    }
+
+    [TestMethod]
+    public async Task Reregistration_WhoseEventOvertakesTheDeregistration_LeavesTheMountServing()
+    {
+        using var plugins = new PluginDirectory();
+        var sha = plugins.Write("my-mock-plugin", "#!/bin/sh\necho plugin\n");
+        await using var test = TestHost.Create(
+            o => o.PluginDirectory = plugins.Location,
+            services: s => s.AddSingleton<IBackendFactory>(sp => new InProcessExternalFactory(sp)));
+        var registration = new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha };
+        var catalog = test.Services.GetRequiredService<PluginCatalog>();
+        var overtaken = false;
+        catalog.Changed += (_, e) =>
+        {
+            // Runs before the mount table's handler (subscribed later): a registration lands before it sees the deregistration.
+            if (e.Kind == CatalogChangeKind.Deregistered && !overtaken)
+            {
+                overtaken = true;
+                catalog.RegisterAsync(registration).GetAwaiter().GetResult();
+            }
+        };
+        await catalog.RegisterAsync(registration);
+        await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "my-mock-plugin" });
+
+        await catalog.DeregisterAsync(BackendType.Secret, "my-mock-plugin");
+
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                return await test.Host.ReadAsync("my-mock-plugin/foo") is not null;
+            }
+            catch (PluginHostException)
+            {
+                return false;
+            }
+        }, "the mount serves again because its plugin is registered");
+    }
 }

@@ -121,4 +121,62 @@ public sealed class MountStateTests
         Assert.IsTrue(state.IsRunning);
         lease.Release();
     }
+
+    [TestMethod]
+    public async Task Invalidate_WhileStarting_MakesTheStartResolveAgain()
+    {
+        var activations = 0;
+        var firstGate = new TaskCompletionSource<ActivatedBackend>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = new ProbeBackend();
+        var second = new ProbeBackend();
+        var state = new MountState(Entry, (_, _) => ++activations == 1 ? new ValueTask<ActivatedBackend>(firstGate.Task) : new ValueTask<ActivatedBackend>(Activated(second)), TimeProvider.System);
+        var pending = state.AcquireAsync(CancellationToken.None).AsTask();
+
+        state.Invalidate();
+        firstGate.SetResult(Activated(first));
+        var lease = await pending;
+
+        Assert.AreEqual(2, activations);
+        Assert.AreSame(second, lease.Backend);
+        Assert.AreEqual(1, first.Cleanups);
+    }
+
+    [TestMethod]
+    public async Task Close_WhileStarting_WhenStartSettledWaitsForTheStartToCleanUp()
+    {
+        var gate = new TaskCompletionSource<ActivatedBackend>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var state = new MountState(Entry, (_, _) => new ValueTask<ActivatedBackend>(gate.Task), TimeProvider.System);
+        var pending = state.AcquireAsync(CancellationToken.None).AsTask();
+
+        state.Close("shutting down");
+        var settled = state.WhenStartSettledAsync();
+        Assert.IsFalse(settled.IsCompleted, "the start is still running");
+        var late = new ProbeBackend();
+        gate.SetResult(Activated(late));
+        await settled;
+
+        Assert.AreEqual(1, late.Cleanups);
+        await Assert.ThrowsExactlyAsync<PluginHostException>(() => pending);
+    }
+
+    [TestMethod]
+    public async Task StaleStart_WhoseCleanupThrows_StillAnswersWithTheReplacement()
+    {
+        var gate = new TaskCompletionSource<ActivatedBackend>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cleanedQuietly = new List<IBackend>();
+        var state = new MountState(Entry, (_, _) => new ValueTask<ActivatedBackend>(gate.Task), TimeProvider.System, (backend, _) =>
+        {
+            cleanedQuietly.Add(backend);
+            return Task.CompletedTask;
+        });
+        var pending = state.AcquireAsync(CancellationToken.None).AsTask();
+
+        var replacement = new ProbeBackend();
+        state.Replace(Activated(replacement));
+        var stale = new ProbeBackend();
+        gate.SetResult(Activated(stale));
+
+        Assert.AreSame(replacement, (await pending).Backend);
+        CollectionAssert.AreEqual(new IBackend[] { stale }, cleanedQuietly, "stale backends go through the quiet cleanup, which logs instead of throwing");
+    }
 }
