@@ -87,12 +87,9 @@ public sealed class MountPersistenceTests
     [TestMethod]
     public async Task Deregister_WhileMounted_KeepsMountAndRequestsFailUntilRegisteredAgain()
     {
-        using var plugins = new PluginDirectory();
-        var sha = plugins.Write("my-mock-plugin", "#!/bin/sh\necho plugin\n");
-        await using var test = TestHost.Create(
-            o => o.PluginDirectory = plugins.Location,
-            services: s => s.AddSingleton<IBackendFactory>(sp => new InProcessExternalFactory(sp)));
-        var registration = new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha };
+        await using var external = new ExternalPluginHost();
+        var test = external.Test;
+        var registration = external.Registration;
         await test.Host.Catalog.RegisterAsync(registration);
         await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "my-mock-plugin", Path = "my-secrets-plugin" });
         Assert.IsNotNull(await test.Host.ReadAsync("my-secrets-plugin/foo"));
@@ -113,15 +110,11 @@ public sealed class MountPersistenceTests
     [TestMethod]
     public async Task Deregister_WhileEnableIsStartingThePlugin_BlocksTheNewMount()
     {
-        using var plugins = new PluginDirectory();
-        var sha = plugins.Write("my-mock-plugin", "#!/bin/sh\necho plugin\n");
-        InProcessExternalFactory? factory = null;
-        await using var test = TestHost.Create(
-            o => o.PluginDirectory = plugins.Location,
-            services: s => s.AddSingleton<IBackendFactory>(sp => factory = new InProcessExternalFactory(sp)));
-        await test.Host.Catalog.RegisterAsync(new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha });
-        _ = test.Services.GetRequiredService<IBackendFactory>();
-        factory!.CreateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var external = new ExternalPluginHost();
+        var test = external.Test;
+        var factory = external.Factory;
+        await test.Host.Catalog.RegisterAsync(external.Registration);
+        factory.CreateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var enable = test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "my-mock-plugin" });
         await factory.Creating.Task;
@@ -137,14 +130,11 @@ public sealed class MountPersistenceTests
     [TestMethod]
     public async Task Deregister_OneVersion_LeavesMountsRunningAnotherVersion()
     {
-        using var plugins = new PluginDirectory();
-        var sha = plugins.Write("my-mock-plugin", "#!/bin/sh\necho plugin\n");
-        await using var test = TestHost.Create(
-            o => o.PluginDirectory = plugins.Location,
-            services: s => s.AddSingleton<IBackendFactory>(sp => new InProcessExternalFactory(sp)));
+        await using var external = new ExternalPluginHost();
+        var test = external.Test;
         foreach (var version in new[] { "v1.0.0", "v2.0.0" })
         {
-            await test.Host.Catalog.RegisterAsync(new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha, Version = version });
+            await test.Host.Catalog.RegisterAsync(external.Registration with { Version = version });
         }
 
         await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "my-mock-plugin", Path = "one", PluginVersion = "v1.0.0" });
@@ -160,13 +150,10 @@ public sealed class MountPersistenceTests
     [TestMethod]
     public async Task Remount_OfABlockedMount_StaysBlocked()
     {
-        using var plugins = new PluginDirectory();
-        var sha = plugins.Write("my-mock-plugin", "#!/bin/sh\necho plugin\n");
-        await using var test = TestHost.Create(
-            o => o.PluginDirectory = plugins.Location,
-            services: s => s.AddSingleton<IBackendFactory>(sp => new InProcessExternalFactory(sp)));
-        await test.Host.Catalog.RegisterAsync(new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha });
-        await test.Host.Catalog.RegisterAsync(new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha, Version = "v1.0.0" });
+        await using var external = new ExternalPluginHost();
+        var test = external.Test;
+        await test.Host.Catalog.RegisterAsync(external.Registration);
+        await test.Host.Catalog.RegisterAsync(external.Registration with { Version = "v1.0.0" });
         await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "my-mock-plugin", Path = "old" });
         await test.Host.Catalog.DeregisterAsync(BackendType.Secret, "my-mock-plugin");
 
@@ -179,12 +166,9 @@ public sealed class MountPersistenceTests
     [TestMethod]
     public async Task Reregistration_WhoseEventOvertakesTheDeregistration_LeavesTheMountServing()
     {
-        using var plugins = new PluginDirectory();
-        var sha = plugins.Write("my-mock-plugin", "#!/bin/sh\necho plugin\n");
-        await using var test = TestHost.Create(
-            o => o.PluginDirectory = plugins.Location,
-            services: s => s.AddSingleton<IBackendFactory>(sp => new InProcessExternalFactory(sp)));
-        var registration = new PluginRegistration { Type = BackendType.Secret, Name = "my-mock-plugin", Command = "my-mock-plugin", Sha256 = sha };
+        await using var external = new ExternalPluginHost();
+        var test = external.Test;
+        var registration = external.Registration;
         var catalog = test.Services.GetRequiredService<PluginCatalog>();
         var overtaken = false;
         catalog.Changed += (_, e) =>
