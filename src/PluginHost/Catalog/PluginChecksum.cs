@@ -78,10 +78,16 @@ internal static class PluginChecksum
         var actual = await ComputeAsync(path, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(actual, expected, StringComparison.Ordinal))
         {
-            var versionPart = entry.Version is null ? "" : $" version {entry.Version}";
-            throw new PluginHostException(
-                ErrorCode.BadRequest,
-                $"checksums did not match for {entry.Type.ToName()} plugin '{entry.Name}'{versionPart}: expected sha256 {expected}, but '{path}' hashes to {actual}; if the binary was upgraded on purpose, register it again with the new sha256");
+            throw Mismatch(entry, path, actual);
         }
+    }
+
+    /// <summary>The <c>checksums did not match</c> error, naming the plugin, the file and both digests.</summary>
+    public static PluginHostException Mismatch(CatalogEntry entry, string path, string actual)
+    {
+        var versionPart = entry.Version is null ? "" : $" version {entry.Version}";
+        return new PluginHostException(
+            ErrorCode.BadRequest,
+            $"checksums did not match for {entry.Type.ToName()} plugin '{entry.Name}'{versionPart}: expected sha256 {Normalize(entry.Sha256)}, but '{path}' hashes to {actual}; if the binary was upgraded on purpose, register it again with the new sha256");
     }
 }

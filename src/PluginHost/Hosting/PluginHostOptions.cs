@@ -34,6 +34,18 @@ public sealed class PluginHostOptions
     /// <summary>How long disable, remount and shutdown wait for in-flight requests of a mount to finish. Default: 30 seconds.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long an external plugin may take from launch to an accepted hello. Default: 20 seconds (Vault allows a minute).</summary>
+    public TimeSpan PluginStartTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a plugin asked to shut down may take before its process tree is killed. Default: 5 seconds.</summary>
+    public TimeSpan PluginShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Where verified copies of plugin binaries are kept and run from (mode 0700). <see langword="null"/> uses
+    /// <c>.plugin-cache</c> under <see cref="DataDirectory"/> (names starting with '.' there belong to the host, not to storage), or a private temporary directory without one.
+    /// </summary>
+    public string? PluginCacheDirectory { get; set; }
+
     /// <summary>Whether the built-in <c>kv</c> secrets engine and <c>userpass</c> auth method are in the catalog. Default: <see langword="true"/>.</summary>
     public bool RegisterDefaultBuiltins { get; set; } = true;
 }

@@ -52,7 +52,17 @@ public static class PluginHostServiceCollectionExtensions
 
             return new PluginCatalog(sp.GetRequiredService<HostStorage>().Storage, options, builtins, LoggerOf<PluginCatalog>(sp));
         });
-        services.TryAddSingleton<IBackendFactory>(sp => new BuiltinBackendFactory(sp.GetRequiredService<PluginCatalog>(), sp));
+        services.TryAddSingleton(sp => new PluginBinaryCache(sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>()));
+        services.TryAddSingleton(sp => new PluginLauncher(
+            sp.GetRequiredService<PluginBinaryCache>(),
+            sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
+            LoggerFactoryOf(sp)));
+        services.TryAddSingleton(sp => new PluginProcessPool(
+            sp.GetRequiredService<PluginLauncher>(),
+            sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
+            LoggerOf<PluginProcessPool>(sp)));
+        services.TryAddSingleton<IBackendFactory>(sp => new CatalogBackendFactory(
+            sp.GetRequiredService<PluginCatalog>(), sp, sp.GetRequiredService<PluginProcessPool>()));
         services.TryAddSingleton(sp => new BackendActivator(
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetRequiredService<IBackendFactory>(),

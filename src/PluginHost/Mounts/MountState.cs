@@ -97,7 +97,7 @@ internal sealed class MountState
             _blockedReason = null;
             ClearFailure();
             var previous = _current;
-            _current = new BackendLease(next);
+            _current = Watch(new BackendLease(next));
             return previous;
         }
     }
@@ -249,7 +249,7 @@ internal sealed class MountState
                 }
                 else if (_closingReason is null && _blockedReason is null && generation == _generation)
                 {
-                    _current = result = new BackendLease(activated);
+                    _current = result = Watch(new BackendLease(activated));
                     ClearFailure();
                     return result;
                 }
@@ -272,6 +272,39 @@ internal sealed class MountState
                 ThrowIfCannotStart();
             }
         }
+    }
+
+    // Called under _gate. A backend that dies on its own (its process exited) is dropped at once; the next request
+    // after the retry delay starts a new one.
+    private BackendLease Watch(BackendLease lease)
+    {
+        if (lease.Backend is ISupervisedBackend supervised)
+        {
+            _ = supervised.Stopped.ContinueWith(
+                _ => OnBackendStoppedAsync(lease, supervised.DescribeStop()),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default).Unwrap();
+        }
+
+        return lease;
+    }
+
+    private async Task OnBackendStoppedAsync(BackendLease lease, string reason)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_current, lease))
+            {
+                return;
+            }
+
+            _generation++;
+            _current = null;
+            RecordFailure(reason);
+        }
+
+        await _cleanupQuietly(lease.Backend, Entry.RoutePath).ConfigureAwait(false);
     }
 
     // Called under _gate.

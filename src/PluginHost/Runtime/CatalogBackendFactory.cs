@@ -2,16 +2,14 @@ using PluginHost.Catalog;
 
 namespace PluginHost.Runtime;
 
-/// <summary>Creates backends for catalog entries: builtins from their factory; external plugins are refused until the process runtime exists.</summary>
-internal sealed class BuiltinBackendFactory(PluginCatalog catalog, IServiceProvider services) : IBackendFactory
+/// <summary>Creates backends for catalog entries: builtins in-process from their factory, external plugins in their process.</summary>
+internal sealed class CatalogBackendFactory(PluginCatalog catalog, IServiceProvider services, PluginProcessPool processes) : IBackendFactory
 {
     public ValueTask<IBackend> CreateAsync(CatalogEntry entry, CancellationToken cancellationToken)
     {
         if (!entry.Builtin)
         {
-            throw new PluginHostException(
-                ErrorCode.Unavailable,
-                $"plugin '{entry.Name}' is an external plugin, and this host has no external plugin runtime yet; mount a builtin plugin instead");
+            return processes.CreateBackendAsync(entry, cancellationToken);
         }
 
         var builtin = catalog.FindBuiltin(entry.Type, entry.Name)

@@ -1,0 +1,132 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PluginHost.Catalog;
+using PluginHost.Hosting;
+using PluginHost.Protocol;
+using PluginHost.Sdk.Protocol;
+
+namespace PluginHost.Runtime;
+
+/// <summary>
+/// Starts a catalog entry as a child process and connects to it: verified private copy of the binary, a Unix
+/// socket in a private directory, a one-time token, a minimal environment, and a handshake within the start timeout.
+/// Every failure says what happened.
+/// </summary>
+internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor<PluginHostOptions> options, ILoggerFactory loggers)
+{
+    // What a framework-dependent .NET plugin needs to find its runtime; nothing else of the host's environment leaks in.
+    private static readonly string[] InheritedVariables = ["PATH", "DOTNET_ROOT", "HOME", "TMPDIR"];
+
+    public async Task<PluginProcess> LaunchAsync(CatalogEntry entry, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var binary = await binaries.PrepareAsync(entry, cancellationToken).ConfigureAwait(false);
+
+        // A short private path: Unix socket paths are limited to about 100 bytes.
+        var socketDirectory = Directory.CreateTempSubdirectory("phs-").FullName;
+        var socketPath = Path.Combine(socketDirectory, "s");
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+        listener.Listen(1);
+
+        var process = Start(entry, binary, socketDirectory, socketPath, token);
+        var plugin = new PluginProcess(entry, process, socketDirectory, loggers.CreateLogger("PluginHost.Plugins." + entry.Name));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.PluginStartTimeout);
+        try
+        {
+            var accept = listener.AcceptAsync(timeout.Token).AsTask();
+            if (await Task.WhenAny(accept, plugin.Stopped).ConfigureAwait(false) != accept)
+            {
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                throw Failed(entry, $"it exited with code {process.ExitCode} before connecting", plugin);
+            }
+
+            var connection = await accept.ConfigureAwait(false);
+            File.Delete(socketPath);
+            var client = PluginClient.Start(new NetworkStream(connection, ownsSocket: true), token, "PluginHost");
+            plugin.Attach(client);
+            await client.Hello.WaitAsync(timeout.Token).ConfigureAwait(false);
+            return plugin;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            plugin.Kill();
+            throw Failed(entry, $"it did not connect and say hello within {settings.PluginStartTimeout.TotalSeconds:0.###}s (PluginHostOptions.PluginStartTimeout)", plugin);
+        }
+        catch (PluginHostException refused) when (refused.Code != ErrorCode.Unavailable || plugin.HasStopped)
+        {
+            plugin.Kill();
+            throw Failed(entry, refused.Message, plugin);
+        }
+        catch
+        {
+            plugin.Kill();
+            plugin.DeleteSocketDirectory();
+            throw;
+        }
+    }
+
+    private static Process Start(CatalogEntry entry, string binary, string workingDirectory, string socketPath, string token)
+    {
+        var start = new ProcessStartInfo(binary)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in entry.Args)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var inherited = InheritedVariables
+            .Select(name => (name, value: Environment.GetEnvironmentVariable(name)))
+            .Where(v => v.value is not null)
+            .ToArray();
+        start.Environment.Clear();
+        foreach (var (name, value) in inherited)
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (var (name, value) in entry.Env)
+        {
+            start.Environment[name] = value;
+        }
+
+        // Set last, so a catalog entry's env cannot override the protocol's own variables.
+        start.Environment[PluginEnvironment.MagicCookieKey] = PluginEnvironment.MagicCookieValue;
+        start.Environment[PluginEnvironment.Socket] = socketPath;
+        start.Environment[PluginEnvironment.Token] = token;
+        start.Environment[PluginEnvironment.ProtocolVersions] = "1";
+        start.Environment[PluginEnvironment.PluginName] = entry.Name;
+        try
+        {
+            return Process.Start(start) ?? throw new PluginHostException(ErrorCode.Unavailable, $"plugin '{entry.Name}' could not be started: {binary}");
+        }
+        catch (Win32Exception error)
+        {
+            throw new PluginHostException(
+                ErrorCode.Unavailable,
+                $"plugin '{entry.Name}' could not be started: '{entry.Command}' is not an executable this system can run ({error.Message}); publish it for this platform and register it again",
+                error);
+        }
+    }
+
+    private static PluginHostException Failed(CatalogEntry entry, string what, PluginProcess plugin)
+    {
+        plugin.DeleteSocketDirectory();
+        var tail = plugin.StderrTail();
+        return new PluginHostException(
+            ErrorCode.Unavailable,
+            $"plugin '{entry.Name}' failed to start: {what}{(tail.Length == 0 ? "" : $"; its last stderr lines: {tail}")}");
+    }
+}

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using PluginHost.Catalog;
+using PluginHost.Sdk.Protocol;
+
+namespace PluginHost.Runtime;
+
+/// <summary>
+/// One running plugin process and its connection: forwards its stdout and stderr lines to the logger, remembers the
+/// last stderr lines for error messages, counts the backend instances it serves, and stops it gracefully or kills it.
+/// </summary>
+internal sealed partial class PluginProcess
+{
+    private const int KeptStderrLines = 20;
+    private readonly Process _process;
+    private readonly ILogger _logger;
+    private readonly string _socketDirectory;
+    private readonly Queue<string> _stderrTail = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _instances;
+
+    public PluginProcess(CatalogEntry entry, Process process, string socketDirectory, ILogger logger)
+    {
+        Entry = entry;
+        _process = process;
+        _socketDirectory = socketDirectory;
+        _logger = logger;
+        Pid = process.Id;
+        _process.EnableRaisingEvents = true;
+        _process.Exited += (_, _) => _stopped.TrySetResult();
+        _process.OutputDataReceived += (_, e) => Forward(e.Data, isError: false);
+        _process.ErrorDataReceived += (_, e) => Forward(e.Data, isError: true);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        if (_process.HasExited)
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    public CatalogEntry Entry { get; }
+
+    public int Pid { get; }
+
+    /// <summary>The host's end of the connection, once the plugin has connected.</summary>
+    public PluginClient? Client { get; private set; }
+
+    /// <summary>Completes when the process exits or its connection closes.</summary>
+    public Task Stopped => _stopped.Task;
+
+    public bool HasStopped => _stopped.Task.IsCompleted;
+
+    public void Attach(PluginClient client)
+    {
+        Client = client;
+        _ = client.Completion.ContinueWith(_ => _stopped.TrySetResult(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    public int AddInstance() => Interlocked.Increment(ref _instances);
+
+    public int RemoveInstance() => Interlocked.Decrement(ref _instances);
+
+    /// <summary>Why the process is gone: its exit code and last stderr lines, or a closed connection.</summary>
+    public string DescribeStop()
+    {
+        var name = $"plugin '{Entry.Name}' (pid {Pid})";
+        var what = _process.HasExited ? $"{name} exited with code {_process.ExitCode}" : $"{name} closed its connection";
+        var tail = StderrTail();
+        return tail.Length == 0 ? what : $"{what}; its last stderr lines: {tail}";
+    }
+
+    /// <summary>The last stderr lines, joined with " | ".</summary>
+    public string StderrTail()
+    {
+        lock (_stderrTail)
+        {
+            return string.Join(" | ", _stderrTail);
+        }
+    }
+
+    /// <summary>Asks the plugin to shut down, waits up to <paramref name="grace"/>, then kills its process tree.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (Client is { } client)
+        {
+            await client.ShutdownAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(grace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogKilled(_logger, Entry.Name, Pid, grace.TotalSeconds);
+            Kill();
+        }
+
+        if (Client is { } connected)
+        {
+            await connected.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        _process.Dispose();
+        DeleteSocketDirectory();
+    }
+
+    /// <summary>Kills the process tree at once (start failures, ignored cancellations).</summary>
+    public void Kill()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
+    public void DeleteSocketDirectory()
+    {
+        try
+        {
+            Directory.Delete(_socketDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the directory is private and empty once the socket file is gone.
+        }
+    }
+
+    private void Forward(string? line, bool isError)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        if (isError)
+        {
+            lock (_stderrTail)
+            {
+                _stderrTail.Enqueue(line);
+                while (_stderrTail.Count > KeptStderrLines)
+                {
+                    _stderrTail.Dequeue();
+                }
+            }
+        }
+
+        var (level, message) = Parse(line, isError);
+        using (_logger.BeginScope(new Dictionary<string, object> { ["PluginName"] = Entry.Name, ["Pid"] = Pid }))
+        {
+            LogPluginLine(_logger, level, message);
+        }
+    }
+
+    // The SDK writes {"@l":"Warning","msg":"…"}; "level"/"message" are accepted too; anything else is a plain line.
+    private static (LogLevel Level, string Message) Parse(string line, bool isError)
+    {
+        var plain = (isError ? LogLevel.Information : LogLevel.Debug, line);
+        if (!line.StartsWith('{'))
+        {
+            return plain;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            var message = Text(root, "msg") ?? Text(root, "message") ?? Text(root, "@m") ?? line;
+            var level = (Text(root, "@l") ?? Text(root, "level"))?.ToUpperInvariant() switch
+            {
+                "TRACE" or "VERBOSE" => LogLevel.Trace,
+                "DEBUG" => LogLevel.Debug,
+                "WARN" or "WARNING" => LogLevel.Warning,
+                "ERROR" => LogLevel.Error,
+                "CRITICAL" or "FATAL" => LogLevel.Critical,
+                _ => LogLevel.Information,
+            };
+            return (level, message);
+        }
+        catch (JsonException)
+        {
+            return plain;
+        }
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    [LoggerMessage(Message = "{PluginMessage}")]
+    private static partial void LogPluginLine(ILogger logger, LogLevel level, string pluginMessage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} (pid {Pid}) did not exit within {GraceSeconds}s of shutdown; killed its process tree")]
+    private static partial void LogKilled(ILogger logger, string plugin, int pid, double graceSeconds);
+}

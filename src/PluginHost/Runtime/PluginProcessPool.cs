@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PluginHost.Catalog;
+using PluginHost.Hosting;
+
+namespace PluginHost.Runtime;
+
+/// <summary>
+/// Multiplexing: one plugin process per catalog entry (same type, name, version, sha256, command, args and env)
+/// serves all of that entry's mounts, each as a backend instance. A process is launched for its first instance,
+/// relaunched when a new instance finds it stopped, and stopped when its last instance is cleaned up.
+/// </summary>
+internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOptionsMonitor<PluginHostOptions> options, ILogger<PluginProcessPool> logger) : IAsyncDisposable, IDisposable
+{
+    private readonly Dictionary<string, Task<PluginProcess>> _processes = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>Returns a new backend instance of <paramref name="entry"/> in its (possibly new) process.</summary>
+    public async ValueTask<IBackend> CreateBackendAsync(CatalogEntry entry, CancellationToken cancellationToken)
+    {
+        var key = Identity(entry);
+        while (true)
+        {
+            Task<PluginProcess> launch;
+            lock (_gate)
+            {
+                if (!_processes.TryGetValue(key, out launch!) || launch.IsFaulted || launch.IsCanceled
+                    || (launch.IsCompletedSuccessfully && launch.Result.HasStopped))
+                {
+                    // The process starts on its own timeout, not on the first caller's token: others may share it.
+                    launch = launcher.LaunchAsync(entry, CancellationToken.None);
+                    _processes[key] = launch;
+                }
+            }
+
+            var process = await launch.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (process.HasStopped)
+            {
+                continue;
+            }
+
+            process.AddInstance();
+            if (process.HasStopped)
+            {
+                process.RemoveInstance();
+                continue;
+            }
+
+            LogInstanceAdded(entry.Name, process.Pid);
+            var remote = process.Client!.CreateBackend(Guid.NewGuid().ToString("N"), entry.Type, entry.Name);
+            return new ProcessBackend(remote, process, this);
+        }
+    }
+
+    /// <summary>Counts an instance out; the last one out stops the process.</summary>
+    public async Task ReleaseAsync(PluginProcess process)
+    {
+        if (process.RemoveInstance() > 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var key = Identity(process.Entry);
+            if (_processes.TryGetValue(key, out var current) && current.IsCompletedSuccessfully && ReferenceEquals(current.Result, process))
+            {
+                _processes.Remove(key);
+            }
+        }
+
+        LogStopping(process.Entry.Name, process.Pid);
+        await process.StopAsync(options.CurrentValue.PluginShutdownGracePeriod).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops every process: shutdown call, grace period, then kill.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task<PluginProcess>[] launches;
+        lock (_gate)
+        {
+            launches = _processes.Values.ToArray();
+            _processes.Clear();
+        }
+
+        var grace = options.CurrentValue.PluginShutdownGracePeriod;
+        await Task.WhenAll(launches.Select(async launch =>
+        {
+            try
+            {
+                await (await launch.ConfigureAwait(false)).StopAsync(grace).ConfigureAwait(false);
+            }
+            catch (PluginHostException)
+            {
+                // It never started.
+            }
+        })).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops every process, blocking; for containers disposed synchronously.</summary>
+    public void Dispose() => Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
+
+    private static string Identity(CatalogEntry entry) => string.Join(
+        '\0',
+        new[] { entry.Type.ToName(), entry.Name, entry.Version ?? "", entry.Sha256, entry.Command, string.Join('\u0001', entry.Args) }
+            .Concat(entry.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")));
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Plugin {Plugin} (pid {Pid}) serves one more backend instance")]
+    private partial void LogInstanceAdded(string plugin, int pid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping plugin {Plugin} (pid {Pid}): its last mount is gone")]
+    private partial void LogStopping(string plugin, int pid);
+}
