@@ -13,6 +13,7 @@ namespace PluginHost.Runtime;
 internal sealed partial class PluginProcess
 {
     private const int KeptStderrLines = 20;
+    private static readonly TimeSpan ExitAfterDisconnect = TimeSpan.FromSeconds(2);
     private readonly Process _process;
     private readonly ILogger _logger;
     private readonly string _socketDirectory;
@@ -54,7 +55,32 @@ internal sealed partial class PluginProcess
     public void Attach(PluginClient client)
     {
         Client = client;
-        _ = client.Completion.ContinueWith(_ => _stopped.TrySetResult(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = OnConnectionClosedAsync(client);
+    }
+
+    // A closed connection usually means the process is exiting: wait a moment for its exit code, so the reason
+    // users see names it. A process that keeps running without its connection is of no use: kill it.
+    private async Task OnConnectionClosedAsync(PluginClient client)
+    {
+        try
+        {
+            await client.Completion.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // How the connection ended does not matter here; that it ended does.
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(ExitAfterDisconnect).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Kill();
+        }
+
+        _stopped.TrySetResult();
     }
 
     public int AddInstance() => Interlocked.Increment(ref _instances);

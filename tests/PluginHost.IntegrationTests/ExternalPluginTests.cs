@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using PluginHost.Hosting;
+using PluginHost.Mounts;
+using PluginHost.Tests.TestDoubles;
+
+namespace PluginHost.IntegrationTests;
+
+[TestClass]
+public sealed class ExternalPluginTests
+{
+    private static MountRequest MockAt(string path) => new() { Type = BackendType.Secret, Plugin = "my-mock-plugin", Path = path };
+
+    [TestMethod]
+    public async Task Guide_MockPlugin_EndToEnd()
+    {
+        await using var fixture = new PluginFixture();
+        var host = fixture.Host;
+        await host.Catalog.RegisterAsync(fixture.Registration("my-mock-plugin", BackendType.Secret));
+        await host.Mounts.EnableAsync(MockAt("my-secrets-plugin"));
+
+        var written = await host.WriteAsync("my-secrets-plugin/kv/foo", new { value = "bar" });
+        Assert.AreEqual("bar", written!.Data!["value"].GetString());
+        Assert.AreEqual("bar", (await host.ReadAsync("my-secrets-plugin/kv/foo"))!.Data!["value"].GetString());
+        CollectionAssert.AreEqual(new[] { "foo" }, (await host.ListAsync("my-secrets-plugin/kv/")).ToArray());
+
+        var wrongType = await Assert.ThrowsExactlyAsync<PluginHostException>(() => host.Mounts.EnableAsync(
+            new MountRequest { Type = BackendType.Auth, Plugin = "my-mock-plugin", Path = "my-auth-plugin" }));
+        Assert.AreEqual("cannot mount 'my-mock-plugin' of type 'secret' as an auth method", wrongType.Message);
+
+        await host.DeleteAsync("my-secrets-plugin/kv/foo");
+        Assert.IsNull(await host.ReadAsync("my-secrets-plugin/kv/foo"));
+        Assert.HasCount(1, fixture.PluginProcesses());
+
+        await host.Mounts.DisableAsync(BackendType.Secret, "my-secrets-plugin");
+        Assert.IsEmpty(fixture.PluginProcesses(), "the process stops with its last mount");
+    }
+
+    [TestMethod]
+    public async Task UserpassPlugin_AsAuthMethod_LogsIn()
+    {
+        await using var fixture = new PluginFixture();
+        var host = fixture.Host;
+        await host.Catalog.RegisterAsync(fixture.Registration("my-userpass-plugin", BackendType.Auth));
+        await host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Auth, Plugin = "my-userpass-plugin", Path = "my-auth-plugin" });
+        await host.WriteAsync("auth/my-auth-plugin/users/alice", new { password = "s3cret", policies = "dev" });
+
+        var login = await host.WriteAsync("auth/my-auth-plugin/login/alice", new { password = "s3cret" });
+        var refused = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await host.WriteAsync("auth/my-auth-plugin/login/alice", new { password = "nope" }));
+
+        CollectionAssert.AreEqual(new[] { "dev" }, login!.Auth!.Policies.ToArray());
+        Assert.AreEqual("invalid username or password", refused.Message);
+        Assert.AreEqual(ErrorCode.BadRequest, refused.Code);
+    }
+
+    [TestMethod]
+    public async Task TwoMountsOfOneEntry_ShareOneProcess()
+    {
+        await using var fixture = new PluginFixture();
+        await fixture.Host.Catalog.RegisterAsync(fixture.Registration("my-mock-plugin", BackendType.Secret));
+        await fixture.Host.Mounts.EnableAsync(MockAt("a"));
+        await fixture.Host.Mounts.EnableAsync(MockAt("b"));
+        await fixture.Host.WriteAsync("a/kv/k", new { from = "a" });
+        await fixture.Host.WriteAsync("b/kv/k", new { from = "b" });
+
+        Assert.HasCount(1, fixture.PluginProcesses());
+        Assert.AreEqual("a", (await fixture.Host.ReadAsync("a/kv/k"))!.Data!["from"].GetString());
+        Assert.AreEqual("b", (await fixture.Host.ReadAsync("b/kv/k"))!.Data!["from"].GetString());
+
+        await fixture.Host.Mounts.DisableAsync(BackendType.Secret, "a");
+        Assert.HasCount(1, fixture.PluginProcesses(), "b still uses the process");
+        Assert.AreEqual("b", (await fixture.Host.ReadAsync("b/kv/k"))!.Data!["from"].GetString());
+    }
+
+    [TestMethod]
+    public async Task BinaryReplacedAfterRegistration_IsRefusedAtLaunch()
+    {
+        await using var fixture = new PluginFixture();
+        await fixture.Host.Catalog.RegisterAsync(fixture.Registration("my-mock-plugin", BackendType.Secret));
+        File.Copy(PublishedPlugins.UserpassPlugin, Path.Combine(fixture.PluginDirectory, "my-mock-plugin"), overwrite: true);
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(() => fixture.Host.Mounts.EnableAsync(MockAt("my-secrets-plugin")));
+
+        StringAssert.Contains(error.Message, "checksums did not match for secret plugin 'my-mock-plugin'");
+        Assert.IsEmpty(fixture.PluginProcesses());
+    }
+
+    [TestMethod]
+    public async Task CrashedPlugin_FailsClearlyThenIsRelaunched()
+    {
+        await using var fixture = new PluginFixture();
+        await fixture.Host.Catalog.RegisterAsync(fixture.Registration("my-mock-plugin", BackendType.Secret));
+        await fixture.Host.Mounts.EnableAsync(MockAt("my-secrets-plugin"));
+        await fixture.Host.WriteAsync("my-secrets-plugin/kv/foo", new { value = "bar" });
+        var pid = fixture.PluginProcesses().Single();
+
+        using (var plugin = Process.GetProcessById(pid))
+        {
+            plugin.Kill();
+            await plugin.WaitForExitAsync();
+        }
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await fixture.Host.ReadAsync("my-secrets-plugin/kv/foo"));
+        Assert.AreEqual(ErrorCode.Unavailable, error.Code);
+        StringAssert.Contains(error.Message, $"plugin 'my-mock-plugin' (pid {pid}) exited with code");
+
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                return (await fixture.Host.ReadAsync("my-secrets-plugin/kv/foo"))?.Data?["value"].GetString() == "bar";
+            }
+            catch (PluginHostException e) when (e.Code == ErrorCode.Unavailable)
+            {
+                return false;
+            }
+        }, "the plugin is relaunched after the retry delay and serves the stored data", TimeSpan.FromSeconds(30));
+        Assert.AreNotEqual(pid, fixture.PluginProcesses().Single());
+    }
+
+    [TestMethod]
+    public async Task HostDisposal_StopsEveryPluginProcess()
+    {
+        var fixture = new PluginFixture();
+        try
+        {
+            await fixture.Host.Catalog.RegisterAsync(fixture.Registration("my-mock-plugin", BackendType.Secret));
+            await fixture.Host.Catalog.RegisterAsync(fixture.Registration("my-userpass-plugin", BackendType.Auth));
+            await fixture.Host.Mounts.EnableAsync(MockAt("one"));
+            await fixture.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Auth, Plugin = "my-userpass-plugin" });
+            Assert.HasCount(2, fixture.PluginProcesses());
+            var pids = fixture.PluginProcesses();
+
+            await fixture.DisposeAsync();
+
+            Assert.IsTrue(pids.All(pid => !Directory.Exists($"/proc/{pid}")), "no plugin process outlives its host");
+        }
+        finally
+        {
+            if (Directory.Exists(fixture.Root))
+            {
+                await fixture.DisposeAsync();
+            }
+        }
+    }
+
+    [TestMethod]
+    public async Task PluginRunByHand_SaysItIsAPluginAndExitsWithOne()
+    {
+        var start = new ProcessStartInfo(PublishedPlugins.MockPlugin) { RedirectStandardError = true, UseShellExecute = false };
+        start.Environment.Remove(PluginHost.Protocol.PluginEnvironment.MagicCookieKey);
+        using var process = Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.AreEqual(1, process.ExitCode);
+        Assert.AreEqual("This binary is a plugin. These are not meant to be executed directly.", stderr.Trim());
+    }
+}

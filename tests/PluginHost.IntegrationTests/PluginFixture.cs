@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using PluginHost.Catalog;
+using PluginHost.Hosting;
+
+namespace PluginHost.IntegrationTests;
+
+/// <summary>A host with its own plugin directory (holding copies of the published samples) and its own binary cache.</summary>
+internal sealed class PluginFixture : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public PluginFixture(Action<PluginHostOptions>? configure = null)
+    {
+        Root = Directory.CreateTempSubdirectory("pluginhost-it-").FullName;
+        PluginDirectory = Directory.CreateDirectory(Path.Combine(Root, "plugins")).FullName;
+        CacheDirectory = Path.Combine(Root, "cache");
+        File.Copy(PublishedPlugins.MockPlugin, Path.Combine(PluginDirectory, "my-mock-plugin"));
+        File.Copy(PublishedPlugins.UserpassPlugin, Path.Combine(PluginDirectory, "my-userpass-plugin"));
+        var services = new ServiceCollection();
+        services.AddPluginHost(o =>
+        {
+            o.PluginDirectory = PluginDirectory;
+            o.PluginCacheDirectory = CacheDirectory;
+            configure?.Invoke(o);
+        });
+        _provider = services.BuildServiceProvider();
+        Host = _provider.GetRequiredService<IPluginHost>();
+    }
+
+    public string Root { get; }
+
+    public string PluginDirectory { get; }
+
+    public string CacheDirectory { get; }
+
+    public IPluginHost Host { get; }
+
+    public PluginRegistration Registration(string name, BackendType type) => new()
+    {
+        Type = type,
+        Name = name,
+        Command = name,
+        Sha256 = PublishedPlugins.Sha256Of(Path.Combine(PluginDirectory, name)),
+    };
+
+    /// <summary>The plugin processes of this host: those running a binary from its cache.</summary>
+    public IReadOnlyList<int> PluginProcesses() =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ExecutableOf(pid)?.StartsWith(CacheDirectory + "/", StringComparison.Ordinal) == true)
+            .ToArray();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        Directory.Delete(Root, recursive: true);
+    }
+
+    private static string? ExecutableOf(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/exe").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+
+[assembly: Parallelize(Scope = ExecutionScope.ClassLevel, Workers = 2)]
+
+namespace PluginHost.IntegrationTests;
+
+/// <summary>Publishes the sample plugins once per test run, as single files, the way users publish them.</summary>
+[TestClass]
+public static class PublishedPlugins
+{
+    private static string _directory = "";
+
+    public static string MockPlugin => Path.Combine(_directory, "my-mock-plugin");
+
+    public static string UserpassPlugin => Path.Combine(_directory, "my-userpass-plugin");
+
+    [AssemblyInitialize]
+    public static async Task PublishAsync(TestContext context)
+    {
+        _directory = Directory.CreateTempSubdirectory("pluginhost-published-").FullName;
+        var repository = RepositoryRoot();
+        foreach (var sample in new[] { "MockPlugin", "UserpassPlugin" })
+        {
+            await RunAsync("dotnet", ["publish", Path.Combine(repository, "samples", sample), "-c", "Release", "-o", _directory, "-nologo", "-v", "quiet"], context.CancellationToken);
+        }
+    }
+
+    [AssemblyCleanup]
+    public static void DeletePublished() => Directory.Delete(_directory, recursive: true);
+
+    public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "PluginHost.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("PluginHost.sln not found above the test binaries");
+    }
+
+    private static async Task RunAsync(string file, string[] arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with {process.ExitCode}: {await output}{await error}");
+        }
+    }
+}
