@@ -21,7 +21,24 @@ internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOp
             failures.Add($"PluginHostOptions.DrainTimeout cannot be negative (use TimeSpan.Zero not to wait), not {options.DrainTimeout}");
         }
 
-        foreach (var (setting, value) in new[] { ("RequestTimeout", options.RequestTimeout), ("DrainTimeout", options.DrainTimeout), ("StorageLockTimeout", options.StorageLockTimeout) })
+        if (options.PluginStartTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"PluginHostOptions.PluginStartTimeout must be positive, not {options.PluginStartTimeout}");
+        }
+
+        if (options.PluginShutdownGracePeriod < TimeSpan.Zero)
+        {
+            failures.Add($"PluginHostOptions.PluginShutdownGracePeriod cannot be negative, not {options.PluginShutdownGracePeriod}");
+        }
+
+        foreach (var (setting, value) in new[]
+        {
+            ("RequestTimeout", options.RequestTimeout),
+            ("DrainTimeout", options.DrainTimeout),
+            ("StorageLockTimeout", options.StorageLockTimeout),
+            ("PluginStartTimeout", options.PluginStartTimeout),
+            ("PluginShutdownGracePeriod", options.PluginShutdownGracePeriod),
+        })
         {
             if (value > LongestTimeout)
             {

@@ -210,6 +210,7 @@ public sealed class PluginHostServiceTests
             o.DrainTimeout = TimeSpan.FromSeconds(-1);
             o.PluginDirectory = "relative/plugins";
             o.StorageLockTimeout = TimeSpan.MaxValue;
+            o.PluginStartTimeout = TimeSpan.Zero;
         });
         using var provider = services.BuildServiceProvider();
 
@@ -219,6 +220,7 @@ public sealed class PluginHostServiceTests
         StringAssert.Contains(error.Message, "PluginHostOptions.DrainTimeout cannot be negative");
         StringAssert.Contains(error.Message, "PluginHostOptions.PluginDirectory must be an absolute path");
         StringAssert.Contains(error.Message, "PluginHostOptions.StorageLockTimeout can be at most 50 days");
+        StringAssert.Contains(error.Message, "PluginHostOptions.PluginStartTimeout must be positive");
     }
 
     [TestMethod]
