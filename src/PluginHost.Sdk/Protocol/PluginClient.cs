@@ -13,14 +13,23 @@ public sealed class PluginClient : IAsyncDisposable
     private readonly JsonRpc _rpc;
     private readonly HostEndpoint _endpoint;
 
-    private PluginClient(Stream duplex, string token, string hostName)
+    private PluginClient(Stream duplex, string token, string hostName, long maxMessageBytes)
     {
         _endpoint = new HostEndpoint(token, ProtocolChannel.SupportedVersions, hostName);
-        _rpc = ProtocolChannel.Create(duplex, _endpoint);
-        _rpc.Disconnected += (_, e) => _endpoint.Abandon(
-            new PluginHostException(ErrorCode.Unavailable, $"the plugin closed the connection before its hello: {e.Description}"));
+        _rpc = ProtocolChannel.Create(new MessageSizeGuardStream(duplex, maxMessageBytes), _endpoint);
+        _rpc.Disconnected += (_, e) =>
+        {
+            DisconnectReason = e.Exception is IOException { Message: var message } ? message : e.Description;
+            _endpoint.Abandon(new PluginHostException(ErrorCode.Unavailable, $"the plugin closed the connection before its hello: {e.Description}"));
+        };
         _rpc.StartListening();
     }
+
+    /// <summary>The largest message a plugin may send when no limit is given: 16 MiB.</summary>
+    public const long DefaultMaxMessageBytes = 16 * 1024 * 1024;
+
+    /// <summary>Why the connection ended, once it has (such as an over-size message), or <see langword="null"/>.</summary>
+    public string? DisconnectReason { get; private set; }
 
     /// <summary>Completes with the plugin's hello once it is accepted; faults with the reason when it is refused or never comes.</summary>
     public Task<HelloParams> Hello => _endpoint.Hello;
@@ -35,12 +44,14 @@ public sealed class PluginClient : IAsyncDisposable
     /// <param name="duplex">A connected duplex stream (a socket, a pipe, or one end of an in-memory pair).</param>
     /// <param name="token">The one-time token the plugin must present.</param>
     /// <param name="hostName">How the host names itself in the hello answer.</param>
+    /// <param name="maxMessageBytes">The largest message the plugin may send; a larger one drops the connection.</param>
     /// <returns>The client; await <see cref="Hello"/> before creating backends.</returns>
-    public static PluginClient Start(Stream duplex, string token, string hostName = "PluginHost")
+    public static PluginClient Start(Stream duplex, string token, string hostName = "PluginHost", long maxMessageBytes = DefaultMaxMessageBytes)
     {
         ArgumentNullException.ThrowIfNull(duplex);
         ArgumentException.ThrowIfNullOrEmpty(token);
-        return new PluginClient(duplex, token, hostName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1024);
+        return new PluginClient(duplex, token, hostName, maxMessageBytes);
     }
 
     /// <summary>Returns a proxy for a new backend instance; its <see cref="IBackend.SetupAsync"/> creates the instance in the plugin.</summary>

@@ -26,6 +26,11 @@ internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOp
             failures.Add($"PluginHostOptions.PluginStartTimeout must be positive, not {options.PluginStartTimeout}");
         }
 
+        if (options.MaxPluginMessageBytes < 1024)
+        {
+            failures.Add($"PluginHostOptions.MaxPluginMessageBytes must be at least 1024, not {options.MaxPluginMessageBytes}");
+        }
+
         if (options.PluginShutdownGracePeriod < TimeSpan.Zero)
         {
             failures.Add($"PluginHostOptions.PluginShutdownGracePeriod cannot be negative, not {options.PluginShutdownGracePeriod}");

@@ -92,6 +92,11 @@ internal sealed partial class PluginProcess
     {
         var name = $"plugin '{Entry.Name}' (pid {Pid})";
         var what = _process.HasExited ? $"{name} exited with code {_process.ExitCode}" : $"{name} closed its connection";
+        if (Client?.DisconnectReason is { Length: > 0 } reason)
+        {
+            what += $" ({reason})";
+        }
+
         var tail = StderrTail();
         return tail.Length == 0 ? what : $"{what}; its last stderr lines: {tail}";
     }

@@ -103,6 +103,35 @@ public sealed class HostEndpointTests
         Assert.IsNotNull(await inner.GetAsync("logical/i1/mine"), "a valid key lands inside the instance's view");
     }
 
+    [TestMethod]
+    public async Task OversizedMessage_DropsTheConnectionSayingWhy()
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "t", maxMessageBytes: 4096);
+
+        // A header announcing 1 GiB: the host must refuse before reading (or buffering) the body.
+        await pluginEnd.WriteAsync("Content-Length: 1073741824\r\n\r\n{"u8.ToArray());
+        await pluginEnd.FlushAsync();
+
+        await client.Completion.ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.AreEqual("the peer sent a message of 1073741824 bytes; the limit is 4096 bytes, so the connection is dropped", client.DisconnectReason);
+        await Assert.ThrowsExactlyAsync<PluginHostException>(() => client.Hello);
+    }
+
+    [TestMethod]
+    public async Task MessageUnderTheLimit_Passes()
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "t", maxMessageBytes: 4096);
+        using var plugin = RawPlugin(pluginEnd);
+
+        var answer = await plugin.InvokeWithParameterObjectAsync<HelloResult>(
+            ProtocolMethods.Hello, new HelloParams { Token = "t", ProtocolVersions = [1], PluginName = new string('x', 3000) });
+
+        Assert.AreEqual(1, answer.ProtocolVersion);
+        Assert.IsNull(client.DisconnectReason);
+    }
+
     /// <summary>The least a plugin without the SDK must answer to be mounted.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "StreamJsonRpc serves instance methods of a target object.")]
     private sealed class RawSetupTarget
@@ -110,4 +139,5 @@ public sealed class HostEndpointTests
         [JsonRpcMethod(ProtocolMethods.Setup, UseSingleObjectParameterDeserialization = true)]
         public SetupResult Setup(SetupParams parameters) => new() { Type = parameters.Type };
     }
+
 }
