@@ -65,11 +65,11 @@ internal sealed class HostEndpoint(string token, IReadOnlyList<int> hostVersions
 
     [JsonRpcMethod(ProtocolMethods.StorageGet, UseSingleObjectParameterDeserialization = true)]
     public async Task<StorageEntry?> GetAsync(InstanceParams parameters, CancellationToken cancellationToken) =>
-        await Guard(() => View(parameters).GetAsync(parameters.Key ?? "", cancellationToken)).ConfigureAwait(false);
+        await ProtocolChannel.ServeAsync(() => View(parameters).GetAsync(parameters.Key ?? "", cancellationToken)).ConfigureAwait(false);
 
     [JsonRpcMethod(ProtocolMethods.StoragePut, UseSingleObjectParameterDeserialization = true)]
     public async Task PutAsync(InstanceParams parameters, CancellationToken cancellationToken) =>
-        await Guard(async () =>
+        await ProtocolChannel.ServeAsync(async () =>
         {
             var value = parameters.Value ?? throw new PluginHostException(ErrorCode.BadRequest, $"{ProtocolMethods.StoragePut} needs a 'value' (base64)");
             await View(parameters).PutAsync(new StorageEntry(parameters.Key ?? "", value), cancellationToken).ConfigureAwait(false);
@@ -78,7 +78,7 @@ internal sealed class HostEndpoint(string token, IReadOnlyList<int> hostVersions
 
     [JsonRpcMethod(ProtocolMethods.StorageDelete, UseSingleObjectParameterDeserialization = true)]
     public async Task DeleteAsync(InstanceParams parameters, CancellationToken cancellationToken) =>
-        await Guard(async () =>
+        await ProtocolChannel.ServeAsync(async () =>
         {
             await View(parameters).DeleteAsync(parameters.Key ?? "", cancellationToken).ConfigureAwait(false);
             return true;
@@ -86,7 +86,7 @@ internal sealed class HostEndpoint(string token, IReadOnlyList<int> hostVersions
 
     [JsonRpcMethod(ProtocolMethods.StorageList, UseSingleObjectParameterDeserialization = true)]
     public async Task<IReadOnlyList<string>> ListAsync(InstanceParams parameters, CancellationToken cancellationToken) =>
-        await Guard(() => View(parameters).ListAsync(parameters.Key ?? "", cancellationToken)).ConfigureAwait(false);
+        await ProtocolChannel.ServeAsync(() => View(parameters).ListAsync(parameters.Key ?? "", cancellationToken)).ConfigureAwait(false);
 
     private IStorage View(InstanceParams parameters)
     {
@@ -98,17 +98,5 @@ internal sealed class HostEndpoint(string token, IReadOnlyList<int> hostVersions
         return parameters?.InstanceId is { } id && _views.TryGetValue(id, out var view)
             ? view
             : throw new PluginHostException(ErrorCode.Forbidden, $"backend instance '{parameters?.InstanceId}' is not set up on this connection");
-    }
-
-    private static async Task<T> Guard<T>(Func<ValueTask<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
-        {
-            throw ProtocolChannel.ToRpcError(error);
-        }
     }
 }

@@ -23,9 +23,8 @@ internal sealed class PluginEndpoint(Func<IBackend> factory)
     public void Attach(JsonRpc rpc) => _rpc = rpc;
 
     [JsonRpcMethod(ProtocolMethods.Setup, UseSingleObjectParameterDeserialization = true)]
-    public async Task<SetupResult> SetupAsync(SetupParams parameters, CancellationToken cancellationToken)
-    {
-        try
+    public Task<SetupResult> SetupAsync(SetupParams parameters, CancellationToken cancellationToken) =>
+        ProtocolChannel.ServeAsync(async () =>
         {
             ArgumentNullException.ThrowIfNull(parameters);
             var rpc = _rpc ?? throw new InvalidOperationException("the endpoint is not attached to a connection");
@@ -55,68 +54,36 @@ internal sealed class PluginEndpoint(Func<IBackend> factory)
             }
 
             return new SetupResult { Type = backend.Type, SpecialPaths = backend.SpecialPaths };
-        }
-        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
-        {
-            throw ProtocolChannel.ToRpcError(error);
-        }
-    }
+        });
 
     [JsonRpcMethod(ProtocolMethods.HandleRequest, UseSingleObjectParameterDeserialization = true)]
-    public async Task<BackendResponse?> HandleRequestAsync(InstanceRequestParams parameters, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await Instance(parameters.InstanceId).HandleRequestAsync(parameters.Request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
-        {
-            throw ProtocolChannel.ToRpcError(error);
-        }
-    }
+    public Task<BackendResponse?> HandleRequestAsync(InstanceRequestParams parameters, CancellationToken cancellationToken) =>
+        ProtocolChannel.ServeAsync(() => Instance(parameters.InstanceId).HandleRequestAsync(parameters.Request, cancellationToken));
 
     [JsonRpcMethod(ProtocolMethods.ExistenceCheck, UseSingleObjectParameterDeserialization = true)]
-    public async Task<bool?> ExistenceCheckAsync(InstanceRequestParams parameters, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await Instance(parameters.InstanceId).ExistenceCheckAsync(parameters.Request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
-        {
-            throw ProtocolChannel.ToRpcError(error);
-        }
-    }
+    public Task<bool?> ExistenceCheckAsync(InstanceRequestParams parameters, CancellationToken cancellationToken) =>
+        ProtocolChannel.ServeAsync(() => Instance(parameters.InstanceId).ExistenceCheckAsync(parameters.Request, cancellationToken));
 
     [JsonRpcMethod(ProtocolMethods.InvalidateKey, UseSingleObjectParameterDeserialization = true)]
-    public async Task InvalidateKeyAsync(InstanceParams parameters, CancellationToken cancellationToken)
-    {
-        try
+    public Task InvalidateKeyAsync(InstanceParams parameters, CancellationToken cancellationToken) =>
+        ProtocolChannel.ServeAsync(async () =>
         {
             await Instance(parameters.InstanceId).InvalidateKeyAsync(parameters.Key ?? "", cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
-        {
-            throw ProtocolChannel.ToRpcError(error);
-        }
-    }
+            return true;
+        });
 
     [JsonRpcMethod(ProtocolMethods.Cleanup, UseSingleObjectParameterDeserialization = true)]
-    public async Task CleanupAsync(InstanceParams parameters, CancellationToken cancellationToken)
-    {
-        try
+    public Task CleanupAsync(InstanceParams parameters, CancellationToken cancellationToken) =>
+        ProtocolChannel.ServeAsync(async () =>
         {
             // Cleaning up an instance that is gone succeeds: the host may retry after a lost answer.
             if (_instances.TryRemove(parameters.InstanceId, out var backend))
             {
                 await backend.CleanupAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
-        {
-            throw ProtocolChannel.ToRpcError(error);
-        }
-    }
+
+            return true;
+        });
 
     [JsonRpcMethod(ProtocolMethods.Shutdown)]
     public void Shutdown() => _shutdown.TrySetResult();

@@ -46,4 +46,17 @@ internal static class ProtocolChannel
         var message = Enum.IsDefined((ErrorCode)error.ErrorCode) ? error.Message : $"{peer} failed (JSON-RPC error {error.ErrorCode}): {error.Message}";
         return new PluginHostException(code, message, error);
     }
+
+    /// <summary>Runs one served call, turning its failure into the JSON-RPC error the other end expects.</summary>
+    public static async Task<T> ServeAsync<T>(Func<ValueTask<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not LocalRpcException and not OperationCanceledException)
+        {
+            throw ToRpcError(error);
+        }
+    }
 }
