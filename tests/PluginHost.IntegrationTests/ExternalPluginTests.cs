@@ -50,6 +50,12 @@ public sealed class ExternalPluginTests
         CollectionAssert.AreEqual(new[] { "dev" }, login!.Auth!.Policies.ToArray());
         Assert.AreEqual("invalid username or password", refused.Message);
         Assert.AreEqual(ErrorCode.BadRequest, refused.Code);
+
+        // The plugin's own log lines (JSON on its stderr) arrive as host log entries at their level.
+        await Eventually.TrueAsync(
+            () => Task.FromResult(fixture.Logs.Entries.Any(e => e.Category == "PluginHost.Plugins.my-userpass-plugin"
+                && e.Level == Microsoft.Extensions.Logging.LogLevel.Information && e.Message.Contains("Created user alice", StringComparison.Ordinal))),
+            "the plugin's 'Created user' log entry reaches the host's logger");
     }
 
     [TestMethod]

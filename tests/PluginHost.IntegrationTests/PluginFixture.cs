@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using PluginHost.Catalog;
 using PluginHost.Hosting;
 
@@ -17,6 +17,7 @@ internal sealed class PluginFixture : IAsyncDisposable
         File.Copy(PublishedPlugins.MockPlugin, Path.Combine(PluginDirectory, "my-mock-plugin"));
         File.Copy(PublishedPlugins.UserpassPlugin, Path.Combine(PluginDirectory, "my-userpass-plugin"));
         var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
         services.AddPluginHost(o =>
         {
             o.PluginDirectory = PluginDirectory;
@@ -26,6 +27,8 @@ internal sealed class PluginFixture : IAsyncDisposable
         _provider = services.BuildServiceProvider();
         Host = _provider.GetRequiredService<IPluginHost>();
     }
+
+    public CapturedLogs Logs { get; } = new();
 
     public string Root { get; }
 
