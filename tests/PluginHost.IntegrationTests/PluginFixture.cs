@@ -16,6 +16,7 @@ internal sealed class PluginFixture : IAsyncDisposable
         CacheDirectory = Path.Combine(Root, "cache");
         File.Copy(PublishedPlugins.MockPlugin, Path.Combine(PluginDirectory, "my-mock-plugin"));
         File.Copy(PublishedPlugins.UserpassPlugin, Path.Combine(PluginDirectory, "my-userpass-plugin"));
+        File.Copy(PublishedPlugins.AdversarialPlugin, Path.Combine(PluginDirectory, "adversarial-plugin"));
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
         services.AddPluginHost(o =>

@@ -15,14 +15,16 @@ public static class PublishedPlugins
 
     public static string UserpassPlugin => Path.Combine(_directory, "my-userpass-plugin");
 
+    public static string AdversarialPlugin => Path.Combine(_directory, "adversarial-plugin");
+
     [AssemblyInitialize]
     public static async Task PublishAsync(TestContext context)
     {
         _directory = Directory.CreateTempSubdirectory("pluginhost-published-").FullName;
         var repository = RepositoryRoot();
-        foreach (var sample in new[] { "MockPlugin", "UserpassPlugin" })
+        foreach (var project in new[] { "samples/MockPlugin", "samples/UserpassPlugin", "tests/PluginHost.AdversarialPlugin" })
         {
-            await RunAsync("dotnet", ["publish", Path.Combine(repository, "samples", sample), "-c", "Release", "-o", _directory, "-nologo", "-v", "quiet"], context.CancellationToken);
+            await RunAsync("dotnet", ["publish", Path.Combine(repository, project), "-c", "Release", "-o", _directory, "-nologo", "-v", "quiet"], context.CancellationToken);
         }
     }
 

@@ -74,7 +74,7 @@ internal sealed class MessageSizeGuardStream(Stream inner, long maxMessageBytes)
             _header.Append((char)bytes[index++]);
             if (_header.Length > MaxHeaderBytes)
             {
-                throw new IOException($"the peer sent a message header longer than {MaxHeaderBytes} bytes; the connection is dropped");
+                throw new ProtocolLimitException($"the peer sent a message header longer than {MaxHeaderBytes} bytes; the connection is dropped");
             }
 
             if (_header.Length >= 4 && _header[^1] == '\n' && _header.ToString(_header.Length - 4, 4) == "\r\n\r\n")
@@ -83,7 +83,7 @@ internal sealed class MessageSizeGuardStream(Stream inner, long maxMessageBytes)
                 _header.Clear();
                 if (_bodyRemaining > maxMessageBytes)
                 {
-                    throw new IOException($"the peer sent a message of {_bodyRemaining} bytes; the limit is {maxMessageBytes} bytes, so the connection is dropped");
+                    throw new ProtocolLimitException($"the peer sent a message of {_bodyRemaining} bytes; the limit is {maxMessageBytes} bytes, so the connection is dropped");
                 }
             }
         }
@@ -103,6 +103,9 @@ internal sealed class MessageSizeGuardStream(Stream inner, long maxMessageBytes)
             }
         }
 
-        throw new IOException("the peer sent a message header without a valid Content-Length; the connection is dropped");
+        throw new ProtocolLimitException("the peer sent a message header without a valid Content-Length; the connection is dropped");
     }
 }
+
+/// <summary>The peer broke the framing or size rules; the connection is dropped.</summary>
+internal sealed class ProtocolLimitException(string message) : IOException(message);

@@ -19,7 +19,8 @@ public sealed class PluginClient : IAsyncDisposable
         _rpc = ProtocolChannel.Create(new MessageSizeGuardStream(duplex, maxMessageBytes), _endpoint);
         _rpc.Disconnected += (_, e) =>
         {
-            DisconnectReason = e.Exception is IOException { Message: var message } ? message : e.Description;
+            // Only a broken rule is worth repeating; an ordinary end of stream says nothing the exit code does not.
+            DisconnectReason = e.Exception is ProtocolLimitException limit ? limit.Message : null;
             _endpoint.Abandon(new PluginHostException(ErrorCode.Unavailable, $"the plugin closed the connection before its hello: {e.Description}"));
         };
         _rpc.StartListening();
@@ -28,7 +29,7 @@ public sealed class PluginClient : IAsyncDisposable
     /// <summary>The largest message a plugin may send when no limit is given: 16 MiB.</summary>
     public const long DefaultMaxMessageBytes = 16 * 1024 * 1024;
 
-    /// <summary>Why the connection ended, once it has (such as an over-size message), or <see langword="null"/>.</summary>
+    /// <summary>Which protocol rule the plugin broke when the host dropped its connection (such as an over-size message), or <see langword="null"/>.</summary>
     public string? DisconnectReason { get; private set; }
 
     /// <summary>Completes with the plugin's hello once it is accepted; faults with the reason when it is refused or never comes.</summary>

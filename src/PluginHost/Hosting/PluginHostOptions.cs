@@ -37,6 +37,9 @@ public sealed class PluginHostOptions
     /// <summary>How long an external plugin may take from launch to an accepted hello. Default: 20 seconds (Vault allows a minute).</summary>
     public TimeSpan PluginStartTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long a plugin may go on with a cancelled (or timed-out) request before its process is killed. Default: 5 seconds.</summary>
+    public TimeSpan PluginCancellationGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The largest message a plugin may send, in bytes; a larger one drops its connection. Default: 16 MiB.</summary>
     public long MaxPluginMessageBytes { get; set; } = 16 * 1024 * 1024;
 

@@ -31,6 +31,11 @@ internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOp
             failures.Add($"PluginHostOptions.MaxPluginMessageBytes must be at least 1024, not {options.MaxPluginMessageBytes}");
         }
 
+        if (options.PluginCancellationGracePeriod < TimeSpan.Zero)
+        {
+            failures.Add($"PluginHostOptions.PluginCancellationGracePeriod cannot be negative, not {options.PluginCancellationGracePeriod}");
+        }
+
         if (options.PluginShutdownGracePeriod < TimeSpan.Zero)
         {
             failures.Add($"PluginHostOptions.PluginShutdownGracePeriod cannot be negative, not {options.PluginShutdownGracePeriod}");
@@ -43,6 +48,7 @@ internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOp
             ("StorageLockTimeout", options.StorageLockTimeout),
             ("PluginStartTimeout", options.PluginStartTimeout),
             ("PluginShutdownGracePeriod", options.PluginShutdownGracePeriod),
+            ("PluginCancellationGracePeriod", options.PluginCancellationGracePeriod),
         })
         {
             if (value > LongestTimeout)

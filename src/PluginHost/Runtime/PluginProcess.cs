@@ -138,6 +138,13 @@ internal sealed partial class PluginProcess
         DeleteSocketDirectory();
     }
 
+    /// <summary>Kills a plugin that went on with a cancelled request past the grace period.</summary>
+    public void KillForIgnoredCancellation(TimeSpan grace)
+    {
+        LogIgnoredCancellation(_logger, Entry.Name, Pid, grace.TotalSeconds);
+        Kill();
+    }
+
     /// <summary>Kills the process tree at once (start failures, ignored cancellations).</summary>
     public void Kill()
     {
@@ -225,6 +232,9 @@ internal sealed partial class PluginProcess
 
     [LoggerMessage(Message = "{PluginMessage}")]
     private static partial void LogPluginLine(ILogger logger, LogLevel level, string pluginMessage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} (pid {Pid}) ignored a cancelled request for {GraceSeconds}s; killed its process tree")]
+    private static partial void LogIgnoredCancellation(ILogger logger, string plugin, int pid, double graceSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} (pid {Pid}) did not exit within {GraceSeconds}s of shutdown; killed its process tree")]
     private static partial void LogKilled(ILogger logger, string plugin, int pid, double graceSeconds);

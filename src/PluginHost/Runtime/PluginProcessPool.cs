@@ -48,7 +48,7 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
 
             LogInstanceAdded(entry.Name, process.Pid);
             var remote = process.Client!.CreateBackend(Guid.NewGuid().ToString("N"), entry.Type, entry.Name);
-            return new ProcessBackend(remote, process, this);
+            return new ProcessBackend(remote, process, this, options.CurrentValue.PluginCancellationGracePeriod);
         }
     }
 
