@@ -3,6 +3,9 @@ using System.Security.Cryptography;
 
 [assembly: Parallelize(Scope = ExecutionScope.ClassLevel, Workers = 2)]
 
+// These tests run real processes and read /proc: Linux only, like CI.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace PluginHost.IntegrationTests;
 
 /// <summary>Publishes the sample plugins once per test run, as single files, the way users publish them.</summary>

@@ -309,6 +309,67 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Restarts the backend of one mount from the catalog's current entry (a re-registered binary) without downtime:
+    /// the new backend is started and set up first, new requests switch to it, the old one drains and stops.
+    /// </summary>
+    /// <param name="table">The mount table.</param>
+    /// <param name="path">The path within the table.</param>
+    /// <param name="cancellationToken">Cancels the reload before the switch.</param>
+    /// <returns>The reloaded mount.</returns>
+    /// <exception cref="PluginHostException">No mount at the path, or the new backend cannot start; the old one keeps serving then.</exception>
+    public async Task<MountEntry> ReloadAsync(BackendType table, string path, CancellationToken cancellationToken = default)
+    {
+        EnsureMountable(table);
+        var routePath = RoutePathOf(table, MountPaths.Sanitize(path));
+        return await ChangeAsync(async () =>
+        {
+            var state = _routes.Find(routePath)
+                ?? throw new PluginHostException(ErrorCode.BadRequest, $"no mount at \"{routePath}\"; list mounts to see their paths");
+            await ReloadStateAsync(state, cancellationToken).ConfigureAwait(false);
+            return state.Entry;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reloads every mount of a plugin, as <see cref="ReloadAsync"/> does for one (Vault's <c>plugin reload -plugin</c>).</summary>
+    /// <param name="type">The plugin's type.</param>
+    /// <param name="pluginName">The plugin's catalog name.</param>
+    /// <param name="cancellationToken">Cancels the reload before the next switch.</param>
+    /// <returns>The reloaded mounts.</returns>
+    /// <exception cref="PluginHostException">
+    /// No mount uses the plugin, or some mounts could not be reloaded: the message lists each with its reason; those
+    /// keep their old backend, the others are reloaded.
+    /// </exception>
+    public async Task<IReadOnlyList<MountEntry>> ReloadPluginAsync(BackendType type, string pluginName, CancellationToken cancellationToken = default)
+    {
+        EnsureMountable(type);
+        return await ChangeAsync<IReadOnlyList<MountEntry>>(async () =>
+        {
+            var states = _routes.Mounts.Where(m => m.Entry.Table == type && m.Entry.PluginName == pluginName).ToArray();
+            if (states.Length == 0)
+            {
+                throw new PluginHostException(ErrorCode.BadRequest, $"no mounts use the {type.ToName()} plugin '{pluginName}'; nothing to reload");
+            }
+
+            var failures = new List<string>();
+            foreach (var state in states)
+            {
+                try
+                {
+                    await ReloadStateAsync(state, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PluginHostException error)
+                {
+                    failures.Add($"{state.Entry.RoutePath}: {error.Message}");
+                }
+            }
+
+            return failures.Count == 0
+                ? states.Select(s => s.Entry).ToArray()
+                : throw new PluginHostException(ErrorCode.Unavailable, $"could not reload {failures.Count} of {states.Length} mounts of '{pluginName}' (they keep serving with the old backend): {string.Join("; ", failures)}");
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Stops every backend: refuses new requests, drains, and cleans up. Mounts stay persisted.</summary>
     /// <returns>A task that completes when every backend is cleaned up.</returns>
     public async ValueTask DisposeAsync()
@@ -397,6 +458,16 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
                 throw new PluginHostException(ErrorCode.BadRequest, $"path is already in use at {existing}");
             }
         }
+    }
+
+    // Starts the replacement first; only when it is set up do new requests switch to it and the old one drain.
+    private async Task ReloadStateAsync(MountState state, CancellationToken cancellationToken)
+    {
+        var deregistrations = _catalogWatcher.Deregistrations;
+        var activated = await _activator.ActivateAsync(state.Entry, cancellationToken).ConfigureAwait(false);
+        await _retirement.RetireAsync(state.Replace(activated), state.Entry.RoutePath).ConfigureAwait(false);
+        await _catalogWatcher.RecheckAsync(state, deregistrations).ConfigureAwait(false);
+        MountTableLog.Reloaded(_logger, state.Entry.RoutePath, activated.Plugin.Sha256);
     }
 
     // Refuses new requests, lets a start under way finish (it then cleans up what it started), and retires the backend.

@@ -31,4 +31,7 @@ internal static partial class MountTableLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the catalog to check the plugin of {MountPath}")]
     public static partial void CatalogRecheckFailed(ILogger logger, Exception exception, string mountPath);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded {MountPath} (plugin sha256 {Sha256})")]
+    public static partial void Reloaded(ILogger logger, string mountPath, string sha256);
 }
