@@ -310,4 +310,38 @@ public sealed class MountTableTests
         var error = await Assert.ThrowsExactlyAsync<PluginHostException>(() => test.Host.Mounts.TuneAsync(BackendType.Secret, "ghost", new MountTuning()));
         StringAssert.Contains(error.Message, "no mount at \"ghost/\"");
     }
+
+    [TestMethod]
+    public async Task Reload_StartsANewBackendThenRetiresTheOld()
+    {
+        var probes = new List<ProbeBackend>();
+        await using var test = TestHost.Create(build: b => b.AddBuiltinPlugin("probe", BackendType.Secret, _ =>
+        {
+            var probe = new ProbeBackend();
+            probes.Add(probe);
+            return probe;
+        }));
+        await test.Host.Mounts.EnableAsync(Secret("probe", "one"));
+        await test.Host.Mounts.EnableAsync(Secret("probe", "two"));
+
+        await test.Host.Mounts.ReloadAsync(BackendType.Secret, "one");
+        Assert.HasCount(3, probes);
+        Assert.AreEqual(1, probes[0].Cleanups, "the old backend of one/ is retired");
+        await test.Host.ReadAsync("one/x");
+        Assert.HasCount(1, probes[2].Requests, "one/ is served by its new backend");
+
+        var reloaded = await test.Host.Mounts.ReloadPluginAsync(BackendType.Secret, "probe");
+        CollectionAssert.AreEqual(new[] { "one/", "two/" }, reloaded.Select(m => m.Path).ToArray());
+        Assert.HasCount(5, probes);
+    }
+
+    [TestMethod]
+    public async Task Reload_NothingToReload_IsRefusedClearly()
+    {
+        await using var test = TestHost.Create();
+        var noMount = await Assert.ThrowsExactlyAsync<PluginHostException>(() => test.Host.Mounts.ReloadAsync(BackendType.Secret, "ghost"));
+        var noPlugin = await Assert.ThrowsExactlyAsync<PluginHostException>(() => test.Host.Mounts.ReloadPluginAsync(BackendType.Secret, "kv"));
+        StringAssert.Contains(noMount.Message, "no mount at \"ghost/\"");
+        Assert.AreEqual("no mounts use the secret plugin 'kv'; nothing to reload", noPlugin.Message);
+    }
 }
