@@ -3,6 +3,7 @@ using Moq;
 using PluginHost.Backends;
 using PluginHost.Storage;
 using static PluginHost.Tests.Backends.BackendTestContext;
+using PluginHost.Tests.TestDoubles;
 
 namespace PluginHost.Tests.Backends;
 
@@ -75,11 +76,7 @@ public sealed class KvBackendTests
     {
         var kv = await NewAsync();
 
-        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await kv.SendAsync(operation, "foo"));
-
-        Assert.AreEqual(ErrorCode.BadRequest, error.Code);
-        Assert.AreEqual("no data provided", error.Message);
-        Assert.IsEmpty(await _storage.AllKeysAsync());
+        await BackendAssert.RefusedWithNothingStoredAsync(async () => await kv.SendAsync(operation, "foo"), "no data provided", _storage);
     }
 
     [TestMethod]

@@ -5,6 +5,7 @@ using Moq;
 using PluginHost.Backends;
 using PluginHost.Storage;
 using static PluginHost.Tests.Backends.BackendTestContext;
+using PluginHost.Tests.TestDoubles;
 
 namespace PluginHost.Tests.Backends;
 
@@ -111,11 +112,7 @@ public sealed class UserpassBackendTests
     {
         var backend = await NewAsync();
 
-        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await backend.SendAsync(operation, "users/bob", ("policies", "dev")));
-
-        Assert.AreEqual(ErrorCode.BadRequest, error.Code);
-        Assert.AreEqual("missing password", error.Message);
-        Assert.IsEmpty(await _storage.AllKeysAsync());
+        await BackendAssert.RefusedWithNothingStoredAsync(async () => await backend.SendAsync(operation, "users/bob", ("policies", "dev")), "missing password", _storage);
     }
 
     [TestMethod]

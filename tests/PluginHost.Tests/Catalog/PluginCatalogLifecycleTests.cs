@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Moq;
 using PluginHost.Catalog;
-using PluginHost.Tests.Backends;
+using PluginHost.Tests.TestDoubles;
 
 namespace PluginHost.Tests.Catalog;
 

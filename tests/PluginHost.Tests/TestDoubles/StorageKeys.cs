@@ -1,4 +1,4 @@
-namespace PluginHost.Tests.Backends;
+namespace PluginHost.Tests.TestDoubles;
 
 /// <summary>Reads every key of an <see cref="IStorage"/>, for tests that assert on what a backend or the catalog stored.</summary>
 internal static class StorageKeys
