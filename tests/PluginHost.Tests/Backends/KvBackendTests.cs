@@ -2,8 +2,8 @@ using System.Text;
 using Moq;
 using PluginHost.Backends;
 using PluginHost.Storage;
-using static PluginHost.Tests.Backends.BackendTestContext;
 using PluginHost.Tests.TestDoubles;
+using static PluginHost.Tests.Backends.BackendTestContext;
 
 namespace PluginHost.Tests.Backends;
 

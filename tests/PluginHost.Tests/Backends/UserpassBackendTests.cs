@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 using Moq;
 using PluginHost.Backends;
 using PluginHost.Storage;
-using static PluginHost.Tests.Backends.BackendTestContext;
 using PluginHost.Tests.TestDoubles;
+using static PluginHost.Tests.Backends.BackendTestContext;
 
 namespace PluginHost.Tests.Backends;
 
