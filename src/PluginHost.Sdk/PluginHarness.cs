@@ -33,14 +33,18 @@ public sealed class PluginHarness : IAsyncDisposable
 
     /// <summary>Starts a plugin server for <paramref name="factory"/> and completes once it has said hello.</summary>
     /// <param name="factory">Creates one backend per mount.</param>
+    /// <param name="maxConcurrentRequests">The host end's concurrency limit for this plugin.</param>
     /// <param name="cancellationToken">Cancels waiting for the hello.</param>
     /// <returns>The running harness.</returns>
-    public static async Task<PluginHarness> StartAsync(Func<IBackend> factory, CancellationToken cancellationToken = default)
+    public static async Task<PluginHarness> StartAsync(
+        Func<IBackend> factory,
+        int maxConcurrentRequests = PluginClient.DefaultMaxConcurrentRequests,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
         var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
         var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        var client = PluginClient.Start(hostEnd, token, "PluginHarness");
+        var client = PluginClient.Start(hostEnd, token, "PluginHarness", maxConcurrentRequests: maxConcurrentRequests);
         var stop = new CancellationTokenSource();
         var server = Task.Run(() => PluginServer.ServeAsync(pluginEnd, factory, token, stop.Token), CancellationToken.None);
         var harness = new PluginHarness(client, server, stop);

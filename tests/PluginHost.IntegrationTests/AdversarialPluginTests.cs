@@ -57,7 +57,7 @@ public sealed class AdversarialPluginTests
 
         var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await fixture.Host.ReadAsync("bad/crash"));
 
-        Assert.AreEqual(ErrorCode.Unavailable, error.Code);
+        Assert.AreEqual(ErrorCode.Unavailable, error.Code, $"{error.Message} / {error.InnerException?.GetType()}: {error.InnerException?.Message}");
         StringAssert.Contains(error.Message, "adversarial-plugin");
         await fixture.Host.WriteAsync("good/kv/k", new { v = 1 });
         Assert.IsNotNull(await fixture.Host.ReadAsync("good/kv/k"));

@@ -12,9 +12,12 @@ public sealed class PluginClient : IAsyncDisposable
 {
     private readonly JsonRpc _rpc;
     private readonly HostEndpoint _endpoint;
+    private readonly SemaphoreSlim _requestSlots;
+    private int _queued;
 
-    private PluginClient(Stream duplex, string token, string hostName, long maxMessageBytes)
+    private PluginClient(Stream duplex, string token, string hostName, long maxMessageBytes, int maxConcurrentRequests)
     {
+        _requestSlots = new SemaphoreSlim(maxConcurrentRequests, maxConcurrentRequests);
         _endpoint = new HostEndpoint(token, ProtocolChannel.SupportedVersions, hostName);
         _rpc = ProtocolChannel.Create(new MessageSizeGuardStream(duplex, maxMessageBytes), _endpoint);
         _rpc.Disconnected += (_, e) =>
@@ -25,6 +28,12 @@ public sealed class PluginClient : IAsyncDisposable
         };
         _rpc.StartListening();
     }
+
+    /// <summary>How many requests may be in flight to the plugin when no limit is given.</summary>
+    public const int DefaultMaxConcurrentRequests = 64;
+
+    /// <summary>Requests waiting in the host for a free slot (backpressure), at this moment.</summary>
+    public int QueuedRequests => Volatile.Read(ref _queued);
 
     /// <summary>The largest message a plugin may send when no limit is given: 16 MiB.</summary>
     public const long DefaultMaxMessageBytes = 16 * 1024 * 1024;
@@ -46,13 +55,20 @@ public sealed class PluginClient : IAsyncDisposable
     /// <param name="token">The one-time token the plugin must present.</param>
     /// <param name="hostName">How the host names itself in the hello answer.</param>
     /// <param name="maxMessageBytes">The largest message the plugin may send; a larger one drops the connection.</param>
+    /// <param name="maxConcurrentRequests">How many requests may be in flight to the plugin; more callers wait in the host.</param>
     /// <returns>The client; await <see cref="Hello"/> before creating backends.</returns>
-    public static PluginClient Start(Stream duplex, string token, string hostName = "PluginHost", long maxMessageBytes = DefaultMaxMessageBytes)
+    public static PluginClient Start(
+        Stream duplex,
+        string token,
+        string hostName = "PluginHost",
+        long maxMessageBytes = DefaultMaxMessageBytes,
+        int maxConcurrentRequests = DefaultMaxConcurrentRequests)
     {
         ArgumentNullException.ThrowIfNull(duplex);
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1024);
-        return new PluginClient(duplex, token, hostName, maxMessageBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
+        return new PluginClient(duplex, token, hostName, maxMessageBytes, maxConcurrentRequests);
     }
 
     /// <summary>Returns a proxy for a new backend instance; its <see cref="IBackend.SetupAsync"/> creates the instance in the plugin.</summary>
@@ -90,7 +106,36 @@ public sealed class PluginClient : IAsyncDisposable
 
     internal JsonRpc Rpc => _rpc;
 
+    /// <summary>Waits for a request slot; dispose the result to give it back.</summary>
+    internal async Task<IDisposable> AcquireRequestSlotAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _queued);
+        try
+        {
+            await _requestSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _queued);
+        }
+
+        return new RequestSlot(_requestSlots);
+    }
+
     internal void AddView(string instanceId, IStorage view) => _endpoint.AddView(instanceId, view);
 
     internal void RemoveView(string instanceId) => _endpoint.RemoveView(instanceId);
+
+    private sealed class RequestSlot(SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                slots.Release();
+            }
+        }
+    }
 }

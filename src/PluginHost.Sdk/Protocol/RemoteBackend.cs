@@ -46,10 +46,10 @@ internal sealed class RemoteBackend(PluginClient client, string instanceId, Back
     }
 
     public ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken) =>
-        new(CallAsync<BackendResponse?>(ProtocolMethods.HandleRequest, new InstanceRequestParams { InstanceId = instanceId, Request = request }, cancellationToken));
+        new(LimitedCallAsync<BackendResponse?>(ProtocolMethods.HandleRequest, new InstanceRequestParams { InstanceId = instanceId, Request = request }, cancellationToken));
 
     public ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken) =>
-        new(CallAsync<bool?>(ProtocolMethods.ExistenceCheck, new InstanceRequestParams { InstanceId = instanceId, Request = request }, cancellationToken));
+        new(LimitedCallAsync<bool?>(ProtocolMethods.ExistenceCheck, new InstanceRequestParams { InstanceId = instanceId, Request = request }, cancellationToken));
 
     public async ValueTask CleanupAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +69,13 @@ internal sealed class RemoteBackend(PluginClient client, string instanceId, Back
 
     public async ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken) =>
         await CallAsync<object?>(ProtocolMethods.InvalidateKey, new InstanceParams { InstanceId = instanceId, Key = key }, cancellationToken).ConfigureAwait(false);
+
+    // Requests take a slot of the plugin's concurrency limit; setup and cleanup do not, so they never wait behind traffic.
+    private async Task<T> LimitedCallAsync<T>(string method, object parameters, CancellationToken cancellationToken)
+    {
+        using var slot = await client.AcquireRequestSlotAsync(cancellationToken).ConfigureAwait(false);
+        return await CallAsync<T>(method, parameters, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<T> CallAsync<T>(string method, object parameters, CancellationToken cancellationToken)
     {

@@ -40,6 +40,9 @@ public sealed class PluginHostOptions
     /// <summary>How long a plugin may go on with a cancelled (or timed-out) request before its process is killed. Default: 5 seconds.</summary>
     public TimeSpan PluginCancellationGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How many requests may be in flight to one plugin process; more callers wait in the host. Default: 64.</summary>
+    public int MaxConcurrentRequestsPerPlugin { get; set; } = 64;
+
     /// <summary>The largest message a plugin may send, in bytes; a larger one drops its connection. Default: 16 MiB.</summary>
     public long MaxPluginMessageBytes { get; set; } = 16 * 1024 * 1024;
 

@@ -26,6 +26,11 @@ internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOp
             failures.Add($"PluginHostOptions.PluginStartTimeout must be positive, not {options.PluginStartTimeout}");
         }
 
+        if (options.MaxConcurrentRequestsPerPlugin < 1)
+        {
+            failures.Add($"PluginHostOptions.MaxConcurrentRequestsPerPlugin must be at least 1, not {options.MaxConcurrentRequestsPerPlugin}");
+        }
+
         if (options.MaxPluginMessageBytes < 1024)
         {
             failures.Add($"PluginHostOptions.MaxPluginMessageBytes must be at least 1024, not {options.MaxPluginMessageBytes}");

@@ -49,7 +49,8 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
 
             var connection = await accept.ConfigureAwait(false);
             File.Delete(socketPath);
-            var client = PluginClient.Start(new NetworkStream(connection, ownsSocket: true), token, "PluginHost", settings.MaxPluginMessageBytes);
+            var client = PluginClient.Start(
+                new NetworkStream(connection, ownsSocket: true), token, "PluginHost", settings.MaxPluginMessageBytes, settings.MaxConcurrentRequestsPerPlugin);
             plugin.Attach(client);
             await client.Hello.WaitAsync(timeout.Token).ConfigureAwait(false);
             return plugin;

@@ -20,6 +20,9 @@ internal sealed partial class PluginProcess
     private readonly Queue<string> _stderrTail = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _instances;
+    private volatile string? _exitCode;
+    private readonly Lock _stopGate = new();
+    private Task? _stop;
 
     public PluginProcess(CatalogEntry entry, Process process, string socketDirectory, ILogger logger)
     {
@@ -29,13 +32,18 @@ internal sealed partial class PluginProcess
         _logger = logger;
         Pid = process.Id;
         _process.EnableRaisingEvents = true;
-        _process.Exited += (_, _) => _stopped.TrySetResult();
+        _process.Exited += (_, _) =>
+        {
+            RecordExit();
+            _stopped.TrySetResult();
+        };
         _process.OutputDataReceived += (_, e) => Forward(e.Data, isError: false);
         _process.ErrorDataReceived += (_, e) => Forward(e.Data, isError: true);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         if (_process.HasExited)
         {
+            RecordExit();
             _stopped.TrySetResult();
         }
     }
@@ -74,10 +82,15 @@ internal sealed partial class PluginProcess
         try
         {
             await _process.WaitForExitAsync().WaitAsync(ExitAfterDisconnect).ConfigureAwait(false);
+            RecordExit();
         }
         catch (TimeoutException)
         {
             Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped and disposed by StopAsync.
         }
 
         _stopped.TrySetResult();
@@ -91,7 +104,7 @@ internal sealed partial class PluginProcess
     public string DescribeStop()
     {
         var name = $"plugin '{Entry.Name}' (pid {Pid})";
-        var what = _process.HasExited ? $"{name} exited with code {_process.ExitCode}" : $"{name} closed its connection";
+        var what = _exitCode is { } code ? $"{name} exited with code {code}" : $"{name} closed its connection";
         if (Client?.DisconnectReason is { Length: > 0 } reason)
         {
             what += $" ({reason})";
@@ -110,9 +123,18 @@ internal sealed partial class PluginProcess
         }
     }
 
-    /// <summary>Asks the plugin to shut down, waits up to <paramref name="grace"/>, then kills its process tree.</summary>
-    public async Task StopAsync(TimeSpan grace)
+    /// <summary>Asks the plugin to shut down, waits up to <paramref name="grace"/>, then kills its process tree. Idempotent.</summary>
+    public Task StopAsync(TimeSpan grace)
     {
+        lock (_stopGate)
+        {
+            return _stop ??= StopOnceAsync(grace);
+        }
+    }
+
+    private async Task StopOnceAsync(TimeSpan grace)
+    {
+        await Task.Yield();
         if (Client is { } client)
         {
             await client.ShutdownAsync().ConfigureAwait(false);
@@ -134,8 +156,25 @@ internal sealed partial class PluginProcess
         }
 
         await _process.WaitForExitAsync().ConfigureAwait(false);
+        RecordExit();
         _process.Dispose();
         DeleteSocketDirectory();
+    }
+
+    // Kept apart from the Process object, which StopAsync disposes while others may still describe the stop.
+    private void RecordExit()
+    {
+        try
+        {
+            if (_process.HasExited)
+            {
+                _exitCode ??= _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed meanwhile: the code was recorded before that.
+        }
     }
 
     /// <summary>Kills a plugin that went on with a cancelled request past the grace period.</summary>

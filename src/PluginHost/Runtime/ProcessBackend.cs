@@ -10,6 +10,8 @@ namespace PluginHost.Runtime;
 /// </remarks>
 internal sealed class ProcessBackend(IBackend remote, PluginProcess process, PluginProcessPool pool, TimeSpan cancellationGrace) : IBackend, ISupervisedBackend
 {
+    // Longer than PluginProcess waits for an exit after a disconnect, so a stop is always reported when there is one.
+    private static readonly TimeSpan ExitReportWait = TimeSpan.FromSeconds(3);
     private int _cleanedUp;
 
     public BackendType Type => remote.Type;
@@ -62,10 +64,18 @@ internal sealed class ProcessBackend(IBackend remote, PluginProcess process, Plu
             // The plugin was killed for ignoring the cancellation: the caller asked to stop, so that is what it hears.
             throw new OperationCanceledException("the request was cancelled", cancellationToken);
         }
-        catch (PluginHostException error) when (error.Code == ErrorCode.Unavailable && process.HasStopped)
+        catch (PluginHostException error) when (error.Code == ErrorCode.Unavailable)
         {
-            throw Dead(error);
+            throw await DeadOrAsIsAsync(error).ConfigureAwait(false);
         }
+    }
+
+    // A lost connection is usually a dying process: give it the moment it needs to report its exit code, so the
+    // caller learns why rather than just "connection closed".
+    private async Task<PluginHostException> DeadOrAsIsAsync(PluginHostException error)
+    {
+        await Task.WhenAny(process.Stopped, Task.Delay(ExitReportWait)).ConfigureAwait(false);
+        return process.HasStopped ? Dead(error) : error;
     }
 
     private async Task KillIfStillRunningAsync(Task call)
@@ -90,9 +100,9 @@ internal sealed class ProcessBackend(IBackend remote, PluginProcess process, Plu
         {
             await call.ConfigureAwait(false);
         }
-        catch (PluginHostException error) when (error.Code == ErrorCode.Unavailable && process.HasStopped)
+        catch (PluginHostException error) when (error.Code == ErrorCode.Unavailable)
         {
-            throw Dead(error);
+            throw await DeadOrAsIsAsync(error).ConfigureAwait(false);
         }
     }
 

@@ -122,4 +122,23 @@ public sealed class PluginHarnessTests
         Assert.IsNull(Environment.GetEnvironmentVariable(PluginHost.Protocol.PluginEnvironment.MagicCookieKey));
         Assert.AreEqual(1, await PluginServer.RunAsync(() => new KvBackend()));
     }
+
+    [TestMethod]
+    public async Task ConcurrencyLimit_MakesExtraCallersWaitInTheHost()
+    {
+        var probe = new ProbeBackend();
+        await using var harness = await PluginHarness.StartAsync(() => probe, maxConcurrentRequests: 1);
+        var backend = await harness.MountAsync(new InMemoryStorage());
+
+        var first = backend.HandleRequestAsync(new BackendRequest { Operation = Operation.Read, Path = "hold" }, CancellationToken.None).AsTask();
+        await probe.Entered.Task;
+        var second = backend.HandleRequestAsync(new BackendRequest { Operation = Operation.Read, Path = "after" }, CancellationToken.None).AsTask();
+        await Eventually.TrueAsync(() => Task.FromResult(harness.Client.QueuedRequests == 1), "the second request waits in the host for the only slot");
+
+        Assert.HasCount(1, probe.Requests, "the plugin has seen only the first request");
+        probe.Gate.SetResult();
+        await Task.WhenAll(first, second);
+        Assert.HasCount(2, probe.Requests);
+        Assert.AreEqual(0, harness.Client.QueuedRequests);
+    }
 }
