@@ -34,16 +34,15 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
             }
 
             var process = await launch.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (process.HasStopped)
+            lock (_gate)
             {
-                continue;
-            }
+                // Counted in under the lock that Release counts out and unlists under: never join a process being stopped.
+                if (process.HasStopped || !_processes.TryGetValue(key, out var listed) || !ReferenceEquals(listed, launch))
+                {
+                    continue;
+                }
 
-            process.AddInstance();
-            if (process.HasStopped)
-            {
-                process.RemoveInstance();
-                continue;
+                process.AddInstance();
             }
 
             LogInstanceAdded(entry.Name, process.Pid);
@@ -55,13 +54,13 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
     /// <summary>Counts an instance out; the last one out stops the process.</summary>
     public async Task ReleaseAsync(PluginProcess process)
     {
-        if (process.RemoveInstance() > 0)
-        {
-            return;
-        }
-
         lock (_gate)
         {
+            if (process.RemoveInstance() > 0)
+            {
+                return;
+            }
+
             var key = Identity(process.Entry);
             if (_processes.TryGetValue(key, out var current) && current.IsCompletedSuccessfully && ReferenceEquals(current.Result, process))
             {
