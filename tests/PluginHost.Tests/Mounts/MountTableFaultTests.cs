@@ -8,6 +8,15 @@ namespace PluginHost.Tests.Mounts;
 [TestClass]
 public sealed class MountTableFaultTests
 {
+    // A kv mount at PATH holding foo = bar, on storage whose writes the test can make fail.
+    private static async Task<TestHost> KvHoldingFooAsync(FaultyStorage storage, string path)
+    {
+        var test = TestHost.Create(o => o.StorageFactory = _ => storage.Storage);
+        await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = path });
+        await test.Host.WriteAsync($"{path}/foo", new { value = "bar" });
+        return test;
+    }
+
     private static async Task AssertMountTableSaveFailsAsync(Func<Task> change)
     {
         var error = await Assert.ThrowsExactlyAsync<PluginHostException>(change);
@@ -43,9 +52,7 @@ public sealed class MountTableFaultTests
     public async Task Disable_StorageFailure_KeepsTheMountAndItsData()
     {
         var storage = new FaultyStorage();
-        await using var test = TestHost.Create(o => o.StorageFactory = _ => storage.Storage);
-        await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = "secret" });
-        await test.Host.WriteAsync("secret/foo", new { value = "bar" });
+        await using var test = await KvHoldingFooAsync(storage, "secret");
         storage.FailWritesTo("core/mounts");
 
         await AssertMountTableSaveFailsAsync(() => test.Host.Mounts.DisableAsync(BackendType.Secret, "secret"));
@@ -58,9 +65,7 @@ public sealed class MountTableFaultTests
     public async Task Disable_DataDeleteFailure_StillDisablesAndNewMountDoesNotSeeOldData()
     {
         var storage = new FaultyStorage();
-        await using var test = TestHost.Create(o => o.StorageFactory = _ => storage.Storage);
-        await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = "secret" });
-        await test.Host.WriteAsync("secret/foo", new { value = "bar" });
+        await using var test = await KvHoldingFooAsync(storage, "secret");
         storage.FailWritesTo("logical/");
 
         await test.Host.Mounts.DisableAsync(BackendType.Secret, "secret");
@@ -75,9 +80,7 @@ public sealed class MountTableFaultTests
     public async Task Remount_StorageFailure_KeepsTheOldPathServing()
     {
         var storage = new FaultyStorage();
-        await using var test = TestHost.Create(o => o.StorageFactory = _ => storage.Storage);
-        await test.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = "old" });
-        await test.Host.WriteAsync("old/foo", new { value = "bar" });
+        await using var test = await KvHoldingFooAsync(storage, "old");
         storage.FailWritesTo("core/mounts");
 
         await AssertMountTableSaveFailsAsync(() => test.Host.Mounts.RemountAsync("old", "new"));
