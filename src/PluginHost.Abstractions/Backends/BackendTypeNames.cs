@@ -39,4 +39,23 @@ public static class BackendTypeNames
             : throw new PluginHostException(
                 ErrorCode.BadRequest,
                 $"\"{name}\" is not a valid plugin type; use one of: secret, auth, database");
+
+    /// <summary>
+    /// The error for a plugin mounted where its type does not belong, in Vault's words:
+    /// <c>cannot mount 'NAME' of type 'secret' as an auth method</c>.
+    /// </summary>
+    /// <param name="pluginName">The plugin's catalog name.</param>
+    /// <param name="pluginType">What the plugin is.</param>
+    /// <param name="mountedAs">What it was to be mounted as.</param>
+    /// <returns>A <see cref="ErrorCode.BadRequest"/> error to throw.</returns>
+    public static PluginHostException WrongTypeError(string pluginName, BackendType pluginType, BackendType mountedAs)
+    {
+        var wanted = mountedAs switch
+        {
+            BackendType.Auth => "an auth method",
+            BackendType.Database => "a database plugin",
+            _ => "a secrets engine",
+        };
+        return new PluginHostException(ErrorCode.BadRequest, $"cannot mount '{pluginName}' of type '{pluginType.ToName()}' as {wanted}");
+    }
 }

@@ -31,9 +31,7 @@ internal sealed class RemoteBackend(PluginClient client, string instanceId, Back
                 cancellationToken).ConfigureAwait(false);
             if (result.Type != expectedType)
             {
-                throw new PluginHostException(
-                    ErrorCode.BadRequest,
-                    $"cannot mount '{pluginName}' of type '{result.Type.ToName()}' as {(expectedType == BackendType.Auth ? "an auth method" : "a secrets engine")}");
+                throw BackendTypeNames.WrongTypeError(pluginName, result.Type, expectedType);
             }
 
             _setup = result;

@@ -150,13 +150,7 @@ public sealed class PluginCatalog
             {
                 if (other != type && await ExistsAsync(other, name, cancellationToken).ConfigureAwait(false))
                 {
-                    var wanted = type switch
-                    {
-                        BackendType.Auth => "an auth method",
-                        BackendType.Database => "a database plugin",
-                        _ => "a secrets engine",
-                    };
-                    throw new PluginHostException(ErrorCode.BadRequest, $"cannot mount '{name}' of type '{other.ToName()}' as {wanted}");
+                    throw BackendTypeNames.WrongTypeError(name, other, type);
                 }
             }
         }

@@ -19,9 +19,7 @@ internal sealed partial class BackendActivator(PluginCatalog catalog, IBackendFa
         {
             if (backend.Type != mount.Table)
             {
-                throw new PluginHostException(
-                    ErrorCode.BadRequest,
-                    $"cannot mount '{mount.PluginName}' of type '{backend.Type.ToName()}' as {MountTableNames.Article(mount.Table)}");
+                throw BackendTypeNames.WrongTypeError(mount.PluginName, backend.Type, mount.Table);
             }
 
             var config = new BackendConfig
