@@ -59,4 +59,30 @@ internal static class ProtocolChannel
             throw ToRpcError(error);
         }
     }
+
+    /// <summary>
+    /// Calls the other end and reports its failures as <see cref="PluginHostException"/>s: its JSON-RPC errors by their
+    /// code, a lost connection as <paramref name="connectionLost"/> (Unavailable), and an error the other end sent
+    /// because we cancelled as our own cancellation.
+    /// </summary>
+    public static async Task<T> InvokeAsync<T>(JsonRpc rpc, string method, object parameters, string peer, string connectionLost, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await rpc.InvokeWithParameterObjectAsync<T>(method, parameters, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RemoteInvocationException error) when (cancellationToken.IsCancellationRequested)
+        {
+            // The other end gave up because we asked it to: report the cancellation, not its way of saying so.
+            throw new OperationCanceledException("the request was cancelled", error, cancellationToken);
+        }
+        catch (RemoteInvocationException error)
+        {
+            throw FromRpcError(error, peer);
+        }
+        catch (Exception error) when (error is ConnectionLostException or ObjectDisposedException)
+        {
+            throw new PluginHostException(ErrorCode.Unavailable, connectionLost, error);
+        }
+    }
 }

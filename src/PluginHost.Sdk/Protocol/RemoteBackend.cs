@@ -1,5 +1,4 @@
 using PluginHost.Protocol;
-using StreamJsonRpc;
 
 namespace PluginHost.Sdk.Protocol;
 
@@ -75,24 +74,7 @@ internal sealed class RemoteBackend(PluginClient client, string instanceId, Back
         return await CallAsync<T>(method, parameters, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<T> CallAsync<T>(string method, object parameters, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.Rpc.InvokeWithParameterObjectAsync<T>(method, parameters, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RemoteInvocationException error) when (cancellationToken.IsCancellationRequested)
-        {
-            // The plugin gave up because we asked it to: report the cancellation, not the plugin's way of saying so.
-            throw new OperationCanceledException("the request was cancelled", error, cancellationToken);
-        }
-        catch (RemoteInvocationException error)
-        {
-            throw ProtocolChannel.FromRpcError(error, $"plugin '{pluginName}'");
-        }
-        catch (Exception error) when (error is ConnectionLostException or ObjectDisposedException)
-        {
-            throw new PluginHostException(ErrorCode.Unavailable, $"plugin '{pluginName}' is unavailable: its connection closed", error);
-        }
-    }
+    private Task<T> CallAsync<T>(string method, object parameters, CancellationToken cancellationToken) =>
+        ProtocolChannel.InvokeAsync<T>(
+            client.Rpc, method, parameters, $"plugin '{pluginName}'", $"plugin '{pluginName}' is unavailable: its connection closed", cancellationToken);
 }

@@ -31,19 +31,6 @@ internal sealed class RemoteStorage(JsonRpc rpc, string instanceId) : IStorage
         return await CallAsync<string[]>(ProtocolMethods.StorageList, new InstanceParams { InstanceId = instanceId, Key = normalized }, cancellationToken).ConfigureAwait(false) ?? [];
     }
 
-    private async Task<T> CallAsync<T>(string method, InstanceParams parameters, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await rpc.InvokeWithParameterObjectAsync<T>(method, parameters, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RemoteInvocationException error)
-        {
-            throw ProtocolChannel.FromRpcError(error, "host storage");
-        }
-        catch (ConnectionLostException error)
-        {
-            throw new PluginHostException(ErrorCode.Unavailable, "the connection to the host was lost during a storage call", error);
-        }
-    }
+    private Task<T> CallAsync<T>(string method, InstanceParams parameters, CancellationToken cancellationToken) =>
+        ProtocolChannel.InvokeAsync<T>(rpc, method, parameters, "host storage", "the connection to the host was lost during a storage call", cancellationToken);
 }
