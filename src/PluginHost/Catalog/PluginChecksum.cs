@@ -40,7 +40,12 @@ internal static class PluginChecksum
     }
 
     /// <summary>Streams the file at <paramref name="path"/> through SHA-256 and returns the digest in lower-case hex.</summary>
-    public static async Task<string> ComputeAsync(string path, CancellationToken cancellationToken)
+    public static Task<string> ComputeAsync(string path, CancellationToken cancellationToken) =>
+        HashAsync(path, copyTo: null, cancellationToken);
+
+    /// <summary>Hashes the file at <paramref name="path"/> and, when given, writes the very bytes it hashed to <paramref name="copyTo"/>.</summary>
+    /// <returns>The SHA-256 in lower-case hex.</returns>
+    public static async Task<string> HashAsync(string path, Stream? copyTo, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -59,6 +64,10 @@ internal static class PluginChecksum
                 while ((read = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
                 {
                     hash.AppendData(buffer, 0, read);
+                    if (copyTo is not null)
+                    {
+                        await copyTo.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
 

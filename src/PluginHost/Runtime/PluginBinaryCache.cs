@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using PluginHost.Catalog;
 using PluginHost.Hosting;
@@ -12,7 +11,6 @@ namespace PluginHost.Runtime;
 /// </summary>
 internal sealed class PluginBinaryCache(IOptionsMonitor<PluginHostOptions> options)
 {
-    private const int BufferSize = 1 << 20;
     private readonly Lazy<string> _temporaryCache = new(() => Directory.CreateTempSubdirectory("pluginhost-cache-").FullName);
 
     /// <summary>Re-resolves and re-hashes <paramref name="entry"/>'s command and returns the path of its verified private copy.</summary>
@@ -28,10 +26,9 @@ internal sealed class PluginBinaryCache(IOptionsMonitor<PluginHostOptions> optio
         try
         {
             string actual;
-            await using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan))
             await using (var output = new FileStream(temporary, PrivateExecutable()))
             {
-                actual = await CopyAndHashAsync(input, output, cancellationToken).ConfigureAwait(false);
+                actual = await PluginChecksum.HashAsync(source, output, cancellationToken).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -59,20 +56,6 @@ internal sealed class PluginBinaryCache(IOptionsMonitor<PluginHostOptions> optio
         }
 
         return options;
-    }
-
-    private static async Task<string> CopyAndHashAsync(Stream input, Stream output, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[BufferSize];
-        int read;
-        while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            hash.AppendData(buffer, 0, read);
-            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private string CacheDirectory(PluginHostOptions settings)
