@@ -14,9 +14,11 @@ internal sealed class PluginFixture : IAsyncDisposable
         Root = Directory.CreateTempSubdirectory("pluginhost-it-").FullName;
         PluginDirectory = Directory.CreateDirectory(Path.Combine(Root, "plugins")).FullName;
         CacheDirectory = Path.Combine(Root, "cache");
-        File.Copy(PublishedPlugins.MockPlugin, Path.Combine(PluginDirectory, "my-mock-plugin"));
-        File.Copy(PublishedPlugins.UserpassPlugin, Path.Combine(PluginDirectory, "my-userpass-plugin"));
-        File.Copy(PublishedPlugins.AdversarialPlugin, Path.Combine(PluginDirectory, "adversarial-plugin"));
+        foreach (var plugin in PublishedPlugins.All)
+        {
+            File.Copy(plugin, Path.Combine(PluginDirectory, Path.GetFileName(plugin)));
+        }
+
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
         services.AddPluginHost(o =>

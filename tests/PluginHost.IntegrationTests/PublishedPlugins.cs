@@ -20,15 +20,27 @@ public static class PublishedPlugins
 
     public static string AdversarialPlugin => Path.Combine(_directory, "adversarial-plugin");
 
+    /// <summary>The plugin written from docs/protocol.md without the SDK.</summary>
+    public static string RawProtocolPlugin => Path.Combine(_directory, "raw-protocol-plugin");
+
+    /// <summary>Every published plugin, for fixtures to copy into their plugin directory.</summary>
+    public static IReadOnlyList<string> All => [MockPlugin, UserpassPlugin, AdversarialPlugin, RawProtocolPlugin];
+
+    /// <summary>The small host the SIGKILL test runs as a child process (a framework-dependent app, not a plugin).</summary>
+    public static string ChildHost => Path.Combine(_directory, "child-host", "child-host");
+
     [AssemblyInitialize]
     public static async Task PublishAsync(TestContext context)
     {
         _directory = Directory.CreateTempSubdirectory("pluginhost-published-").FullName;
         var repository = RepositoryRoot();
-        foreach (var project in new[] { "samples/MockPlugin", "samples/UserpassPlugin", "tests/PluginHost.AdversarialPlugin" })
+        string[] plugins = ["samples/MockPlugin", "samples/UserpassPlugin", "tests/PluginHost.AdversarialPlugin", "tests/PluginHost.RawPlugin"];
+        foreach (var project in plugins)
         {
-            await RunAsync("dotnet", ["publish", Path.Combine(repository, project), "-c", "Release", "-o", _directory, "-nologo", "-v", "quiet"], context.CancellationToken);
+            await PublishAsync(Path.Combine(repository, project), _directory, context.CancellationToken);
         }
+
+        await PublishAsync(Path.Combine(repository, "tests/PluginHost.ChildHost"), Path.GetDirectoryName(ChildHost)!, context.CancellationToken);
     }
 
     [AssemblyCleanup]
@@ -48,6 +60,9 @@ public static class PublishedPlugins
 
         throw new InvalidOperationException("PluginHost.sln not found above the test binaries");
     }
+
+    private static Task PublishAsync(string project, string output, CancellationToken cancellationToken) =>
+        RunAsync("dotnet", ["publish", project, "-c", "Release", "-o", output, "-nologo", "-v", "quiet"], cancellationToken);
 
     private static async Task RunAsync(string file, string[] arguments, CancellationToken cancellationToken)
     {

@@ -1,0 +1,2 @@
+// Placeholder: replaced by the child host.
+return 1;

@@ -1,0 +1,2 @@
+// Placeholder: replaced by the raw-protocol plugin.
+return 1;
