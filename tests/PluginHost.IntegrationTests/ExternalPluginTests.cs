@@ -59,6 +59,32 @@ public sealed class ExternalPluginTests
     }
 
     [TestMethod]
+    public async Task PluginLogLines_CarryTheirMountPathAndPidInScope()
+    {
+        await using var fixture = new PluginFixture();
+        var host = fixture.Host;
+        await host.Catalog.RegisterAsync(fixture.Registration("my-userpass-plugin", BackendType.Auth));
+        await host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Auth, Plugin = "my-userpass-plugin", Path = "team-a" });
+        await host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Auth, Plugin = "my-userpass-plugin", Path = "team-b" });
+
+        await host.WriteAsync("auth/team-a/users/alice", new { password = "s3cret" });
+        await host.WriteAsync("auth/team-b/users/bob", new { password = "s3cret" });
+
+        // One process serves both mounts, so only the line can say which mount it is about.
+        var pid = fixture.PluginProcesses().Single();
+        await Eventually.TrueAsync(
+            () => Task.FromResult(CreatedUserLogged(fixture, "alice", "auth/team-a/", pid) && CreatedUserLogged(fixture, "bob", "auth/team-b/", pid)),
+            "each 'Created user' line is scoped to its own mount and the shared pid");
+    }
+
+    private static bool CreatedUserLogged(PluginFixture fixture, string user, string mountPath, int pid) =>
+        fixture.Logs.Entries.Any(e => e.Category == "PluginHost.Plugins.my-userpass-plugin"
+            && e.Message.Contains($"Created user {user}", StringComparison.Ordinal)
+            && Equals(e.Scope.GetValueOrDefault("MountPath"), mountPath)
+            && Equals(e.Scope.GetValueOrDefault("Pid"), pid)
+            && Equals(e.Scope.GetValueOrDefault("PluginName"), "my-userpass-plugin"));
+
+    [TestMethod]
     public async Task TwoMountsOfOneEntry_ShareOneProcess()
     {
         await using var fixture = new PluginFixture();

@@ -1,3 +1,4 @@
+using PluginHost.Tests.TestDoubles;
 using Microsoft.Extensions.Logging;
 using PluginHost.Catalog;
 using PluginHost.Hosting;

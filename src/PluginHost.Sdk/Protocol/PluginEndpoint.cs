@@ -44,7 +44,7 @@ internal sealed class PluginEndpoint(Func<IBackend> factory)
                         BackendUuid = parameters.BackendUuid,
                         Type = parameters.Type,
                         Options = parameters.Options,
-                        Logger = new StderrJsonLogger($"{backend.GetType().Name}@{parameters.MountPath}", Console.Error),
+                        Logger = new StderrJsonLogger(backend.GetType().Name, parameters.MountPath, Console.Error),
                     },
                     cancellationToken).ConfigureAwait(false);
             }

@@ -4,10 +4,15 @@ using Microsoft.Extensions.Logging;
 namespace PluginHost.Sdk.Protocol;
 
 /// <summary>
-/// A plugin's logger: one JSON object per line on stderr (<c>{"@t":…,"@l":"Warning","msg":"…","category":"…"}</c>),
-/// which the host turns back into log entries at the same level (docs/protocol.md, "Launch").
+/// A plugin's logger: one JSON object per line on stderr
+/// (<c>{"@t":…,"@l":"Warning","msg":"…","category":"…","mount_path":"…"}</c>), which the host turns back into log
+/// entries at the same level, scoped to the mount (docs/protocol.md, "Launch").
 /// </summary>
-internal sealed class StderrJsonLogger(string category, TextWriter output) : ILogger
+/// <remarks>
+/// One process serves many mounts, so only the line itself can say which mount it is about: each backend
+/// instance gets a logger carrying its mount path.
+/// </remarks>
+internal sealed class StderrJsonLogger(string category, string? mountPath, TextWriter output) : ILogger
 {
     private static readonly Lock WriteGate = new();
 
@@ -31,6 +36,11 @@ internal sealed class StderrJsonLogger(string category, TextWriter output) : ILo
             ["msg"] = formatter(state, exception),
             ["category"] = category,
         };
+        if (mountPath is not null)
+        {
+            line["mount_path"] = mountPath;
+        }
+
         if (exception is not null)
         {
             line["exception"] = exception.ToString();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ internal sealed partial class PluginProcess
     private readonly ILogger _logger;
     private readonly string _socketDirectory;
     private readonly Queue<string> _stderrTail = new();
+    private readonly ConcurrentDictionary<object, string> _mountPaths = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _instances;
     private volatile string? _exitCode;
@@ -99,6 +101,12 @@ internal sealed partial class PluginProcess
     public int AddInstance() => Interlocked.Increment(ref _instances);
 
     public int RemoveInstance() => Interlocked.Decrement(ref _instances);
+
+    /// <summary>Records the mount a backend instance serves, for the scope of the plugin's log lines.</summary>
+    public void NameMount(object instance, string mountPath) => _mountPaths[instance] = mountPath;
+
+    /// <summary>Forgets the mount of a backend instance that was cleaned up.</summary>
+    public void ForgetMount(object instance) => _mountPaths.TryRemove(instance, out _);
 
     /// <summary>Why the process is gone: its exit code and last stderr lines, or a closed connection.</summary>
     public string DescribeStop()
@@ -228,17 +236,44 @@ internal sealed partial class PluginProcess
             }
         }
 
-        var (level, message) = Parse(line, isError);
-        using (_logger.BeginScope(new Dictionary<string, object> { ["PluginName"] = Entry.Name, ["Pid"] = Pid }))
+        var (level, message, mountPath) = Parse(line, isError);
+        using (_logger.BeginScope(Scope(mountPath)))
         {
             LogPluginLine(_logger, level, message);
         }
     }
 
-    // The SDK writes {"@l":"Warning","msg":"…"}; "level"/"message" are accepted too; anything else is a plain line.
-    private static (LogLevel Level, string Message) Parse(string line, bool isError)
+    // A line the SDK wrote for one backend instance names its mount; any other line is about the process, which
+    // may serve several mounts: then the scope lists them all.
+    private Dictionary<string, object> Scope(string? mountPath)
     {
-        var plain = (isError ? LogLevel.Information : LogLevel.Debug, line);
+        var scope = new Dictionary<string, object>(3) { ["PluginName"] = Entry.Name, ["Pid"] = Pid };
+        if (mountPath is null)
+        {
+            var mounts = _mountPaths.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            if (mounts.Length == 1)
+            {
+                mountPath = mounts[0];
+            }
+            else if (mounts.Length > 1)
+            {
+                scope["MountPaths"] = string.Join(", ", mounts);
+            }
+        }
+
+        if (mountPath is not null)
+        {
+            scope["MountPath"] = mountPath;
+        }
+
+        return scope;
+    }
+
+    // The SDK writes {"@l":"Warning","msg":"…","mount_path":"…"}; "level"/"message" are accepted too; anything else
+    // is a plain line.
+    private static (LogLevel Level, string Message, string? MountPath) Parse(string line, bool isError)
+    {
+        var plain = (isError ? LogLevel.Information : LogLevel.Debug, line, (string?)null);
         if (!line.StartsWith('{'))
         {
             return plain;
@@ -258,7 +293,7 @@ internal sealed partial class PluginProcess
                 "CRITICAL" or "FATAL" => LogLevel.Critical,
                 _ => LogLevel.Information,
             };
-            return (level, message);
+            return (level, message, Text(root, "mount_path"));
         }
         catch (JsonException)
         {

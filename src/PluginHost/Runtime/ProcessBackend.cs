@@ -22,7 +22,12 @@ internal sealed class ProcessBackend(IBackend remote, PluginProcess process, Plu
 
     public string DescribeStop() => process.DescribeStop();
 
-    public ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken) => Guard(remote.SetupAsync(config, cancellationToken));
+    public ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        process.NameMount(this, config.MountPath);
+        return Guard(remote.SetupAsync(config, cancellationToken));
+    }
 
     public async ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken) =>
         await SuperviseAsync(remote.HandleRequestAsync(request, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
@@ -48,6 +53,7 @@ internal sealed class ProcessBackend(IBackend remote, PluginProcess process, Plu
         }
         finally
         {
+            process.ForgetMount(this);
             await pool.ReleaseAsync(process).ConfigureAwait(false);
         }
     }
