@@ -80,14 +80,14 @@ public sealed class KvBackend : PathBackend
     /// <inheritdoc/>
     protected override PathTable Paths { get; }
 
-    private async ValueTask<BackendResponse?> ReadAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    private async ValueTask<BackendResponse?> ReadAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
         var key = StorageKeyOf(request, "read");
         var entry = await Storage.GetAsync(key, cancellationToken).ConfigureAwait(false);
         return entry is null ? null : new BackendResponse { Data = Deserialize(entry) };
     }
 
-    private async ValueTask<BackendResponse?> WriteAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    private async ValueTask<BackendResponse?> WriteAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
         var key = StorageKeyOf(request, "write");
         if (request.Data is not { Count: > 0 } data)
@@ -102,14 +102,14 @@ public sealed class KvBackend : PathBackend
         return _echoWrites ? new BackendResponse { Data = Deserialize(entry) } : null;
     }
 
-    private async ValueTask<BackendResponse?> DeleteAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    private async ValueTask<BackendResponse?> DeleteAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
         var key = StorageKeyOf(request, "delete");
         await Storage.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         return null;
     }
 
-    private async ValueTask<BackendResponse?> ListAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    private async ValueTask<BackendResponse?> ListAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
         // The prefix stays part of the storage key, so listing "kv/" lists storage folder "kv/".
         var folder = StorageKey.NormalizePrefix(request.Path);
@@ -119,7 +119,7 @@ public sealed class KvBackend : PathBackend
         return keys.Count == 0 ? null : BackendResponse.ForList(keys);
     }
 
-    private async ValueTask<bool> ExistsAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    private async ValueTask<bool> ExistsAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
         var key = StorageKeyOf(request, "write");
         return await Storage.GetAsync(key, cancellationToken).ConfigureAwait(false) is not null;

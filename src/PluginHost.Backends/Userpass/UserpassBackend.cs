@@ -74,13 +74,15 @@ public sealed partial class UserpassBackend : PathBackend
             new PathRoute
             {
                 Pattern = UserPasswordPattern(),
+                Fields = UserFields.Schemas("name", "password"),
                 Handlers = new Dictionary<Operation, PathHandler> { [Operation.Update] = ChangePasswordAsync },
                 Synopsis = "Change a user's password.",
-                Description = "Field 'password' (required): the new password. The user must exist.",
+                Description = "Write the new 'password'. The user must exist.",
             },
             new PathRoute
             {
                 Pattern = UserPattern(),
+                Fields = UserFields.Schemas("name", "password", "policies", "token_policies", "ttl", "max_ttl"),
                 Handlers = new Dictionary<Operation, PathHandler>
                 {
                     [Operation.Read] = ReadUserAsync,
@@ -90,17 +92,16 @@ public sealed partial class UserpassBackend : PathBackend
                 },
                 ExistenceCheck = UserExistsAsync,
                 Synopsis = "Manage a user.",
-                Description =
-                    "Fields: 'password' (required to create; omit on update to keep it), 'policies' or 'token_policies' "
-                    + "(comma-separated or a JSON array), 'ttl' and 'max_ttl' (seconds or durations such as '1h'). "
+                Description = "A 'password' is required to create a user; omit it on an update to keep it. "
                     + "Usernames are case-insensitive. A read never answers the password.",
             },
             new PathRoute
             {
                 Pattern = LoginPattern(),
+                Fields = UserFields.Schemas("name", "username", "password"),
                 Handlers = new Dictionary<Operation, PathHandler> { [Operation.Create] = LoginAsync, [Operation.Update] = LoginAsync },
                 Synopsis = "Log in with a username and password.",
-                Description = "Write field 'password' to 'login/<name>', or fields 'username' and 'password' to 'login'.",
+                Description = "Write 'password' to 'login/<name>', or 'username' and 'password' to 'login'.",
             },
         ]);
     }
@@ -122,15 +123,15 @@ public sealed partial class UserpassBackend : PathBackend
 
     private ILogger Logger => Config.Logger;
 
-    private async ValueTask<BackendResponse?> ListUsersAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    private async ValueTask<BackendResponse?> ListUsersAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
         var names = await Users.ListAsync(cancellationToken).ConfigureAwait(false);
         return names.Count == 0 ? null : BackendResponse.ForList(names);
     }
 
-    private async ValueTask<BackendResponse?> ReadUserAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    private async ValueTask<BackendResponse?> ReadUserAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
-        var user = await Users.GetAsync(NameOf(match), cancellationToken).ConfigureAwait(false);
+        var user = await Users.GetAsync(NameOf(fields), cancellationToken).ConfigureAwait(false);
         return user is null ? null : BackendResponse.WithData(
         [
             new("policies", user.Policies),
@@ -140,13 +141,13 @@ public sealed partial class UserpassBackend : PathBackend
         ]);
     }
 
-    private async ValueTask<bool> UserExistsAsync(BackendRequest request, Match match, CancellationToken cancellationToken) =>
-        await Users.ExistsAsync(NameOf(match), cancellationToken).ConfigureAwait(false);
+    private async ValueTask<bool> UserExistsAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken) =>
+        await Users.ExistsAsync(NameOf(fields), cancellationToken).ConfigureAwait(false);
 
-    private async ValueTask<BackendResponse?> WriteUserAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    private async ValueTask<BackendResponse?> WriteUserAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
-        var name = NameOf(match);
-        var password = NonEmptyPassword(request);
+        var name = NameOf(fields);
+        var password = NonEmptyPassword(fields);
 
         // Hashed before taking the user's lock, so a wait for a hash slot never holds up other writes to the user.
         var newHash = password is null ? null : await HashAsync(password, cancellationToken).ConfigureAwait(false);
@@ -162,7 +163,7 @@ public sealed partial class UserpassBackend : PathBackend
                 throw new PluginHostException(ErrorCode.BadRequest, "missing password");
             }
 
-            var user = UserFields.Apply(request, existing, newHash);
+            var user = UserFields.Apply(fields, existing, newHash);
             await Users.PutAsync(name, user, cancellationToken).ConfigureAwait(false);
             if (existing is null)
             {
@@ -177,10 +178,10 @@ public sealed partial class UserpassBackend : PathBackend
         return null;
     }
 
-    private async ValueTask<BackendResponse?> ChangePasswordAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    private async ValueTask<BackendResponse?> ChangePasswordAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
-        var name = NameOf(match);
-        var password = NonEmptyPassword(request) ?? throw new PluginHostException(ErrorCode.BadRequest, "missing password");
+        var name = NameOf(fields);
+        var password = NonEmptyPassword(fields) ?? throw new PluginHostException(ErrorCode.BadRequest, "missing password");
         var newHash = await HashAsync(password, cancellationToken).ConfigureAwait(false);
         using (await _locks.EnterAsync(name, cancellationToken).ConfigureAwait(false))
         {
@@ -193,9 +194,9 @@ public sealed partial class UserpassBackend : PathBackend
         return null;
     }
 
-    private async ValueTask<BackendResponse?> DeleteUserAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    private async ValueTask<BackendResponse?> DeleteUserAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
-        var name = NameOf(match);
+        var name = NameOf(fields);
         using (await _locks.EnterAsync(name, cancellationToken).ConfigureAwait(false))
         {
             await Users.DeleteAsync(name, cancellationToken).ConfigureAwait(false);
@@ -205,10 +206,10 @@ public sealed partial class UserpassBackend : PathBackend
         return null;
     }
 
-    private async ValueTask<BackendResponse?> LoginAsync(BackendRequest request, Match match, CancellationToken cancellationToken)
+    private async ValueTask<BackendResponse?> LoginAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
-        var name = Username.Normalize(match.Groups["name"].Success ? match.Groups["name"].Value : request.GetString("username"));
-        var password = NonEmptyPassword(request) ?? throw new PluginHostException(ErrorCode.BadRequest, "missing password");
+        var name = Username.Normalize(fields.IsSet("name") ? fields.GetString("name") : fields.GetString("username"));
+        var password = NonEmptyPassword(fields) ?? throw new PluginHostException(ErrorCode.BadRequest, "missing password");
         var user = await Users.GetAsync(name, cancellationToken).ConfigureAwait(false);
 
         // An unknown user costs the same hash as a known one, so timing does not tell which users exist.
@@ -238,17 +239,12 @@ public sealed partial class UserpassBackend : PathBackend
     private ValueTask<PasswordHash> HashAsync(string password, CancellationToken cancellationToken) =>
         Hashes.RunAsync(() => PasswordHash.Create(password, _iterations), cancellationToken);
 
-    private static string NameOf(Match match) => Username.Normalize(match.Groups["name"].Value);
+    private static string NameOf(FieldData fields) => Username.Normalize(fields.GetString("name"));
 
-    private static string? NonEmptyPassword(BackendRequest request)
+    private static string? NonEmptyPassword(FieldData fields)
     {
-        if (request.Data is not null && request.Data.TryGetValue("password", out var value) && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
-        {
-            throw new PluginHostException(ErrorCode.BadRequest, "invalid value for 'password': give it as a string");
-        }
-
-        var password = request.GetString("password");
-        return string.IsNullOrEmpty(password) ? null : password;
+        var password = fields.GetString("password");
+        return password.Length == 0 ? null : password;
     }
 
     [GeneratedRegex("^users/?$", RegexOptions.CultureInvariant)]

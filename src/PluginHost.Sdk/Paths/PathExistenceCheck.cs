@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace PluginHost.Sdk;
 
 /// <summary>
@@ -7,13 +5,13 @@ namespace PluginHost.Sdk;
 /// <see cref="Operation.Create"/> from an <see cref="Operation.Update"/> (see <see cref="IBackend.ExistenceCheckAsync"/>).
 /// </summary>
 /// <param name="request">The write request, with its path relative to the mount.</param>
-/// <param name="match">The pattern's match; its named groups carry the path's parameters.</param>
+/// <param name="fields">The path's parameters and the request's declared fields, already checked against their types.</param>
 /// <param name="cancellationToken">Cancels the check.</param>
 /// <returns>Whether the target exists.</returns>
 /// <example>
 /// <code>
-/// PathExistenceCheck exists = async (request, match, cancellationToken) =>
-///     await storage.GetAsync("user/" + match.Groups["name"].Value, cancellationToken) is not null;
+/// PathExistenceCheck exists = async (request, fields, cancellationToken) =>
+///     await storage.GetAsync("user/" + fields.GetString("name"), cancellationToken) is not null;
 /// </code>
 /// </example>
-public delegate ValueTask<bool> PathExistenceCheck(BackendRequest request, Match match, CancellationToken cancellationToken);
+public delegate ValueTask<bool> PathExistenceCheck(BackendRequest request, FieldData fields, CancellationToken cancellationToken);

@@ -120,7 +120,7 @@ public sealed class UserpassBackendTests
     {
         var backend = await NewAsync();
 
-        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await backend.SendAsync(Operation.Create, "users/bob", ("password", 1234)));
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await backend.SendAsync(Operation.Create, "users/bob", ("password", new[] { "pw" })));
 
         StringAssert.Contains(error.Message, "'password'");
     }

@@ -16,7 +16,7 @@ public sealed class PathBackendTests
             {
                 Pattern = new Regex("^greetings/(?<name>[^/]+)$"),
                 Handlers = new Dictionary<Operation, PathHandler> { [Operation.Read] = ReadAsync },
-                ExistenceCheck = (_, match, _) => ValueTask.FromResult(match.Groups["name"].Value == "alice"),
+                ExistenceCheck = (_, fields, _) => ValueTask.FromResult(fields.GetString("name") == "alice"),
                 Synopsis = "Greet someone.",
             },
         ]);
@@ -25,8 +25,8 @@ public sealed class PathBackendTests
 
         protected override PathTable Paths { get; }
 
-        private ValueTask<BackendResponse?> ReadAsync(BackendRequest request, Match match, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<BackendResponse?>(BackendResponse.WithData([new("hello", match.Groups["name"].Value), new("mount", Config.MountPath)]));
+        private ValueTask<BackendResponse?> ReadAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<BackendResponse?>(BackendResponse.WithData([new("hello", fields.GetString("name")), new("mount", Config.MountPath)]));
     }
 
     [TestMethod]

@@ -14,10 +14,10 @@ public sealed class PathTableTests
             Pattern = new Regex("^users/(?<name>[^/]+)$"),
             Handlers = new Dictionary<Operation, PathHandler>
             {
-                [Operation.Read] = (_, match, _) => ValueTask.FromResult<BackendResponse?>(
-                    BackendResponse.WithData([new KeyValuePair<string, object?>("name", match.Groups["name"].Value)])),
+                [Operation.Read] = (_, fields, _) => ValueTask.FromResult<BackendResponse?>(
+                    BackendResponse.WithData([new KeyValuePair<string, object?>("name", fields.GetString("name"))])),
             },
-            ExistenceCheck = (_, match, _) => ValueTask.FromResult(match.Groups["name"].Value == "alice"),
+            ExistenceCheck = (_, fields, _) => ValueTask.FromResult(fields.GetString("name") == "alice"),
             Synopsis = "Manage users.",
             Description = "Users have names.",
         },

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace PluginHost.Backends;
+namespace PluginHost.Sdk;
 
-/// <summary>Parses a TTL field as Vault does: whole seconds (a number or numeric string) or a Go-style duration such as <c>1h30m</c>.</summary>
-internal static partial class TtlParser
+/// <summary>Parses a duration field as Vault does: whole seconds (a number or numeric string) or a Go-style duration such as <c>1h30m</c>.</summary>
+internal static partial class DurationParser
 {
     // TimeSpan cannot hold more; far beyond any sensible token lifetime anyway.
     private const decimal MaxSeconds = 900_000_000_000m;

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using PluginHost.Backends;
+using PluginHost.Sdk;
 
-namespace PluginHost.Tests.Backends;
+namespace PluginHost.Tests.Sdk;
 
 [TestClass]
-public sealed class TtlParserTests
+public sealed class DurationParserTests
 {
     [TestMethod]
     [DataRow("3600", 3600L)]
@@ -18,7 +18,7 @@ public sealed class TtlParserTests
     [DataRow("\"2d\"", 172800L)]
     [DataRow("\" 45 \"", 45L)]
     public void Parse_SecondsOrGoDuration_GivesSeconds(string json, long expected) =>
-        Assert.AreEqual(expected, TtlParser.Parse("ttl", JsonDocument.Parse(json).RootElement));
+        Assert.AreEqual(expected, DurationParser.Parse("ttl", JsonDocument.Parse(json).RootElement));
 
     [TestMethod]
     [DataRow("\"abc\"")]
@@ -33,7 +33,7 @@ public sealed class TtlParserTests
     [DataRow("\"99999999999999h\"")]
     public void Parse_BadValue_IsRefusedNamingTheField(string json)
     {
-        var error = Assert.ThrowsExactly<PluginHostException>(() => TtlParser.Parse("max_ttl", JsonDocument.Parse(json).RootElement));
+        var error = Assert.ThrowsExactly<PluginHostException>(() => DurationParser.Parse("max_ttl", JsonDocument.Parse(json).RootElement));
         Assert.AreEqual(ErrorCode.BadRequest, error.Code);
         StringAssert.StartsWith(error.Message, "invalid value for 'max_ttl'");
         StringAssert.Contains(error.Message, "\"1h\"");
