@@ -51,10 +51,13 @@ internal sealed class PluginFixture : IAsyncDisposable
     };
 
     /// <summary>The plugin processes of this host: those running a binary from its cache.</summary>
-    public IReadOnlyList<int> PluginProcesses() =>
+    public IReadOnlyList<int> PluginProcesses() => ProcessesRunningFrom(CacheDirectory);
+
+    /// <summary>The processes running a binary under <paramref name="cacheDirectory"/>: the plugins of the host that owns it.</summary>
+    public static IReadOnlyList<int> ProcessesRunningFrom(string cacheDirectory) =>
         Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && ExecutableOf(pid)?.StartsWith(CacheDirectory + "/", StringComparison.Ordinal) == true)
+            .Where(pid => pid > 0 && ExecutableOf(pid)?.StartsWith(cacheDirectory + "/", StringComparison.Ordinal) == true)
             .ToArray();
 
     public async ValueTask DisposeAsync()
