@@ -8,13 +8,23 @@ namespace PluginHost.Mounts;
 /// Requests read the running lease without locks; every change of backend happens under one small lock, and a
 /// replaced lease is handed back to the caller to drain.
 /// </summary>
+/// <remarks>
+/// A circuit breaker guards starts: after a failed start or a backend that died, starts are refused for a delay that
+/// doubles with each failure in a row (1 s up to 30 s), and the refusal says why, how many times it failed and when
+/// it will try again. A backend that ran for <see cref="StableRunTime"/> before dying resets the count, so a plugin
+/// that crashes right after each start backs off instead of being relaunched every second.
+/// </remarks>
 internal sealed class MountState
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a backend must run before its death no longer counts as one more failure in a row.</summary>
+    internal static readonly TimeSpan StableRunTime = TimeSpan.FromSeconds(60);
+
     private readonly Func<MountEntry, CancellationToken, ValueTask<ActivatedBackend>> _activate;
     private readonly Func<IBackend, string, Task> _cleanupQuietly;
+    private readonly Action<MountState, MountFailure>? _failed;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private volatile BackendLease? _current;
@@ -24,17 +34,20 @@ internal sealed class MountState
     private string? _failureReason;
     private int _failures;
     private DateTimeOffset _retryAt;
+    private DateTimeOffset _runningSince;
     private int _generation;
 
     public MountState(
         MountEntry entry,
         Func<MountEntry, CancellationToken, ValueTask<ActivatedBackend>> activate,
         TimeProvider time,
-        Func<IBackend, string, Task>? cleanupQuietly = null)
+        Func<IBackend, string, Task>? cleanupQuietly = null,
+        Action<MountState, MountFailure>? failed = null)
     {
         Entry = entry;
         _activate = activate;
         _time = time;
+        _failed = failed;
         _cleanupQuietly = cleanupQuietly ?? ((backend, _) => backend.CleanupAsync(CancellationToken.None).AsTask());
     }
 
@@ -222,6 +235,7 @@ internal sealed class MountState
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 var reason = ex is PluginHostException ? ex.Message : $"plugin '{Entry.PluginName}' failed to start: {ex.Message}";
+                MountFailure? failure = null;
                 lock (_gate)
                 {
                     if (_current is { } installedMeanwhile)
@@ -232,8 +246,13 @@ internal sealed class MountState
 
                     if (generation == _generation)
                     {
-                        RecordFailure(reason);
+                        failure = RecordFailure(reason);
                     }
+                }
+
+                if (failure is not null)
+                {
+                    _failed?.Invoke(this, failure);
                 }
 
                 throw new PluginHostException(ErrorCode.Unavailable, Unavailable(reason), ex);
@@ -249,8 +268,9 @@ internal sealed class MountState
                 }
                 else if (_closingReason is null && _blockedReason is null && generation == _generation)
                 {
+                    // The failure count stays until the backend has run for StableRunTime: see OnBackendStoppedAsync.
                     _current = result = Watch(new BackendLease(activated));
-                    ClearFailure();
+                    _failureReason = null;
                     return result;
                 }
                 else
@@ -278,6 +298,7 @@ internal sealed class MountState
     // after the retry delay starts a new one.
     private BackendLease Watch(BackendLease lease)
     {
+        _runningSince = _time.GetUtcNow();
         if (lease.Backend is ISupervisedBackend supervised)
         {
             _ = supervised.Stopped.ContinueWith(
@@ -292,6 +313,7 @@ internal sealed class MountState
 
     private async Task OnBackendStoppedAsync(BackendLease lease, string reason)
     {
+        MountFailure failure;
         lock (_gate)
         {
             if (!ReferenceEquals(_current, lease))
@@ -301,8 +323,15 @@ internal sealed class MountState
 
             _generation++;
             _current = null;
-            RecordFailure(reason);
+            if (_time.GetUtcNow() - _runningSince >= StableRunTime)
+            {
+                _failures = 0;
+            }
+
+            failure = RecordFailure(reason);
         }
+
+        _failed?.Invoke(this, failure);
 
         await _cleanupQuietly(lease.Backend, Entry.RoutePath).ConfigureAwait(false);
     }
@@ -321,19 +350,26 @@ internal sealed class MountState
         }
 
         // Back off after failures so a broken plugin is not re-resolved, re-hashed and relaunched on every request.
-        if (_failureReason is { } failure && _time.GetUtcNow() < _retryAt)
+        var now = _time.GetUtcNow();
+        if (_failureReason is { } failure && now < _retryAt)
         {
-            throw new PluginHostException(ErrorCode.Unavailable, Unavailable(failure));
+            var retryIn = Math.Ceiling((_retryAt - now).TotalSeconds);
+            throw new PluginHostException(
+                ErrorCode.Unavailable,
+                $"{Unavailable(failure)} (failed {_failures} time{(_failures == 1 ? "" : "s")} in a row; the next start is tried in "
+                + $"{retryIn:0}s, or at once when the plugin is reloaded or registered again)");
         }
     }
 
     // Called under _gate.
-    private void RecordFailure(string reason)
+    private MountFailure RecordFailure(string reason)
     {
         _failureReason = reason;
         _failures++;
         var delay = FirstRetryDelay * Math.Pow(2, Math.Min(_failures - 1, 16));
-        _retryAt = _time.GetUtcNow() + (delay < MaxRetryDelay ? delay : MaxRetryDelay);
+        delay = delay < MaxRetryDelay ? delay : MaxRetryDelay;
+        _retryAt = _time.GetUtcNow() + delay;
+        return new MountFailure(reason, _failures, delay);
     }
 
     // Called under _gate.

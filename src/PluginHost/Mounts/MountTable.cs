@@ -442,7 +442,10 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
     private MountEntry[] List(BackendType? table) =>
         _routes.Mounts.Select(m => m.Entry).Where(e => table is null || e.Table == table).ToArray();
 
-    private MountState NewState(MountEntry entry) => new(entry, _activator.ActivateAsync, _time, _retirement.CleanupQuietlyAsync);
+    private MountState NewState(MountEntry entry) => new(entry, _activator.ActivateAsync, _time, _retirement.CleanupQuietlyAsync, LogFailure);
+
+    private void LogFailure(MountState state, MountFailure failure) =>
+        MountTableLog.MountFailed(_logger, state.Entry.RoutePath, failure.FailuresInARow, failure.RetryDelay.TotalSeconds, failure.Reason);
 
     private MountState? Find(BackendType table, string path) =>
         _routes.Find(RoutePathOf(table, MountPaths.Sanitize(path)));

@@ -96,7 +96,10 @@ public sealed class MountStateTests
         await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await state.AcquireAsync(CancellationToken.None));
         var fast = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await state.AcquireAsync(CancellationToken.None));
         Assert.AreEqual(1, activations, "within the retry delay the plugin is not started again");
-        Assert.AreEqual("mount probe/ is unavailable: plugin not found in the catalog: probe", fast.Message);
+        Assert.AreEqual(
+            "mount probe/ is unavailable: plugin not found in the catalog: probe (failed 1 time in a row; the next start is tried in 1s, "
+            + "or at once when the plugin is reloaded or registered again)",
+            fast.Message);
 
         time.Advance(TimeSpan.FromSeconds(1));
         var lease = await state.AcquireAsync(CancellationToken.None);
@@ -104,6 +107,94 @@ public sealed class MountStateTests
         Assert.AreEqual(2, activations);
         Assert.IsNull(state.UnavailableReason);
         lease.Release();
+    }
+
+    [TestMethod]
+    public async Task ABackendDyingRightAfterEachStart_BacksOffLongerEachTime_AndSaysSo()
+    {
+        var time = new ManualTime();
+        var failures = new List<MountFailure>();
+        var backends = new List<DyingBackend>();
+        var state = new MountState(Entry, (_, _) =>
+        {
+            var backend = new DyingBackend();
+            backends.Add(backend);
+            return new ValueTask<ActivatedBackend>(new ActivatedBackend(backend, new CatalogEntry { Type = BackendType.Secret, Name = "probe" }));
+        }, time, failed: (_, failure) => failures.Add(failure));
+
+        foreach (var expectedDelay in new[] { 1, 2, 4, 8 })
+        {
+            (await state.AcquireAsync(CancellationToken.None)).Release();
+            await backends[^1].DieAsync("plugin 'probe' (pid 7) exited with code 3");
+
+            var refused = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await state.AcquireAsync(CancellationToken.None));
+            StringAssert.Contains(refused.Message, $"the next start is tried in {expectedDelay}s");
+            time.Advance(TimeSpan.FromSeconds(expectedDelay));
+        }
+
+        CollectionAssert.AreEqual(new[] { 1, 2, 3, 4 }, failures.Select(f => f.FailuresInARow).ToArray());
+        Assert.AreEqual(TimeSpan.FromSeconds(8), failures[^1].RetryDelay);
+        Assert.AreEqual("plugin 'probe' (pid 7) exited with code 3", failures[^1].Reason);
+    }
+
+    [TestMethod]
+    public async Task ABackendThatRanLongEnough_StartsTheCountAfresh()
+    {
+        var time = new ManualTime();
+        var failures = new List<MountFailure>();
+        DyingBackend? backend = null;
+        var state = new MountState(Entry, (_, _) =>
+        {
+            backend = new DyingBackend();
+            return new ValueTask<ActivatedBackend>(new ActivatedBackend(backend, new CatalogEntry { Type = BackendType.Secret, Name = "probe" }));
+        }, time, failed: (_, failure) => failures.Add(failure));
+
+        (await state.AcquireAsync(CancellationToken.None)).Release();
+        await backend!.DieAsync("crash one");
+        time.Advance(TimeSpan.FromSeconds(1));
+        (await state.AcquireAsync(CancellationToken.None)).Release();
+        time.Advance(MountState.StableRunTime);
+        await backend.DieAsync("crash two, after a good run");
+
+        CollectionAssert.AreEqual(new[] { 1, 1 }, failures.Select(f => f.FailuresInARow).ToArray());
+    }
+
+    /// <summary>A supervised backend the test kills.</summary>
+    private sealed class DyingBackend : IBackend, ISupervisedBackend
+    {
+        private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _cleanedUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private string _reason = "";
+
+        public BackendType Type => BackendType.Secret;
+
+        public SpecialPaths SpecialPaths => SpecialPaths.None;
+
+        public Task Stopped => _stopped.Task;
+
+        public string DescribeStop() => _reason;
+
+        // Returns once the mount has dropped this backend (it cleans up what stopped).
+        public Task DieAsync(string reason)
+        {
+            _reason = reason;
+            _stopped.TrySetResult();
+            return _cleanedUp.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        public ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken) => ValueTask.FromResult<BackendResponse?>(null);
+
+        public ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken) => ValueTask.FromResult<bool?>(null);
+
+        public ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask CleanupAsync(CancellationToken cancellationToken)
+        {
+            _cleanedUp.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
     }
 
     [TestMethod]
