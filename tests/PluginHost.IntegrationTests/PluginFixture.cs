@@ -2,6 +2,7 @@ using PluginHost.Tests.TestDoubles;
 using Microsoft.Extensions.Logging;
 using PluginHost.Catalog;
 using PluginHost.Hosting;
+using PluginHost.Storage;
 
 namespace PluginHost.IntegrationTests;
 
@@ -26,6 +27,9 @@ internal sealed class PluginFixture : IAsyncDisposable
         {
             o.PluginDirectory = PluginDirectory;
             o.PluginCacheDirectory = CacheDirectory;
+
+            // The default in-memory storage, held here so tests can inspect every key the host stored.
+            o.StorageFactory = _ => Storage;
             configure?.Invoke(o);
         });
         _provider = services.BuildServiceProvider();
@@ -41,6 +45,9 @@ internal sealed class PluginFixture : IAsyncDisposable
     public string CacheDirectory { get; }
 
     public IPluginHost Host { get; }
+
+    /// <summary>The host's storage (catalog, mount tables, every mount's data), unless a test configured its own.</summary>
+    public InMemoryStorage Storage { get; } = new();
 
     public PluginRegistration Registration(string name, BackendType type) => new()
     {
@@ -60,10 +67,29 @@ internal sealed class PluginFixture : IAsyncDisposable
             .Where(pid => pid > 0 && ExecutableOf(pid)?.StartsWith(cacheDirectory + "/", StringComparison.Ordinal) == true)
             .ToArray();
 
+    /// <summary>The processes of plugin <paramref name="name"/> (as copied into the plugin directory): those running its cached copy.</summary>
+    public IReadOnlyList<int> PluginProcesses(string name)
+    {
+        var binary = Path.Combine(CacheDirectory, PublishedPlugins.Sha256Of(Path.Combine(PluginDirectory, name)));
+        return PluginProcesses().Where(pid => ExecutableOf(pid) == binary).ToArray();
+    }
+
+    /// <summary>Disposes the host and returns the plugin processes that outlived it (there should be none).</summary>
+    public async Task<IReadOnlyList<int>> DisposeAndFindSurvivorsAsync()
+    {
+        var pids = PluginProcesses();
+        await DisposeAsync();
+        return pids.Where(pid => Directory.Exists($"/proc/{pid}")).ToArray();
+    }
+
+    /// <summary>Stops the host (and its plugins) and deletes the directories; safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
         await _provider.DisposeAsync();
-        Directory.Delete(Root, recursive: true);
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
     }
 
     private static string? ExecutableOf(int pid)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PluginHost.Protocol;
 using StreamJsonRpc;
 
@@ -23,8 +24,12 @@ public sealed class PluginClient : IAsyncDisposable
         _rpc.Disconnected += (_, e) =>
         {
             // Only a broken rule is worth repeating; an ordinary end of stream says nothing the exit code does not.
-            DisconnectReason = e.Exception is ProtocolLimitException limit ? limit.Message : null;
-            _endpoint.Abandon(new PluginHostException(ErrorCode.Unavailable, $"the plugin closed the connection before its hello: {e.Description}"));
+            DisconnectReason = BrokenRule(e.Exception);
+            _endpoint.Abandon(new PluginHostException(
+                ErrorCode.Unavailable,
+                DisconnectReason is { } broken
+                    ? $"the plugin broke the protocol before its hello: {broken}"
+                    : $"the plugin closed the connection before its hello: {e.Description}"));
         };
         _rpc.StartListening();
     }
@@ -38,7 +43,10 @@ public sealed class PluginClient : IAsyncDisposable
     /// <summary>The largest message a plugin may send when no limit is given: 16 MiB.</summary>
     public const long DefaultMaxMessageBytes = 16 * 1024 * 1024;
 
-    /// <summary>Which protocol rule the plugin broke when the host dropped its connection (such as an over-size message), or <see langword="null"/>.</summary>
+    /// <summary>
+    /// Which protocol rule the plugin broke when the host dropped its connection (an over-size message, a header without
+    /// a Content-Length, a body that is not JSON-RPC), or <see langword="null"/>.
+    /// </summary>
     public string? DisconnectReason { get; private set; }
 
     /// <summary>Completes with the plugin's hello once it is accepted; faults with the reason when it is refused or never comes.</summary>
@@ -105,6 +113,15 @@ public sealed class PluginClient : IAsyncDisposable
     }
 
     internal JsonRpc Rpc => _rpc;
+
+    private static string? BrokenRule(Exception? error) => error switch
+    {
+        ProtocolLimitException limit => limit.Message,
+
+        // StreamJsonRpc fails its read loop with the JsonException of a body that is not JSON, or not a JSON-RPC message.
+        JsonException json => $"the peer sent a message that is not valid JSON-RPC ({json.Message}); the connection is dropped",
+        _ => null,
+    };
 
     /// <summary>Waits for a request slot; dispose the result to give it back.</summary>
     internal async Task<IDisposable> AcquireRequestSlotAsync(CancellationToken cancellationToken)

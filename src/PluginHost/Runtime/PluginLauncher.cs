@@ -21,6 +21,12 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
     // What a framework-dependent .NET plugin needs to find its runtime; nothing else of the host's environment leaks in.
     private static readonly string[] InheritedVariables = ["PATH", "DOTNET_ROOT", "HOME", "TMPDIR"];
 
+    // How long a plugin that closed its connection before its hello gets to report its exit code.
+    private static readonly TimeSpan ExitReportWait = TimeSpan.FromSeconds(1);
+
+    // How long a failed launch waits for the process it killed to be reaped (and its output read).
+    private static readonly TimeSpan AbandonWait = TimeSpan.FromSeconds(5);
+
     public async Task<PluginProcess> LaunchAsync(CatalogEntry entry, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
@@ -36,15 +42,39 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
 
         var process = Start(entry, binary, socketDirectory, socketPath, token);
         var plugin = new PluginProcess(entry, process, socketDirectory, loggers.CreateLogger("PluginHost.Plugins." + entry.Name));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.PluginStartTimeout);
+        string? failure;
         try
         {
-            var accept = listener.AcceptAsync(timeout.Token).AsTask();
+            failure = await ConnectAsync(plugin, process, listener, socketPath, token, settings, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await AbandonAsync(plugin).ConfigureAwait(false);
+            throw;
+        }
+
+        if (failure is null)
+        {
+            return plugin;
+        }
+
+        await AbandonAsync(plugin).ConfigureAwait(false);
+        throw Failed(entry, failure, plugin);
+    }
+
+    // Returns null once the plugin said hello, or what went wrong.
+    private static async Task<string?> ConnectAsync(
+        PluginProcess plugin, Process process, Socket listener, string socketPath, string token, PluginHostOptions settings, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.PluginStartTimeout);
+        var within = $"within {settings.PluginStartTimeout.TotalSeconds:0.###}s (PluginHostOptions.PluginStartTimeout)";
+        var accept = listener.AcceptAsync(timeout.Token).AsTask();
+        try
+        {
             if (await Task.WhenAny(accept, plugin.Stopped).ConfigureAwait(false) != accept)
             {
-                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                throw Failed(entry, $"it exited with code {process.ExitCode} before connecting", plugin);
+                return $"it exited with code {process.ExitCode} before connecting";
             }
 
             var connection = await accept.ConfigureAwait(false);
@@ -53,24 +83,32 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
                 new NetworkStream(connection, ownsSocket: true), token, "PluginHost", settings.MaxPluginMessageBytes, settings.MaxConcurrentRequestsPerPlugin);
             plugin.Attach(client);
             await client.Hello.WaitAsync(timeout.Token).ConfigureAwait(false);
-            return plugin;
+            return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            plugin.Kill();
-            throw Failed(entry, $"it did not connect and say hello within {settings.PluginStartTimeout.TotalSeconds:0.###}s (PluginHostOptions.PluginStartTimeout)", plugin);
+            return accept.IsCompletedSuccessfully ? $"it connected but did not say hello {within}" : $"it did not connect {within}";
         }
-        catch (PluginHostException refused) when (refused.Code != ErrorCode.Unavailable || plugin.HasStopped)
+        catch (PluginHostException lost) when (lost.Code == ErrorCode.Unavailable && plugin.Client is { DisconnectReason: null })
         {
-            plugin.Kill();
-            throw Failed(entry, refused.Message, plugin);
+            // It closed the connection itself, usually because it is exiting: give it a moment, so the reason names its exit code.
+            await Task.WhenAny(plugin.Stopped, Task.Delay(ExitReportWait, CancellationToken.None)).ConfigureAwait(false);
+            return process.HasExited ? $"it exited with code {process.ExitCode} before saying hello" : lost.Message;
         }
-        catch
+        catch (PluginHostException refused)
         {
-            plugin.Kill();
-            plugin.DeleteSocketDirectory();
-            throw;
+            // A wrong token, no common version, or a broken protocol rule (the host dropped the connection).
+            return refused.Message;
         }
+    }
+
+    // Kills a plugin that failed to start and waits until it is gone, so its last stderr lines are read and no process
+    // outlives the failed launch it is reported in.
+    private static async Task AbandonAsync(PluginProcess plugin)
+    {
+        plugin.Kill();
+        await Task.WhenAny(plugin.Stopped, Task.Delay(AbandonWait, CancellationToken.None)).ConfigureAwait(false);
+        await plugin.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
     }
 
     private static Process Start(CatalogEntry entry, string binary, string workingDirectory, string socketPath, string token)
@@ -124,7 +162,6 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
 
     private static PluginHostException Failed(CatalogEntry entry, string what, PluginProcess plugin)
     {
-        plugin.DeleteSocketDirectory();
         var tail = plugin.StderrTail();
         return new PluginHostException(
             ErrorCode.Unavailable,

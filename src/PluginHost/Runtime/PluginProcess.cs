@@ -14,6 +14,8 @@ namespace PluginHost.Runtime;
 internal sealed partial class PluginProcess
 {
     private const int KeptStderrLines = 20;
+    private const int KeptStderrLineLength = 1000;
+    private static readonly TimeSpan OutputDrainWait = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ExitAfterDisconnect = TimeSpan.FromSeconds(2);
     private readonly Process _process;
     private readonly ILogger _logger;
@@ -25,6 +27,7 @@ internal sealed partial class PluginProcess
     private volatile string? _exitCode;
     private readonly Lock _stopGate = new();
     private Task? _stop;
+    private readonly Task _outputRead;
 
     public PluginProcess(CatalogEntry entry, Process process, string socketDirectory, ILogger logger)
     {
@@ -34,19 +37,15 @@ internal sealed partial class PluginProcess
         _logger = logger;
         Pid = process.Id;
         _process.EnableRaisingEvents = true;
-        _process.Exited += (_, _) =>
-        {
-            RecordExit();
-            _stopped.TrySetResult();
-        };
-        _process.OutputDataReceived += (_, e) => Forward(e.Data, isError: false);
-        _process.ErrorDataReceived += (_, e) => Forward(e.Data, isError: true);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+
+        // Read with a cap on line length rather than with BeginErrorReadLine, which buffers a line until its break.
+        _outputRead = Task.WhenAll(
+            PluginOutputReader.ReadLinesAsync(_process.StandardOutput, line => Forward(line, isError: false)),
+            PluginOutputReader.ReadLinesAsync(_process.StandardError, line => Forward(line, isError: true)));
+        _process.Exited += (_, _) => _ = ReportStopAfterOutputAsync();
         if (_process.HasExited)
         {
-            RecordExit();
-            _stopped.TrySetResult();
+            _ = ReportStopAfterOutputAsync();
         }
     }
 
@@ -95,7 +94,28 @@ internal sealed partial class PluginProcess
             // Already stopped and disposed by StopAsync.
         }
 
+        await ReportStopAfterOutputAsync().ConfigureAwait(false);
+    }
+
+    // A plugin's last lines usually say why it stopped: read them before reporting the stop. Briefly, though: a child
+    // process it left behind may hold the pipes open.
+    private async Task ReportStopAfterOutputAsync()
+    {
+        await DrainOutputAsync().ConfigureAwait(false);
+        RecordExit();
         _stopped.TrySetResult();
+    }
+
+    private async Task DrainOutputAsync()
+    {
+        try
+        {
+            await _outputRead.WaitAsync(OutputDrainWait).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Reported without the lines still to come.
+        }
     }
 
     public int AddInstance() => Interlocked.Increment(ref _instances);
@@ -164,6 +184,7 @@ internal sealed partial class PluginProcess
         }
 
         await _process.WaitForExitAsync().ConfigureAwait(false);
+        await DrainOutputAsync().ConfigureAwait(false);
         RecordExit();
         _process.Dispose();
         DeleteSocketDirectory();
@@ -228,7 +249,8 @@ internal sealed partial class PluginProcess
         {
             lock (_stderrTail)
             {
-                _stderrTail.Enqueue(line);
+                // Error messages quote the tail: keep each line short there (the log gets it up to the reader's cap).
+                _stderrTail.Enqueue(line.Length <= KeptStderrLineLength ? line : string.Concat(line.AsSpan(0, KeptStderrLineLength), "…"));
                 while (_stderrTail.Count > KeptStderrLines)
                 {
                     _stderrTail.Dequeue();

@@ -119,6 +119,44 @@ public sealed class HostEndpointTests
     }
 
     [TestMethod]
+    [DataRow(
+        "GET / HTTP/1.1\r\nHost: pluginhost\r\n\r\n",
+        "the peer sent a message header without a valid Content-Length; the connection is dropped")]
+    [DataRow(
+        "Content-Length: 24\r\n\r\n{this is not JSON at all",
+        "the peer sent a message that is not valid JSON-RPC ('t' is an invalid start of a property name. Expected a '\"'. LineNumber: 0 | BytePositionInLine: 1.); the connection is dropped")]
+    [DataRow(
+        "Content-Length: 7\r\n\r\n[1,2,3]",
+        "the peer sent a message that is not valid JSON-RPC (Expected a JSON object at the root of the message.); the connection is dropped")]
+    public async Task GarbageInsteadOfAHello_DropsTheConnectionSayingWhy(string garbage, string reason)
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "t");
+
+        await pluginEnd.WriteAsync(System.Text.Encoding.ASCII.GetBytes(garbage));
+        await pluginEnd.FlushAsync();
+
+        await client.Completion.ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.AreEqual(reason, client.DisconnectReason);
+        var refused = await Assert.ThrowsExactlyAsync<PluginHostException>(() => client.Hello);
+        Assert.AreEqual(ErrorCode.Unavailable, refused.Code);
+        Assert.AreEqual($"the plugin broke the protocol before its hello: {reason}", refused.Message);
+    }
+
+    [TestMethod]
+    public async Task ConnectionClosedBeforeTheHello_FailsTheHelloWithoutBlamingARule()
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "t");
+
+        pluginEnd.Dispose();
+
+        var refused = await Assert.ThrowsExactlyAsync<PluginHostException>(() => client.Hello.WaitAsync(TimeSpan.FromSeconds(30)));
+        StringAssert.StartsWith(refused.Message, "the plugin closed the connection before its hello");
+        Assert.IsNull(client.DisconnectReason);
+    }
+
+    [TestMethod]
     public async Task MessageUnderTheLimit_Passes()
     {
         var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
