@@ -28,9 +28,13 @@ internal sealed class PluginFixture : IAsyncDisposable
             o.PluginDirectory = PluginDirectory;
             o.PluginCacheDirectory = CacheDirectory;
 
-            // The default in-memory storage, held here so tests can inspect every key the host stored.
-            o.StorageFactory = _ => Storage;
             configure?.Invoke(o);
+
+            // Without a data directory: in-memory storage, held here so tests can inspect every key the host stored.
+            if (o.DataDirectory is null)
+            {
+                o.StorageFactory ??= _ => Storage;
+            }
         });
         _provider = services.BuildServiceProvider();
         Host = _provider.GetRequiredService<IPluginHost>();
@@ -46,7 +50,7 @@ internal sealed class PluginFixture : IAsyncDisposable
 
     public IPluginHost Host { get; }
 
-    /// <summary>The host's storage (catalog, mount tables, every mount's data), unless a test configured its own.</summary>
+    /// <summary>The host's storage (catalog, mount tables, every mount's data), unless a test configured a data directory or its own storage.</summary>
     public InMemoryStorage Storage { get; } = new();
 
     public PluginRegistration Registration(string name, BackendType type) => new()
