@@ -257,7 +257,7 @@ public sealed class AdversarialPluginTests
             ["list-other-mount"] = $"refused 403: backend instance '{good}' is not set up on this connection",
             ["get-made-up-instance"] = "refused 403: backend instance '00000000000000000000000000000000' is not set up on this connection",
             ["get-own-backend-uuid"] = $"refused 403: backend instance '{bad}' is not set up on this connection",
-            ["get-no-instance"] = "refused -32000: JSON deserialization for type 'PluginHost.Protocol.InstanceParams' was missing required properties including: 'instance_id'.",
+            ["get-no-instance"] = "refused 400: storage calls need an 'instance_id': the one given in the backend.setup of the mount the call is for",
             ["put-core-lookalike"] = "allowed: null",
             ["put-other-view-lookalike"] = "allowed: null",
         };

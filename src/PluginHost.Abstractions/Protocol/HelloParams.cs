@@ -5,13 +5,15 @@ namespace PluginHost.Protocol;
 /// <summary>The parameters of <see cref="ProtocolMethods.Hello"/>: who the plugin is and what it speaks.</summary>
 public sealed record HelloParams
 {
-    /// <summary>The value of <see cref="PluginEnvironment.Token"/>; a wrong token closes the connection.</summary>
+    /// <summary>The value of <see cref="PluginEnvironment.Token"/>; a wrong or missing token ends the launch.</summary>
+    /// <remarks>Optional in the type so that a hello without it is refused with a clear error rather than failing to deserialize.</remarks>
     [JsonPropertyName("token")]
-    public required string Token { get; init; }
+    public string? Token { get; init; }
 
     /// <summary>The protocol versions the plugin speaks; the host picks the highest it shares.</summary>
+    /// <remarks>None (missing or empty) is refused as "no common protocol version".</remarks>
     [JsonPropertyName("protocol_versions")]
-    public required IReadOnlyList<int> ProtocolVersions { get; init; }
+    public IReadOnlyList<int> ProtocolVersions { get; init; } = [];
 
     /// <summary>The plugin's own name, for logs.</summary>
     [JsonPropertyName("plugin_name")]

@@ -5,9 +5,9 @@ namespace PluginHost.Protocol;
 /// <summary>The parameters of calls about one backend instance: <see cref="ProtocolMethods.Cleanup"/>, and with <see cref="Key"/> <see cref="ProtocolMethods.InvalidateKey"/> and the storage calls.</summary>
 public sealed record InstanceParams
 {
-    /// <summary>The backend instance.</summary>
+    /// <summary>The backend instance; a call without one is refused naming the missing field.</summary>
     [JsonPropertyName("instance_id")]
-    public required string InstanceId { get; init; }
+    public string InstanceId { get; init; } = "";
 
     /// <summary>A storage key or list prefix relative to the instance's view, where the method takes one.</summary>
     [JsonPropertyName("key")]

@@ -50,10 +50,12 @@ internal sealed class HostEndpoint(string token, IReadOnlyList<int> hostVersions
             throw new LocalRpcException("invalid token") { ErrorCode = (int)ErrorCode.Forbidden };
         }
 
-        var common = parameters.ProtocolVersions?.Intersect(hostVersions).DefaultIfEmpty(0).Max() ?? 0;
+        var pluginVersions = parameters.ProtocolVersions ?? [];
+        var common = pluginVersions.Intersect(hostVersions).DefaultIfEmpty(0).Max();
         if (common == 0)
         {
-            var message = $"no common protocol version: the host speaks {string.Join(", ", hostVersions)}, the plugin speaks {string.Join(", ", parameters.ProtocolVersions ?? [])}";
+            var spoken = pluginVersions.Count == 0 ? "none (give 'protocol_versions')" : string.Join(", ", pluginVersions);
+            var message = $"no common protocol version: the host speaks {string.Join(", ", hostVersions)}, the plugin speaks {spoken}";
             _hello.TrySetException(new PluginHostException(ErrorCode.BadRequest, message));
             throw new LocalRpcException(message) { ErrorCode = (int)ErrorCode.BadRequest };
         }
@@ -95,8 +97,13 @@ internal sealed class HostEndpoint(string token, IReadOnlyList<int> hostVersions
             throw new PluginHostException(ErrorCode.Forbidden, $"call {ProtocolMethods.Hello} before anything else");
         }
 
-        return parameters?.InstanceId is { } id && _views.TryGetValue(id, out var view)
+        if (string.IsNullOrEmpty(parameters?.InstanceId))
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, "storage calls need an 'instance_id': the one given in the backend.setup of the mount the call is for");
+        }
+
+        return _views.TryGetValue(parameters.InstanceId, out var view)
             ? view
-            : throw new PluginHostException(ErrorCode.Forbidden, $"backend instance '{parameters?.InstanceId}' is not set up on this connection");
+            : throw new PluginHostException(ErrorCode.Forbidden, $"backend instance '{parameters.InstanceId}' is not set up on this connection");
     }
 }

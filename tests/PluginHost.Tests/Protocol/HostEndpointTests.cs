@@ -48,6 +48,51 @@ public sealed class HostEndpointTests
     }
 
     [TestMethod]
+    public async Task Hello_WithoutAToken_IsRefusedAtOnce_NotLeftToTheStartTimeout()
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "right-token");
+        using var plugin = RawPlugin(pluginEnd);
+
+        var refused = await Assert.ThrowsExactlyAsync<RemoteInvocationException>(() => plugin.InvokeWithParameterObjectAsync<HelloResult>(
+            ProtocolMethods.Hello, new { protocol_versions = new[] { 1 } }));
+
+        Assert.AreEqual(403, refused.ErrorCode);
+        var reason = await Assert.ThrowsExactlyAsync<PluginHostException>(() => client.Hello);
+        StringAssert.Contains(reason.Message, "wrong token");
+    }
+
+    [TestMethod]
+    public async Task Hello_WithoutProtocolVersions_IsRefusedSayingWhatIsMissing()
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "t");
+        using var plugin = RawPlugin(pluginEnd);
+
+        var refused = await Assert.ThrowsExactlyAsync<RemoteInvocationException>(() => plugin.InvokeWithParameterObjectAsync<HelloResult>(
+            ProtocolMethods.Hello, new { token = "t" }));
+
+        Assert.AreEqual(400, refused.ErrorCode);
+        var reason = await Assert.ThrowsExactlyAsync<PluginHostException>(() => client.Hello);
+        Assert.AreEqual("no common protocol version: the host speaks 1, the plugin speaks none (give 'protocol_versions')", reason.Message);
+    }
+
+    [TestMethod]
+    public async Task Storage_WithoutAnInstanceId_IsRefusedNamingTheField()
+    {
+        var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
+        await using var client = PluginClient.Start(hostEnd, "t");
+        using var plugin = RawPlugin(pluginEnd);
+        await plugin.InvokeWithParameterObjectAsync<HelloResult>(ProtocolMethods.Hello, new HelloParams { Token = "t", ProtocolVersions = [1] });
+
+        var refused = await Assert.ThrowsExactlyAsync<RemoteInvocationException>(() => plugin.InvokeWithParameterObjectAsync<StorageEntry?>(
+            ProtocolMethods.StorageGet, new { key = "x" }));
+
+        Assert.AreEqual(400, refused.ErrorCode);
+        StringAssert.StartsWith(refused.Message, "storage calls need an 'instance_id'");
+    }
+
+    [TestMethod]
     public async Task Hello_PicksTheHighestCommonVersion()
     {
         var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
