@@ -216,33 +216,23 @@ public sealed class ExternalPluginTests
     [TestMethod]
     public async Task HostDisposal_StopsEveryPluginProcess()
     {
-        var fixture = new PluginFixture();
-        try
-        {
-            await fixture.Host.Catalog.RegisterAsync(fixture.Registration("my-mock-plugin", BackendType.Secret));
-            await fixture.Host.Catalog.RegisterAsync(fixture.Registration("my-userpass-plugin", BackendType.Auth));
-            await fixture.Host.Mounts.EnableAsync(MockAt("one"));
-            await fixture.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Auth, Plugin = "my-userpass-plugin" });
-            Assert.HasCount(2, fixture.PluginProcesses());
-            var pids = fixture.PluginProcesses();
+        await using var fixture = new PluginFixture();
+        await fixture.Host.Catalog.RegisterAsync(fixture.Registration("my-mock-plugin", BackendType.Secret));
+        await fixture.Host.Catalog.RegisterAsync(fixture.Registration("my-userpass-plugin", BackendType.Auth));
+        await fixture.Host.Mounts.EnableAsync(MockAt("one"));
+        await fixture.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Auth, Plugin = "my-userpass-plugin" });
+        Assert.HasCount(2, fixture.PluginProcesses());
 
-            await fixture.DisposeAsync();
-
-            Assert.IsTrue(pids.All(pid => !Directory.Exists($"/proc/{pid}")), "no plugin process outlives its host");
-        }
-        finally
-        {
-            if (Directory.Exists(fixture.Root))
-            {
-                await fixture.DisposeAsync();
-            }
-        }
+        Assert.IsEmpty(await fixture.DisposeAndFindSurvivorsAsync(), "no plugin process outlives its host");
     }
 
     [TestMethod]
-    public async Task PluginRunByHand_SaysItIsAPluginAndExitsWithOne()
+    [DataRow("my-mock-plugin")]
+    [DataRow("my-userpass-plugin")]
+    [DataRow("raw-protocol-plugin")]
+    public async Task PluginRunByHand_SaysItIsAPluginAndExitsWithOne(string plugin)
     {
-        var start = new ProcessStartInfo(PublishedPlugins.MockPlugin) { RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(PublishedPlugins.All.Single(p => Path.GetFileName(p) == plugin)) { RedirectStandardError = true, UseShellExecute = false };
         start.Environment.Remove(PluginHost.Protocol.PluginEnvironment.MagicCookieKey);
         using var process = Process.Start(start)!;
         var stderr = await process.StandardError.ReadToEndAsync();
