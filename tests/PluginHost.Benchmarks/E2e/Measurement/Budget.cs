@@ -1,6 +1,6 @@
 namespace PluginHost.Benchmarks.E2e.Measurement;
 
-/// <summary>How long and how often each path is measured. Full mode takes ~4 minutes, quick ~1.</summary>
+/// <summary>How long and how often each path is measured. Full mode takes ~3 minutes, quick ~1.</summary>
 /// <param name="Warmup">
 /// Time (not a count) each measured path runs before sampling: a fresh .NET process (host and plugin alike) keeps
 /// tiering code up for seconds, so a count-based warm-up of a few hundred calls still measures tier-0 code.
