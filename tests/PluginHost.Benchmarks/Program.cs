@@ -1,4 +1,5 @@
-using BenchmarkDotNet.Running;
+using PluginHost.Benchmarks;
 
-// `dotnet run -c Release --project tests/PluginHost.Benchmarks -- [--filter *RouteLookup*]`
-BenchmarkSwitcher.FromAssembly(typeof(PluginHost.Benchmarks.RouteLookupBenchmarks).Assembly).Run(args);
+// dotnet run -c Release --project tests/PluginHost.Benchmarks -- micro [--filter '*RouteLookup*']
+// dotnet run -c Release --project tests/PluginHost.Benchmarks -- e2e [--quick] [--json FILE] [--plugin PATH]
+return await BenchmarkCli.RunAsync(args);

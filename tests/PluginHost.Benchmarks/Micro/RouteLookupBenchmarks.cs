@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using PluginHost.Mounts;
 using PluginHost.Routing;
 
-namespace PluginHost.Benchmarks;
+namespace PluginHost.Benchmarks.Micro;
 
 /// <summary>
 /// Longest-prefix lookup of a request path among N mounts: the router's cost on every request. The baseline is the

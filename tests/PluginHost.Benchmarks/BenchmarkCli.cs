@@ -1,0 +1,39 @@
+using PluginHost.Benchmarks.E2e;
+using PluginHost.Benchmarks.Micro;
+
+namespace PluginHost.Benchmarks;
+
+/// <summary>Picks the mode from the first argument and hands it the rest.</summary>
+internal static class BenchmarkCli
+{
+    public const string Usage = """
+        usage:
+          dotnet run -c Release --project tests/PluginHost.Benchmarks -- micro [BenchmarkDotNet options, e.g. --filter '*RouteLookup*']
+          dotnet run -c Release --project tests/PluginHost.Benchmarks -- e2e [--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose]
+
+          micro   BenchmarkDotNet micro benchmarks (route lookup); `micro --help` lists BenchmarkDotNet's options
+          e2e     end-to-end harness: transport floors, builtin and external plugin reads, throughput, cold start, memory
+        No mode, or a first argument starting with '-' (such as --filter), runs micro, as before the modes existed.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        switch (args)
+        {
+            case ["micro", .. var rest]:
+                return MicroMode.Run(rest);
+            case ["e2e", .. var rest]:
+                return await E2eMode.RunAsync(rest);
+            case ["help" or "-h" or "--help"]:
+                await Console.Out.WriteLineAsync(Usage);
+                return 0;
+            case []:
+            case [var first, ..] when first.StartsWith('-'):
+                // Compatibility: `-- --filter '*RouteLookup*'` predates the modes.
+                return MicroMode.Run(args);
+            default:
+                await Console.Error.WriteLineAsync($"unknown mode '{args[0]}'\n{Usage}");
+                return 2;
+        }
+    }
+}

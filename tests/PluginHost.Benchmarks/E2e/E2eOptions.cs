@@ -1,0 +1,44 @@
+namespace PluginHost.Benchmarks.E2e;
+
+/// <summary>The e2e mode's arguments: <c>[--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose]</c>.</summary>
+/// <param name="PluginEnv">
+/// Set in every plugin process through its catalog entry, for experiments such as
+/// <c>DOTNET_TieredPGO=0</c>; the host passes plugins nothing else of its own environment.
+/// </param>
+internal sealed record E2eOptions(bool Quick, string? JsonPath, string? PluginPath, IReadOnlyDictionary<string, string> PluginEnv, bool Verbose)
+{
+    public static E2eOptions Parse(IReadOnlyList<string> args)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        var options = new E2eOptions(false, null, null, env, false);
+        for (var i = 0; i < args.Count; i++)
+        {
+            options = args[i] switch
+            {
+                "--quick" => options with { Quick = true },
+                "--verbose" => options with { Verbose = true },
+                "--json" => options with { JsonPath = Path.GetFullPath(Value(args, ref i)) },
+                "--plugin" => options with { PluginPath = Path.GetFullPath(Value(args, ref i)) },
+                "--plugin-env" => AddEnv(options, env, Value(args, ref i)),
+                var other => throw new ArgumentException($"unknown e2e option '{other}'"),
+            };
+        }
+
+        return options;
+    }
+
+    private static E2eOptions AddEnv(E2eOptions options, Dictionary<string, string> env, string assignment)
+    {
+        var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new ArgumentException($"--plugin-env takes NAME=VALUE, not '{assignment}'");
+        }
+
+        env[assignment[..equals]] = assignment[(equals + 1)..];
+        return options;
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i) =>
+        ++i < args.Count ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value");
+}

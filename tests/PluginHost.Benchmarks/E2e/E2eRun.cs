@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using PluginHost.Benchmarks.E2e.Floors;
+using PluginHost.Benchmarks.E2e.Measurement;
+using PluginHost.Benchmarks.E2e.Plugins;
+using PluginHost.Benchmarks.E2e.Results;
+using PluginHost.Benchmarks.E2e.Scenarios;
+
+namespace PluginHost.Benchmarks.E2e;
+
+/// <summary>
+/// Runs every floor and scenario once, in order (in-process floors first, then the host), and fills the report.
+/// Progress goes to stderr so that stdout holds only the table.
+/// </summary>
+internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch wall)
+{
+    private readonly Budget _budget = options.Quick ? Budget.Quick : Budget.Full;
+
+    public async Task<E2eReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var report = new E2eReport { Machine = MachineInfo.Collect(options.Quick ? "quick" : "full", _budget, options.PluginEnv) };
+        var sampler = new LatencySampler(_budget);
+        var floors = report.Floors;
+        var figures = report.PluginHost;
+
+        if (report.Machine.LoadAverageStart > report.Machine.LogicalCpus)
+        {
+            Progress($"note: load average {report.Machine.LoadAverageStart} is above the {report.Machine.LogicalCpus} CPUs: other work competes, expect noise");
+        }
+
+        Progress(options.PluginPath is null ? "publishing samples/MockPlugin" : $"using plugin {options.PluginPath}");
+        var plugin = await MockPluginBinary.PrepareAsync(options.PluginPath, options.PluginEnv, workspace, cancellationToken);
+        Progress($"plugin: {plugin.Bytes / 1024.0 / 1024:0.0} MiB, sha256 {plugin.Sha256[..12]}…");
+
+        Progress("floor: in-process kv call");
+        floors.InprocCallNs = Round((await InProcessKvCall.MeasureAsync(sampler, cancellationToken)).P50Ns, 1, "inproc_call_ns");
+        Progress("floor: raw Unix socket ping-pong");
+        floors.RawUdsRttUsP50 = Round(await P50(RawUdsPingPong.MeasureAsync(sampler, cancellationToken)), 2, "raw_uds_rtt_us_p50");
+        Progress("floor: raw Unix socket ping-pong, a blocking thread per end");
+        floors.RawUdsBlockingRttUsP50 = Round(await P50(RawUdsPingPong.MeasureBlockingAsync(sampler, cancellationToken)), 2, "raw_uds_blocking_rtt_us_p50");
+        Progress("floor: bare JSON-RPC over a Unix socket");
+        floors.JsonRpcUdsRttUsP50 = Round(await P50(JsonRpcUdsPing.MeasureAsync(sampler, cancellationToken)), 2, "jsonrpc_uds_rtt_us_p50");
+        Progress("floor: SDK protocol kv read over a Unix socket");
+        floors.SdkProtocolUdsReadUsP50 = Round(await P50(SdkProtocolUdsRead.MeasureAsync(sampler, cancellationToken)), 2, "sdk_protocol_uds_read_us_p50");
+        Progress("floor: plugin binary exec to exit");
+        floors.PluginExecToExitMsP50 = Round(await PluginExecToExit.MeasureMsAsync(plugin.Path, _budget.ColdStarts, cancellationToken), 1, "plugin_exec_to_exit_ms_p50");
+
+        Progress("builtin kv read");
+        figures.BuiltinKvReadUsP50 = Round(await P50(BuiltinKvRead.MeasureAsync(workspace, sampler, cancellationToken)), 2, "builtin_kv_read_us_p50");
+
+        var traffic = await ExternalKvTraffic.MeasureAsync(workspace, plugin, _budget, Progress, cancellationToken);
+        Rounds("external_kv_read µs", traffic.Sequential);
+        foreach (var (callers, windows) in traffic.RequestsPerSecondWindows)
+        {
+            Detail($"rps windows, {callers} callers", windows);
+        }
+
+        figures.ExternalKvReadUsP50 = Round(traffic.Sequential.P50Us, 2, "external_kv_read_us_p50");
+        figures.ExternalKvReadUsP99 = Round(traffic.Sequential.P99Us, 2, "external_kv_read_us_p99");
+        figures.ExternalKvReadRpsC1 = Round(traffic.RequestsPerSecond[1], 0, "external_kv_read_rps_c1");
+        figures.ExternalKvReadRpsC16 = Round(traffic.RequestsPerSecond[16], 0, "external_kv_read_rps_c16");
+        figures.ExternalKvReadRpsC64 = Round(traffic.RequestsPerSecond[64], 0, "external_kv_read_rps_c64");
+        await ExpectNoPluginProcessAsync(cancellationToken);
+
+        Progress($"cold start: {_budget.ColdStarts} fresh plugin processes (+1 untimed)");
+        var cold = await ColdStart.MeasureAsync(workspace, plugin, _budget.ColdStarts, cancellationToken);
+        Detail("cold_start_ms samples", cold.FirstAnswerMs);
+        figures.ColdStartMsP50 = Round(cold.FirstAnswerMsP50, 1, "cold_start_ms_p50");
+        figures.ColdStartMountMsP50 = Round(cold.MountMsP50, 1, "cold_start_mount_ms_p50");
+        await ExpectNoPluginProcessAsync(cancellationToken);
+
+        Progress($"idle plugin RSS (after {_budget.Idle.TotalSeconds:0} s idle)");
+        figures.PluginIdleRssMib = Round(await IdleRss.MeasureMibAsync(workspace, plugin, _budget, cancellationToken), 1, "plugin_idle_rss_mib");
+        await ExpectNoPluginProcessAsync(cancellationToken);
+
+        var overheads = new List<MountOverhead>();
+        for (var repeat = 0; repeat < _budget.MountOverheadRepeats; repeat++)
+        {
+            Progress($"mount overhead: 1 → {MountOverhead.Mounts} mounts, fresh host {repeat + 1}/{_budget.MountOverheadRepeats}");
+            var overhead = await MountOverhead.MeasureAsync(workspace, plugin, _budget, cancellationToken);
+            Detail(
+                "mount overhead KiB (total, host rss, plugin rss, host managed, plugin managed)",
+                [overhead.TotalRssKib, overhead.HostRssKib, overhead.PluginRssKib, overhead.HostManagedKib, overhead.PluginManagedKib]);
+            overheads.Add(overhead);
+            await ExpectNoPluginProcessAsync(cancellationToken);
+        }
+
+        figures.MountOverheadKib = Round(Stats.Median(overheads.Select(o => o.TotalRssKib)), 1, "mount_overhead_kib");
+        figures.MountOverheadHostRssKib = Round(Stats.Median(overheads.Select(o => o.HostRssKib)), 1, "mount_overhead_host_rss_kib");
+        figures.MountOverheadPluginRssKib = Round(Stats.Median(overheads.Select(o => o.PluginRssKib)), 1, "mount_overhead_plugin_rss_kib");
+        figures.MountOverheadHostManagedKib = Round(Stats.Median(overheads.Select(o => o.HostManagedKib)), 1, "mount_overhead_host_managed_kib");
+        figures.MountOverheadPluginManagedKib = Round(Stats.Median(overheads.Select(o => o.PluginManagedKib)), 1, "mount_overhead_plugin_managed_kib");
+        report.Machine.LoadAverageEnd = MachineInfo.LoadAverage();
+        return report;
+    }
+
+    private async Task<double> P50(Task<LatencyResult> measurement)
+    {
+        var result = await measurement;
+        Rounds("µs", result);
+        return result.P50Us;
+    }
+
+    // Every host disposes (stops) its plugins before the next scenario starts; a survivor would skew the next figures.
+    private async Task ExpectNoPluginProcessAsync(CancellationToken cancellationToken)
+    {
+        if (!await workspace.WaitForNoPluginProcessAsync(TimeSpan.FromSeconds(10), cancellationToken))
+        {
+            throw new InvalidOperationException("a plugin process outlived its host");
+        }
+    }
+
+    private double Round(double value, int digits, string key)
+    {
+        var rounded = Math.Round(value, digits);
+        Progress(string.Create(CultureInfo.InvariantCulture, $"  {key} = {rounded}"));
+        return rounded;
+    }
+
+    private void Rounds(string what, LatencyResult result) =>
+        Detail(string.Create(CultureInfo.InvariantCulture, $"{what}, {result.Calls:N0} calls, mean {result.MeanUs:0.##} µs; round p50s"), result.RoundP50sUs);
+
+    private void Detail(string what, IEnumerable<double> values)
+    {
+        if (options.Verbose)
+        {
+            Progress(string.Create(CultureInfo.InvariantCulture, $"  {what}: {string.Join(" ", values.Select(v => v.ToString("0.##", CultureInfo.InvariantCulture)))}"));
+        }
+    }
+
+    private void Progress(string message) =>
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{wall.Elapsed.TotalSeconds,6:0.0}s] {message}"));
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+
+namespace PluginHost.Benchmarks.E2e.Plugins;
+
+/// <summary>
+/// The published <c>samples/MockPlugin</c> (<c>my-mock-plugin</c>), copied into the workspace's plugin directory, and
+/// the environment its catalog entry gives its processes (empty unless an experiment asks, <c>--plugin-env</c>).
+/// </summary>
+internal sealed record MockPluginBinary(string Path, string Sha256, long Bytes, IReadOnlyDictionary<string, string> Env)
+{
+    public const string Name = "my-mock-plugin";
+
+    /// <summary>Uses <paramref name="given"/> (a published my-mock-plugin) or publishes the sample, then copies it in and hashes it.</summary>
+    public static async Task<MockPluginBinary> PrepareAsync(
+        string? given, IReadOnlyDictionary<string, string> env, Workspace workspace, CancellationToken cancellationToken)
+    {
+        var source = given ?? await PublishAsync(workspace.PublishDirectory, cancellationToken);
+        if (!File.Exists(source))
+        {
+            throw new FileNotFoundException($"plugin binary not found: {source}", source);
+        }
+
+        var target = System.IO.Path.Combine(workspace.PluginDirectory, Name);
+        File.Copy(source, target);
+        await using var stream = File.OpenRead(target);
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        return new MockPluginBinary(target, sha, stream.Length, env);
+    }
+
+    private static async Task<string> PublishAsync(string output, CancellationToken cancellationToken)
+    {
+        var project = System.IO.Path.Combine(RepositoryRoot(), "samples", "MockPlugin");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "publish", project, "-c", "Release", "-o", output, "-nologo", "-v", "quiet" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet publish");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish {project} failed with {process.ExitCode}: {await stdout}{await stderr}");
+        }
+
+        return System.IO.Path.Combine(output, Name);
+    }
+
+    // Found by walking up from the binaries (or the working directory) to PluginHost.sln.
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(System.IO.Path.Combine(directory.FullName, "PluginHost.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("PluginHost.sln not found above the benchmark binaries or the working directory; pass --plugin PATH");
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PluginHost.Benchmarks.E2e.Results;
+
+/// <summary>
+/// What <c>e2e --json FILE</c> writes: <c>{"machine":{…}, "floors":{…}, "pluginhost":{…}, "anchors":{}}</c>. Figures are
+/// numbers with their unit in the key name; a figure left out (not measured) is absent rather than null.
+/// </summary>
+internal sealed class E2eReport
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    [JsonPropertyName("machine")]
+    public required MachineInfo Machine { get; init; }
+
+    [JsonPropertyName("floors")]
+    public FloorFigures Floors { get; init; } = new();
+
+    [JsonPropertyName("pluginhost")]
+    public PluginHostFigures PluginHost { get; init; } = new();
+
+    /// <summary>Reference implementations measured the same way (such as HashiCorp go-plugin); none yet.</summary>
+    [JsonPropertyName("anchors")]
+    public Dictionary<string, double> Anchors { get; init; } = [];
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+}
+
+/// <summary>The least each PluginHost figure could cost, measured in the same run. All in-process (no child-process variants yet).</summary>
+internal sealed class FloorFigures
+{
+    [JsonPropertyName("inproc_call_ns")]
+    public double? InprocCallNs { get; set; }
+
+    [JsonPropertyName("raw_uds_rtt_us_p50")]
+    public double? RawUdsRttUsP50 { get; set; }
+
+    [JsonPropertyName("raw_uds_blocking_rtt_us_p50")]
+    public double? RawUdsBlockingRttUsP50 { get; set; }
+
+    [JsonPropertyName("jsonrpc_uds_rtt_us_p50")]
+    public double? JsonRpcUdsRttUsP50 { get; set; }
+
+    [JsonPropertyName("sdk_protocol_uds_read_us_p50")]
+    public double? SdkProtocolUdsReadUsP50 { get; set; }
+
+    [JsonPropertyName("plugin_exec_to_exit_ms_p50")]
+    public double? PluginExecToExitMsP50 { get; set; }
+}
+
+internal sealed class PluginHostFigures
+{
+    [JsonPropertyName("builtin_kv_read_us_p50")]
+    public double? BuiltinKvReadUsP50 { get; set; }
+
+    [JsonPropertyName("external_kv_read_us_p50")]
+    public double? ExternalKvReadUsP50 { get; set; }
+
+    [JsonPropertyName("external_kv_read_us_p99")]
+    public double? ExternalKvReadUsP99 { get; set; }
+
+    [JsonPropertyName("external_kv_read_rps_c1")]
+    public double? ExternalKvReadRpsC1 { get; set; }
+
+    [JsonPropertyName("external_kv_read_rps_c16")]
+    public double? ExternalKvReadRpsC16 { get; set; }
+
+    [JsonPropertyName("external_kv_read_rps_c64")]
+    public double? ExternalKvReadRpsC64 { get; set; }
+
+    [JsonPropertyName("cold_start_ms_p50")]
+    public double? ColdStartMsP50 { get; set; }
+
+    [JsonPropertyName("cold_start_mount_ms_p50")]
+    public double? ColdStartMountMsP50 { get; set; }
+
+    [JsonPropertyName("plugin_idle_rss_mib")]
+    public double? PluginIdleRssMib { get; set; }
+
+    [JsonPropertyName("mount_overhead_kib")]
+    public double? MountOverheadKib { get; set; }
+
+    [JsonPropertyName("mount_overhead_host_rss_kib")]
+    public double? MountOverheadHostRssKib { get; set; }
+
+    [JsonPropertyName("mount_overhead_plugin_rss_kib")]
+    public double? MountOverheadPluginRssKib { get; set; }
+
+    [JsonPropertyName("mount_overhead_host_managed_kib")]
+    public double? MountOverheadHostManagedKib { get; set; }
+
+    [JsonPropertyName("mount_overhead_plugin_managed_kib")]
+    public double? MountOverheadPluginManagedKib { get; set; }
+}
