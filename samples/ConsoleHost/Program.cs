@@ -1,0 +1,2 @@
+// Placeholder: replaced by the plugin-host command line.
+return 1;
