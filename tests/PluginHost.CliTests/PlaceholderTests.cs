@@ -1,8 +1,0 @@
-namespace PluginHost.CliTests;
-
-[TestClass]
-public sealed class PlaceholderTests
-{
-    [TestMethod]
-    public void Placeholder() => Assert.IsTrue(true);
-}
