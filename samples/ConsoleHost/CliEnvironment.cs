@@ -1,0 +1,33 @@
+namespace PluginHost.ConsoleHost;
+
+/// <summary>What a run of plugin-host reads from and writes to: streams, environment variables, directories.</summary>
+/// <remarks>Tests run commands in-process with string writers and a dictionary for the environment.</remarks>
+internal sealed class CliEnvironment
+{
+    public required TextWriter Out { get; init; }
+
+    public required TextWriter Error { get; init; }
+
+    /// <summary>Opens standard input; called only when a command reads it (<c>-</c> or <c>key=-</c>).</summary>
+    public required Func<TextReader> OpenStdin { get; init; }
+
+    public required Func<string, string?> GetVariable { get; init; }
+
+    public required string CurrentDirectory { get; init; }
+
+    public required string HomeDirectory { get; init; }
+
+    /// <summary>Whether standard output is a terminal: <c>-field</c> output ends with a newline only then, as in Vault.</summary>
+    public bool OutputIsTerminal { get; init; }
+
+    public static CliEnvironment FromProcess() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        OpenStdin = () => Console.In,
+        GetVariable = Environment.GetEnvironmentVariable,
+        CurrentDirectory = Environment.CurrentDirectory,
+        HomeDirectory = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+        OutputIsTerminal = !Console.IsOutputRedirected,
+    };
+}

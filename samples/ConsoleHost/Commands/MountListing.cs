@@ -1,0 +1,29 @@
+using PluginHost.ConsoleHost.Output;
+
+namespace PluginHost.ConsoleHost.Commands;
+
+/// <summary>What <c>secrets list</c> and <c>auth list</c> share: read the mount table, print it.</summary>
+internal static class MountListing
+{
+    public static async Task<int> RunAsync(CommandRun run, IReadOnlyList<string> args, string path, string errorPrefix, bool detailed, bool auth, CancellationToken cancellationToken)
+    {
+        if (args.Count > 0)
+        {
+            run.Ui.Error($"Too many arguments (expected 0, got {args.Count})");
+            return 1;
+        }
+
+        Requests.Secret? secret;
+        try
+        {
+            secret = await run.Client.ReadAsync(path, null, cancellationToken);
+        }
+        catch (Exception error) when (error is Requests.ResponseException or Requests.TargetUnavailableException)
+        {
+            run.Ui.Error($"{errorPrefix}: {error.Message}");
+            return 2;
+        }
+
+        return MountsOutput.Print(run.Ui, secret?.Data ?? new Dictionary<string, System.Text.Json.JsonElement>(), detailed, auth);
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PluginHost.ConsoleHost.Configuration;
+using PluginHost.ConsoleHost.Requests;
+using PluginHost.Hosting;
+
+namespace PluginHost.ConsoleHost.Hosting;
+
+/// <summary>
+/// Embedded mode: a plugin host opened in this process on the configured data and plugin directories, on the first
+/// request (so <c>-h</c> and usage errors never touch the data directory), and disposed at exit, which stops the
+/// plugin processes it started.
+/// </summary>
+internal sealed class EmbeddedTarget(HostConfig config, ILoggerFactory loggerFactory) : IRequestTarget
+{
+    private const string NoPluginDirectory = "plugin directory is not configured";
+
+    private ServiceProvider? _services;
+    private IPluginHost? _host;
+
+    public async Task<BackendResponse?> SendAsync(BackendRequest request, CancellationToken cancellationToken)
+    {
+        var host = Open();
+        try
+        {
+            return await host.HandleRequestAsync(request, cancellationToken);
+        }
+        catch (PluginHostException error)
+        {
+            throw new ResponseException(request.Operation, request.Path, error.StatusCode, [Explain(error.Message)], error);
+        }
+        catch (Exception error) when (error is not OperationCanceledException and not OutOfMemoryException)
+        {
+            throw new ResponseException(request.Operation, request.Path, 500, [error.Message], error);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+    }
+
+    private IPluginHost Open()
+    {
+        if (_host is not null)
+        {
+            return _host;
+        }
+
+        var services = new ServiceCollection();
+        services.AddSingleton(loggerFactory);
+        services.AddPluginHost(options =>
+        {
+            options.PluginDirectory = config.PluginDirectory;
+            options.DataDirectory = config.DataDirectory;
+            options.StorageLockTimeout = config.LockTimeout;
+        });
+        _services = services.BuildServiceProvider();
+        try
+        {
+            // Resolving the host opens (and locks) the data directory.
+            return _host = _services.GetRequiredService<IPluginHost>();
+        }
+        catch (PluginHostException error)
+        {
+            throw new TargetUnavailableException(error.Message, error);
+        }
+        catch (OptionsValidationException error)
+        {
+            throw new TargetUnavailableException(string.Join("; ", error.Failures), error);
+        }
+    }
+
+    // Vault's own wording says what is missing; add where to set it, since here it comes from a config file.
+    private string Explain(string message) =>
+        config.PluginDirectory is null && message.Contains(NoPluginDirectory, StringComparison.Ordinal)
+            ? $"{message}; {config.WhereToSetPluginDirectory}"
+            : message;
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using PluginHost.ConsoleHost.Requests;
+
+namespace PluginHost.ConsoleHost.Output;
+
+/// <summary>Vault's JSON envelope of a response (<c>api.Secret</c>), fields in Vault's order, <c>auth</c> only for logins.</summary>
+internal static class SecretJson
+{
+    public static void Write(Utf8JsonWriter writer, Secret secret)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("request_id", secret.RequestId);
+        writer.WriteString("lease_id", secret.LeaseId);
+        writer.WriteNumber("lease_duration", secret.LeaseDuration);
+        writer.WriteBoolean("renewable", secret.Renewable);
+        writer.WritePropertyName("data");
+        JsonOutput.WriteSortedMap(writer, secret.Data);
+        writer.WritePropertyName("warnings");
+        JsonOutput.WriteStrings(writer, secret.Warnings);
+        if (secret.Auth is { } auth)
+        {
+            writer.WritePropertyName("auth");
+            WriteAuth(writer, auth);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    // Vault's api.SecretAuth. PluginHost issues no tokens, so the token fields are empty.
+    private static void WriteAuth(Utf8JsonWriter writer, AuthInfo auth)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("client_token", "");
+        writer.WriteString("accessor", "");
+        writer.WritePropertyName("policies");
+        JsonOutput.WriteStrings(writer, auth.Policies);
+        writer.WritePropertyName("token_policies");
+        JsonOutput.WriteStrings(writer, auth.Policies);
+        writer.WriteNull("identity_policies");
+        writer.WriteStartObject("metadata");
+        foreach (var (key, value) in auth.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteBoolean("orphan", false);
+        writer.WriteString("entity_id", "");
+        writer.WriteNumber("lease_duration", (long)auth.Ttl.TotalSeconds);
+        writer.WriteBoolean("renewable", auth.Renewable);
+        writer.WriteNull("mfa_requirement");
+        writer.WriteEndObject();
+    }
+}
