@@ -1,0 +1,136 @@
+using PluginHost.ConsoleHost;
+using PluginHost.ConsoleHost.Configuration;
+
+namespace PluginHost.CliTests.Unit;
+
+[TestClass]
+public sealed class ConfigLoaderTests
+{
+    private readonly Dictionary<string, string> _variables = [];
+    private string _directory = "";
+
+    [TestInitialize]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("plugin-host-config-").FullName;
+
+    [TestCleanup]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    [TestMethod]
+    public void Load_HclWithCommentsAndQuotes_ResolvesRelativePathsAgainstTheFile()
+    {
+        Directory.CreateDirectory(Path.Join(_directory, "etc"));
+        Write("etc/plugin-host.hcl", """
+            # plugin-host settings
+            plugin_directory = "../plugins"   // next to etc/
+            data_directory   = "/var/lib/plugin-host/"
+
+            log_level = "error"
+            lock_timeout = 30
+            """);
+
+        var config = Loader().Load("etc/plugin-host.hcl");
+
+        Assert.AreEqual(Path.Join(_directory, "plugins"), config.PluginDirectory);
+        Assert.AreEqual("/var/lib/plugin-host", config.DataDirectory);
+        Assert.AreEqual(LogLevelSetting.Error, config.LogLevel);
+        Assert.AreEqual(TimeSpan.FromSeconds(30), config.LockTimeout);
+        Assert.AreEqual(Path.Join(_directory, "etc", "plugin-host.hcl"), config.SourceFile);
+    }
+
+    [TestMethod]
+    public void Load_Json_ReadsTheSameKeys()
+    {
+        Write("plugin-host.json", """
+            {
+              "plugin_directory": "plugins",
+              "data_directory": "data",
+              "lock_timeout": "2s"
+            }
+            """);
+
+        var config = Loader().Load("plugin-host.json");
+
+        Assert.AreEqual(Path.Join(_directory, "plugins"), config.PluginDirectory);
+        Assert.AreEqual(Path.Join(_directory, "data"), config.DataDirectory);
+        Assert.AreEqual(TimeSpan.FromSeconds(2), config.LockTimeout);
+    }
+
+    [TestMethod]
+    [DataRow("plugin_directory = \"p\"\nplugin_dir = \"x\"\n", "line 2: unknown key \"plugin_dir\"; the keys are plugin_directory, data_directory, log_level, lock_timeout")]
+    [DataRow("\n\nplugin_directory \"p\"\n", "line 3: expected key = \"value\", found: plugin_directory \"p\"")]
+    [DataRow("data_directory = \"unterminated\n", "line 1: the quoted value has no closing \"")]
+    [DataRow("data_directory = \"d\" extra\n", "line 1: unexpected text after the value of data_directory: extra")]
+    [DataRow("data_directory = \"a\"\ndata_directory = \"b\"\n", "line 2: data_directory is set twice (first on line 1)")]
+    [DataRow("log_level = \"loud\"\n", "line 1: log_level \"loud\" is not one of trace, debug, info, warn, error, off")]
+    [DataRow("lock_timeout = \"soon\"\n", "line 1: lock_timeout \"soon\" is not a duration such as \"10s\", \"500ms\" or \"1m\"")]
+    [DataRow("plugin_directory = \"\"\n", "line 1: plugin_directory is empty; give a directory")]
+    [DataRow("{\n  \"data_directory\": \"d\",\n  \"nope\": 1\n}\n", "line 3: unknown key \"nope\"; the keys are plugin_directory, data_directory, log_level, lock_timeout")]
+    [DataRow("{\n  \"data_directory\": \"d\"\n  \"plugin_directory\": \"p\"\n}\n", "line 3: invalid JSON: '\"' is invalid after a value. Expected either ',', '}', or ']'.")]
+    public void Load_BadFile_FailsNamingTheFileAndLine(string content, string problem)
+    {
+        Write("plugin-host.hcl", content);
+
+        var error = Assert.ThrowsExactly<ConfigException>(() => Loader().Load(null));
+
+        Assert.AreEqual($"Error loading configuration from {Path.Join(_directory, "plugin-host.hcl")}: {problem}", error.Message);
+    }
+
+    [TestMethod]
+    public void Load_MissingNamedFile_FailsNamingIt()
+    {
+        var error = Assert.ThrowsExactly<ConfigException>(() => Loader().Load("nope.hcl"));
+
+        Assert.AreEqual($"Error loading configuration from {Path.Join(_directory, "nope.hcl")}: no such file", error.Message);
+    }
+
+    [TestMethod]
+    public void Load_FlagBeatsEnvironmentBeatsLocalFile()
+    {
+        Write("plugin-host.hcl", "data_directory = \"local\"\n");
+        Write("env.hcl", "data_directory = \"env\"\n");
+        Write("flag.hcl", "data_directory = \"flag\"\n");
+
+        Assert.AreEqual(Path.Join(_directory, "local"), Loader().Load(null).DataDirectory);
+        _variables["PLUGIN_HOST_CONFIG"] = "env.hcl";
+        Assert.AreEqual(Path.Join(_directory, "env"), Loader().Load(null).DataDirectory);
+        Assert.AreEqual(Path.Join(_directory, "flag"), Loader().Load("flag.hcl").DataDirectory);
+    }
+
+    [TestMethod]
+    public void Load_NoFile_UsesXdgDataHomeOrTheHomeDirectory()
+    {
+        var config = Loader().Load(null);
+        Assert.IsNull(config.SourceFile);
+        Assert.IsNull(config.PluginDirectory);
+        Assert.AreEqual("/home/someone/.local/share/plugin-host", config.DataDirectory);
+
+        _variables["XDG_DATA_HOME"] = "/xdg/data";
+        Assert.AreEqual("/xdg/data/plugin-host", Loader().Load(null).DataDirectory);
+
+        _variables["XDG_DATA_HOME"] = "relative/is/ignored";
+        Assert.AreEqual("/home/someone/.local/share/plugin-host", Loader().Load(null).DataDirectory);
+    }
+
+    [TestMethod]
+    public void Load_FileWithoutDataDirectory_KeepsTheDefault()
+    {
+        Write("plugin-host.hcl", "plugin_directory = \"/opt/plugins\"\n");
+
+        var config = Loader().Load(null);
+
+        Assert.AreEqual("/opt/plugins", config.PluginDirectory);
+        Assert.AreEqual("/home/someone/.local/share/plugin-host", config.DataDirectory);
+    }
+
+    private void Write(string name, string content) => File.WriteAllText(Path.Join(_directory, name), content);
+
+    private ConfigLoader Loader() => new(new CliEnvironment
+    {
+        Out = TextWriter.Null,
+        Error = TextWriter.Null,
+        OpenStdin = () => TextReader.Null,
+        GetVariable = name => _variables.GetValueOrDefault(name),
+        CurrentDirectory = _directory,
+        HomeDirectory = "/home/someone",
+    });
+}

@@ -1,0 +1,40 @@
+using PluginHost.ConsoleHost;
+using PluginHost.ConsoleHost.Configuration;
+
+namespace PluginHost.CliTests.Unit;
+
+/// <summary>Runs a plugin-host command line in-process against a <see cref="FakeTarget"/>, capturing its output.</summary>
+internal static class InProcess
+{
+    public static CliResult Run(FakeTarget target, params string[] args) => Run(target, "", new Dictionary<string, string>(), args);
+
+    public static CliResult RunWithStdin(FakeTarget target, string stdin, params string[] args) =>
+        Run(target, stdin, new Dictionary<string, string>(), args);
+
+    public static CliResult RunWithVariables(FakeTarget target, IReadOnlyDictionary<string, string> variables, params string[] args) =>
+        Run(target, "", variables, args);
+
+    private static CliResult Run(FakeTarget target, string stdin, IReadOnlyDictionary<string, string> variables, string[] args)
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var error = new StringWriter { NewLine = "\n" };
+        var directory = Path.GetTempPath();
+        var environment = new CliEnvironment
+        {
+            Out = output,
+            Error = error,
+            OpenStdin = () => new StringReader(stdin),
+            GetVariable = name => variables.GetValueOrDefault(name),
+            CurrentDirectory = Directory.CreateTempSubdirectory("plugin-host-unit-").FullName,
+            HomeDirectory = directory,
+        };
+        HostConfig? opened = null;
+        var code = Cli.RunAsync(args, environment, config =>
+        {
+            opened = config;
+            return target;
+        }).GetAwaiter().GetResult();
+        Directory.Delete(environment.CurrentDirectory, recursive: true);
+        return new CliResult(code, output.ToString(), error.ToString()) { Config = opened };
+    }
+}
