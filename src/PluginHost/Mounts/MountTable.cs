@@ -214,8 +214,8 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
     /// <exception cref="PluginHostException">No mount at <paramref name="from"/>; <paramref name="to"/> is invalid, reserved, in use, or in the other table; or storage failed (the mount stays where it was).</exception>
     public async Task<MountEntry> RemountAsync(string from, string to, CancellationToken cancellationToken = default)
     {
-        var (fromTable, fromPath) = SplitRoutePath(from);
-        var (toTable, toPath) = SplitRoutePath(to);
+        var (fromTable, fromPath) = MountPaths.SplitRoutePath(from);
+        var (toTable, toPath) = MountPaths.SplitRoutePath(to);
         if (fromTable != toTable)
         {
             throw new PluginHostException(
@@ -527,12 +527,4 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
 
     private static string RoutePathOf(BackendType table, string path) =>
         table == BackendType.Auth ? MountPaths.AuthPrefix + path : path;
-
-    private static (BackendType Table, string Path) SplitRoutePath(string routePath)
-    {
-        var sanitized = MountPaths.Sanitize(routePath);
-        return sanitized.StartsWith(MountPaths.AuthPrefix, StringComparison.Ordinal)
-            ? (BackendType.Auth, MountPaths.Sanitize(sanitized[MountPaths.AuthPrefix.Length..]))
-            : (BackendType.Secret, sanitized);
-    }
 }
