@@ -413,8 +413,13 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             _routes = RouteTable.Create(states);
 
             // In parallel: restore takes as long as the slowest plugin start, not their sum.
-            await Task.WhenAll(states.Select(StartQuietlyAsync)).ConfigureAwait(false);
-            var unavailable = states.Count(s => !s.IsRunning);
+            var startNow = _options.CurrentValue.StartMountsOnRestore;
+            if (startNow)
+            {
+                await Task.WhenAll(states.Select(StartQuietlyAsync)).ConfigureAwait(false);
+            }
+
+            var unavailable = startNow ? states.Count(s => !s.IsRunning) : 0;
             MountTableLog.Restored(_logger, states.Length, unavailable);
         }
         finally
