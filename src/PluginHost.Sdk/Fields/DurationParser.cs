@@ -4,8 +4,12 @@ using System.Text.RegularExpressions;
 
 namespace PluginHost.Sdk;
 
-/// <summary>Parses a duration field as Vault does: whole seconds (a number or numeric string) or a Go-style duration such as <c>1h30m</c>.</summary>
-internal static partial class DurationParser
+/// <summary>Parses a duration as Vault does: whole seconds (a number or numeric string) or a Go-style duration such as <c>1h30m</c>.</summary>
+/// <remarks>
+/// <see cref="FieldType.Duration"/> fields use it; call it directly for durations nested in a
+/// <see cref="FieldType.Map"/> field, such as a mount's <c>config.default_lease_ttl</c>.
+/// </remarks>
+public static partial class DurationParser
 {
     // TimeSpan cannot hold more; far beyond any sensible token lifetime anyway.
     private const decimal MaxSeconds = 900_000_000_000m;

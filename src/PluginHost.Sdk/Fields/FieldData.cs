@@ -69,6 +69,11 @@ public sealed class FieldData
     /// <returns>The value.</returns>
     public IReadOnlyList<string> GetStrings(string name) => Get<IReadOnlyList<string>>(name, FieldType.CommaStringSlice);
 
+    /// <summary>The object value of <paramref name="name"/>, else its default, else empty.</summary>
+    /// <param name="name">A declared <see cref="FieldType.Map"/> field.</param>
+    /// <returns>The value.</returns>
+    public IReadOnlyDictionary<string, JsonElement> GetMap(string name) => Get<IReadOnlyDictionary<string, JsonElement>>(name, FieldType.Map);
+
     /// <summary>Reads and checks the fields of <paramref name="request"/> on a route.</summary>
     /// <param name="request">The request.</param>
     /// <param name="match">The route pattern's match; its named groups are path parameters.</param>

@@ -19,6 +19,7 @@ internal static class FieldParser
         FieldType.Bool => ParseBool(value) ?? throw Invalid(field, value, "give true or false"),
         FieldType.Duration => TimeSpan.FromSeconds(DurationParser.Parse(field, value)),
         FieldType.CommaStringSlice => ParseStrings(value) ?? throw Invalid(field, value, "give a comma-separated string (\"dev,ops\") or a JSON array of strings"),
+        FieldType.Map => ParseMap(value) ?? throw Invalid(field, value, "give a JSON object"),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown field type"),
     };
 
@@ -32,6 +33,7 @@ internal static class FieldParser
         FieldType.Bool => false,
         FieldType.Duration => TimeSpan.Zero,
         FieldType.CommaStringSlice => Array.Empty<string>(),
+        FieldType.Map => EmptyMap,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown field type"),
     };
 
@@ -45,8 +47,17 @@ internal static class FieldParser
         FieldType.Bool => "bool",
         FieldType.Duration => "duration (sec)",
         FieldType.CommaStringSlice => "comma-separated strings",
+        FieldType.Map => "map",
         _ => type.ToString(),
     };
+
+    private static readonly IReadOnlyDictionary<string, JsonElement> EmptyMap = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+
+    // Cloned, so the handler may keep the values after the request's document is gone.
+    private static Dictionary<string, JsonElement>? ParseMap(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object
+            ? value.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal)
+            : null;
 
     private static string? ParseString(JsonElement value) => value.ValueKind switch
     {

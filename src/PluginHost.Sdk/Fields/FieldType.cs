@@ -18,4 +18,7 @@ public enum FieldType
 
     /// <summary>A list of strings: a comma-separated string (<c>"dev,ops"</c>) or a JSON array of strings.</summary>
     CommaStringSlice,
+
+    /// <summary>A JSON object, such as a mount's <c>config</c>; its values are given to the handler as they are.</summary>
+    Map,
 }

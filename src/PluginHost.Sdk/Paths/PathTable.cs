@@ -115,7 +115,12 @@ public sealed class PathTable
         {
             var expected = FieldParser.Empty(schema.Type).GetType();
             var fits = schema.Default is null
-                || (schema.Type == FieldType.CommaStringSlice ? schema.Default is IReadOnlyList<string> : schema.Default.GetType() == expected);
+                || schema.Type switch
+                {
+                    FieldType.CommaStringSlice => schema.Default is IReadOnlyList<string>,
+                    FieldType.Map => schema.Default is IReadOnlyDictionary<string, System.Text.Json.JsonElement>,
+                    _ => schema.Default.GetType() == expected,
+                };
             if (!fits)
             {
                 throw new ArgumentException(

@@ -34,6 +34,14 @@ public sealed class PluginHostOptions
     /// <summary>How long disable, remount and shutdown wait for in-flight requests of a mount to finish. Default: 30 seconds.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether loading the mount tables also starts every mount's backend (in parallel), so the first requests find
+    /// them running. Default: <see langword="true"/>. Set <see langword="false"/> for a short-lived host, such as a
+    /// command-line run, that serves a request or two: each backend then starts on its mount's first request, and
+    /// plugins nobody asks for are never launched.
+    /// </summary>
+    public bool StartMountsOnRestore { get; set; } = true;
+
     /// <summary>How long an external plugin may take from launch to an accepted hello. Default: 20 seconds (Vault allows a minute).</summary>
     public TimeSpan PluginStartTimeout { get; set; } = TimeSpan.FromSeconds(20);
 

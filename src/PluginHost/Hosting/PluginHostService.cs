@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PluginHost.Catalog;
 using PluginHost.Mounts;
 using PluginHost.Runtime;
+using PluginHost.SystemPaths;
 
 namespace PluginHost.Hosting;
 
@@ -13,7 +14,7 @@ internal sealed partial class PluginHostService(
     IOptionsMonitor<PluginHostOptions> options,
     ILogger<PluginHostService> logger) : IPluginHost, IDisposable
 {
-    private const string SystemPrefix = "sys/";
+    private readonly SystemBackend _system = new(catalog, mounts);
 
     public PluginCatalog Catalog => catalog;
 
@@ -28,14 +29,17 @@ internal sealed partial class PluginHostService(
             throw new PluginHostException(ErrorCode.BadRequest, "request path is empty; give a logical path such as 'secret/foo'");
         }
 
-        if (path.StartsWith(SystemPrefix, StringComparison.Ordinal))
+        await mounts.EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
+        if (path.StartsWith(SystemBackend.Prefix, StringComparison.Ordinal))
         {
-            throw new PluginHostException(
-                ErrorCode.Unsupported,
-                $"\"{path}\" is a system path; manage plugins and mounts through IPluginHost.Catalog and IPluginHost.Mounts");
+            var system = request with
+            {
+                Path = path,
+                RequestId = string.IsNullOrEmpty(request.RequestId) ? Guid.NewGuid().ToString() : request.RequestId,
+            };
+            return await _system.HandleAsync(system, cancellationToken).ConfigureAwait(false);
         }
 
-        await mounts.EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
         if (!mounts.Routes.TryMatch(path, out var mount))
         {
             throw new PluginHostException(ErrorCode.NotFound, $"no handler for route \"{path}\". route entry not found.");

@@ -74,4 +74,15 @@ public static class MountPaths
     /// <returns><see langword="true"/> when requests for one could be routed to the other.</returns>
     public static bool Overlap(string a, string b) =>
         a.StartsWith(b, StringComparison.Ordinal) || b.StartsWith(a, StringComparison.Ordinal);
+
+    /// <summary>Splits a route path (<c>secret/</c>, or <c>auth/userpass/</c> for an auth method) into its table and its path within the table.</summary>
+    /// <param name="routePath">The route path, as Vault's <c>sys/remount</c> and plugin reloads take it.</param>
+    /// <returns>The table and the sanitized path within it.</returns>
+    public static (BackendType Table, string Path) SplitRoutePath(string routePath)
+    {
+        var sanitized = Sanitize(routePath);
+        return sanitized.StartsWith(AuthPrefix, StringComparison.Ordinal)
+            ? (BackendType.Auth, Sanitize(sanitized[AuthPrefix.Length..]))
+            : (BackendType.Secret, sanitized);
+    }
 }

@@ -214,8 +214,8 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
     /// <exception cref="PluginHostException">No mount at <paramref name="from"/>; <paramref name="to"/> is invalid, reserved, in use, or in the other table; or storage failed (the mount stays where it was).</exception>
     public async Task<MountEntry> RemountAsync(string from, string to, CancellationToken cancellationToken = default)
     {
-        var (fromTable, fromPath) = SplitRoutePath(from);
-        var (toTable, toPath) = SplitRoutePath(to);
+        var (fromTable, fromPath) = MountPaths.SplitRoutePath(from);
+        var (toTable, toPath) = MountPaths.SplitRoutePath(to);
         if (fromTable != toTable)
         {
             throw new PluginHostException(
@@ -413,8 +413,13 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             _routes = RouteTable.Create(states);
 
             // In parallel: restore takes as long as the slowest plugin start, not their sum.
-            await Task.WhenAll(states.Select(StartQuietlyAsync)).ConfigureAwait(false);
-            var unavailable = states.Count(s => !s.IsRunning);
+            var startNow = _options.CurrentValue.StartMountsOnRestore;
+            if (startNow)
+            {
+                await Task.WhenAll(states.Select(StartQuietlyAsync)).ConfigureAwait(false);
+            }
+
+            var unavailable = startNow ? states.Count(s => !s.IsRunning) : 0;
             MountTableLog.Restored(_logger, states.Length, unavailable);
         }
         finally
@@ -527,12 +532,4 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
 
     private static string RoutePathOf(BackendType table, string path) =>
         table == BackendType.Auth ? MountPaths.AuthPrefix + path : path;
-
-    private static (BackendType Table, string Path) SplitRoutePath(string routePath)
-    {
-        var sanitized = MountPaths.Sanitize(routePath);
-        return sanitized.StartsWith(MountPaths.AuthPrefix, StringComparison.Ordinal)
-            ? (BackendType.Auth, MountPaths.Sanitize(sanitized[MountPaths.AuthPrefix.Length..]))
-            : (BackendType.Secret, sanitized);
-    }
 }

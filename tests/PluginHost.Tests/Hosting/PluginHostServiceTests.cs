@@ -86,15 +86,6 @@ public sealed class PluginHostServiceTests
     }
 
     [TestMethod]
-    public async Task Request_SystemPath_IsRefusedWithPointerToTheApi()
-    {
-        await using var test = TestHost.Create();
-        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.ReadAsync("sys/mounts"));
-        Assert.AreEqual(ErrorCode.Unsupported, error.Code);
-        StringAssert.Contains(error.Message, "IPluginHost.Mounts");
-    }
-
-    [TestMethod]
     public async Task Request_EmptyPath_IsBadRequest()
     {
         await using var test = TestHost.Create();

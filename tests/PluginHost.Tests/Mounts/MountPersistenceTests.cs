@@ -50,6 +50,32 @@ public sealed class MountPersistenceTests
     }
 
     [TestMethod]
+    [DataRow(true, 2)]
+    [DataRow(false, 0)]
+    public async Task Restore_StartsBackendsOnlyWhenAsked_OtherwiseOnTheirFirstRequest(bool startMountsOnRestore, int startedByRestore)
+    {
+        var created = 0;
+        Action<IPluginHostBuilder> probes = b => b.AddBuiltinPlugin("probe", BackendType.Secret, _ =>
+        {
+            Interlocked.Increment(ref created);
+            return new ProbeBackend();
+        });
+        await using (var first = TestHost.Create(o => o.DataDirectory = _dataDirectory, probes))
+        {
+            await first.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "probe", Path = "a" });
+            await first.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "probe", Path = "b" });
+        }
+
+        created = 0;
+        await using var second = TestHost.Create(o => { o.DataDirectory = _dataDirectory; o.StartMountsOnRestore = startMountsOnRestore; }, probes);
+        Assert.HasCount(2, await second.Host.Mounts.ListAsync());
+        Assert.AreEqual(startedByRestore, Volatile.Read(ref created), "backends started by loading the mount tables");
+
+        await second.Host.ReadAsync("a/x");
+        Assert.AreEqual(startedByRestore == 0 ? 1 : 2, Volatile.Read(ref created), "a request starts its own mount's backend only");
+    }
+
+    [TestMethod]
     public async Task Restore_MountWhosePluginCannotBeCreated_IsKeptAndAnswersUnavailable()
     {
         await using (var first = TestHost.Create(

@@ -1,0 +1,189 @@
+using System.Text.RegularExpressions;
+using PluginHost.Catalog;
+using PluginHost.Mounts;
+using PluginHost.Sdk;
+
+namespace PluginHost.SystemPaths;
+
+/// <summary>Vault's <c>sys/plugins/…</c> paths over <see cref="PluginCatalog"/> and <see cref="MountTable"/>: the catalog and plugin reloads.</summary>
+internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mounts)
+{
+    /// <summary>The routes, relative to <c>sys/</c>.</summary>
+    public IEnumerable<PathRoute> Routes =>
+    [
+        new PathRoute
+        {
+            Pattern = CatalogPattern(),
+            Handlers = new Dictionary<Operation, PathHandler> { [Operation.Read] = ReadCatalogAsync },
+            Synopsis = "Lists the plugins in the catalog, by type.",
+        },
+        new PathRoute
+        {
+            Pattern = CatalogTypePattern(),
+            Fields = SystemFields.Of("type"),
+            Handlers = new Dictionary<Operation, PathHandler> { [Operation.List] = ListTypeAsync },
+            Synopsis = "Lists the names of the plugins of one type.",
+        },
+        new PathRoute
+        {
+            Pattern = CatalogEntryPattern(),
+            Fields = SystemFields.Of("type", "name", "sha256", "command", "args", "env", "version"),
+            Handlers = new Dictionary<Operation, PathHandler>
+            {
+                [Operation.Read] = ReadEntryAsync,
+                [Operation.Create] = RegisterAsync,
+                [Operation.Update] = RegisterAsync,
+                [Operation.Delete] = DeregisterAsync,
+            },
+            Synopsis = "Registers, reads or deregisters a plugin.",
+            Description = "The command is relative to the plugin directory; the binary's SHA-256 must match.",
+        },
+        new PathRoute
+        {
+            Pattern = ReloadPattern(),
+            Fields = SystemFields.Of("plugin", "mounts", "type"),
+            Handlers = new Dictionary<Operation, PathHandler> { [Operation.Create] = ReloadAsync, [Operation.Update] = ReloadAsync },
+            Synopsis = "Reloads the backends of a plugin, or of the given mounts, without downtime.",
+        },
+    ];
+
+    private async ValueTask<BackendResponse?> ReadCatalogAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
+    {
+        var entries = await catalog.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return BackendResponse.WithData(
+        [
+            new("auth", NamesOf(entries, BackendType.Auth)),
+            new("secret", NamesOf(entries, BackendType.Secret)),
+            new("detailed", entries.Select(e => new Dictionary<string, object?>
+            {
+                ["name"] = e.Name,
+                ["type"] = e.Type.ToName(),
+                ["version"] = e.Version ?? "",
+                ["builtin"] = e.Builtin,
+                ["deprecation_status"] = e.Builtin ? "supported" : null,
+            }).ToArray()),
+        ]);
+    }
+
+    private async ValueTask<BackendResponse?> ListTypeAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
+    {
+        var type = TypeOf(fields);
+        var names = NamesOf(await catalog.ListAsync(type, cancellationToken).ConfigureAwait(false), type);
+        return names.Length == 0 ? null : BackendResponse.ForList(names);
+    }
+
+    private async ValueTask<BackendResponse?> ReadEntryAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
+    {
+        var entry = await catalog.GetAsync(TypeOf(fields), fields.GetString("name"), VersionOf(fields), cancellationToken).ConfigureAwait(false);
+
+        // Like Vault, the entry's env is not answered: it may hold credentials.
+        return entry is null ? null : BackendResponse.WithData(
+        [
+            new("name", entry.Name),
+            new("command", entry.Command),
+            new("args", entry.Args),
+            new("sha256", entry.Sha256),
+            new("builtin", entry.Builtin),
+            new("version", entry.Version ?? ""),
+        ]);
+    }
+
+    private async ValueTask<BackendResponse?> RegisterAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
+    {
+        await catalog.RegisterAsync(
+            new PluginRegistration
+            {
+                Type = TypeOf(fields),
+                Name = fields.GetString("name"),
+                Version = VersionOf(fields),
+                Command = fields.GetString("command"),
+                Sha256 = fields.GetString("sha256"),
+                Args = fields.GetStrings("args"),
+                Env = EnvironmentOf(fields.GetStrings("env")),
+            },
+            cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private async ValueTask<BackendResponse?> DeregisterAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
+    {
+        await catalog.DeregisterAsync(TypeOf(fields), fields.GetString("name"), VersionOf(fields), cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private async ValueTask<BackendResponse?> ReloadAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
+    {
+        var plugin = fields.GetString("plugin");
+        var paths = fields.GetStrings("mounts");
+        if ((plugin.Length == 0) == (paths.Count == 0))
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, "give either 'plugin' (a plugin name) or 'mounts' (mount paths) to reload, not both");
+        }
+
+        var reloaded = new List<string>();
+        if (plugin.Length > 0)
+        {
+            // Without a type: the tables that have mounts of the plugin (none at all is MountTable's "nothing to reload").
+            var types = fields.IsSet("type")
+                ? [TypeOf(fields)]
+                : (await mounts.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+                    .Where(m => m.PluginName == plugin).Select(m => m.Table).Distinct().DefaultIfEmpty(BackendType.Secret).ToArray();
+            foreach (var type in types)
+            {
+                reloaded.AddRange((await mounts.ReloadPluginAsync(type, plugin, cancellationToken).ConfigureAwait(false)).Select(m => m.RoutePath));
+            }
+        }
+        else
+        {
+            foreach (var path in paths)
+            {
+                var (table, inTable) = MountPaths.SplitRoutePath(path);
+                reloaded.Add((await mounts.ReloadAsync(table, inTable, cancellationToken).ConfigureAwait(false)).RoutePath);
+            }
+        }
+
+        return BackendResponse.WithData([new("reload_id", request.RequestId), new("mounts", reloaded)]);
+    }
+
+    private static string[] NamesOf(IEnumerable<CatalogEntry> entries, BackendType type) =>
+        entries.Where(e => e.Type == type).Select(e => e.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+
+    private static BackendType TypeOf(FieldData fields)
+    {
+        var name = fields.GetString("type");
+        return BackendTypeNames.TryParse(name, out var type) && type is BackendType.Secret or BackendType.Auth
+            ? type
+            : throw new PluginHostException(ErrorCode.BadRequest, $"unknown plugin type \"{name}\": give secret or auth");
+    }
+
+    private static string? VersionOf(FieldData fields) => fields.GetString("version") is { Length: > 0 } version ? version : null;
+
+    private static Dictionary<string, string> EnvironmentOf(IReadOnlyList<string> pairs)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new PluginHostException(ErrorCode.BadRequest, $"invalid value for 'env': \"{pair}\"; give NAME=VALUE");
+            }
+
+            environment[pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        return environment;
+    }
+
+    [GeneratedRegex("^plugins/catalog/?$", RegexOptions.CultureInvariant)]
+    private static partial Regex CatalogPattern();
+
+    [GeneratedRegex("^plugins/catalog/(?<type>[^/]+)/?$", RegexOptions.CultureInvariant)]
+    private static partial Regex CatalogTypePattern();
+
+    [GeneratedRegex("^plugins/catalog/(?<type>[^/]+)/(?<name>.+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex CatalogEntryPattern();
+
+    [GeneratedRegex("^plugins/reload/backend$", RegexOptions.CultureInvariant)]
+    private static partial Regex ReloadPattern();
+}

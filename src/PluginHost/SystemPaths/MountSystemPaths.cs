@@ -1,0 +1,203 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using PluginHost.Mounts;
+using PluginHost.Sdk;
+
+namespace PluginHost.SystemPaths;
+
+/// <summary>Vault's <c>sys/mounts</c>, <c>sys/auth</c> and <c>sys/remount</c> paths over <see cref="MountTable"/>.</summary>
+internal sealed partial class MountSystemPaths(MountTable mounts)
+{
+    private static readonly IReadOnlyDictionary<string, FieldSchema> EnableFields =
+        SystemFields.Of("path", "type", "description", "plugin_version", "config", "options");
+
+    private static readonly IReadOnlyDictionary<string, FieldSchema> TuneFields =
+        SystemFields.Of("path", "description", "default_lease_ttl", "max_lease_ttl", "options", "plugin_version");
+
+    /// <summary>The routes, relative to <c>sys/</c>.</summary>
+    public IEnumerable<PathRoute> Routes =>
+    [
+        TableRoute(MountsPattern(), BackendType.Secret),
+        TableRoute(AuthPattern(), BackendType.Auth),
+        TuneRoute(MountTunePattern(), BackendType.Secret),
+        TuneRoute(AuthTunePattern(), BackendType.Auth),
+        MountRoute(MountPattern(), BackendType.Secret),
+        MountRoute(AuthMountPattern(), BackendType.Auth),
+        new PathRoute
+        {
+            Pattern = RemountPattern(),
+            Fields = SystemFields.Of("from", "to"),
+            Handlers = new Dictionary<Operation, PathHandler> { [Operation.Create] = RemountAsync, [Operation.Update] = RemountAsync },
+            Synopsis = "Moves a mount to another path, keeping its data.",
+        },
+    ];
+
+    private PathRoute TableRoute(Regex pattern, BackendType table) => new()
+    {
+        Pattern = pattern,
+        Handlers = new Dictionary<Operation, PathHandler>
+        {
+            [Operation.Read] = async (_, _, cancellationToken) =>
+            {
+                var entries = await mounts.ListAsync(table, cancellationToken).ConfigureAwait(false);
+                return BackendResponse.WithData(entries.Select(e => new KeyValuePair<string, object?>(e.Path, Describe(e))));
+            },
+        },
+        Synopsis = table == BackendType.Auth ? "Lists the auth methods." : "Lists the secrets engines.",
+    };
+
+    private PathRoute MountRoute(Regex pattern, BackendType table) => new()
+    {
+        Pattern = pattern,
+        Fields = EnableFields,
+        Handlers = new Dictionary<Operation, PathHandler>
+        {
+            [Operation.Read] = async (_, fields, cancellationToken) =>
+                await mounts.GetAsync(table, fields.GetString("path"), cancellationToken).ConfigureAwait(false) is { } entry
+                    ? BackendResponse.WithData(Describe(entry))
+                    : null,
+            [Operation.Create] = (_, fields, cancellationToken) => EnableAsync(table, fields, cancellationToken),
+            [Operation.Update] = (_, fields, cancellationToken) => EnableAsync(table, fields, cancellationToken),
+            [Operation.Delete] = async (_, fields, cancellationToken) =>
+            {
+                await mounts.DisableAsync(table, fields.GetString("path"), cancellationToken).ConfigureAwait(false);
+                return null;
+            },
+        },
+        Synopsis = table == BackendType.Auth ? "Enables, reads or disables an auth method." : "Enables, reads or disables a secrets engine.",
+        Description = "To enable, write 'type': the name of a plugin in the catalog.",
+    };
+
+    private PathRoute TuneRoute(Regex pattern, BackendType table) => new()
+    {
+        Pattern = pattern,
+        Fields = TuneFields,
+        Handlers = new Dictionary<Operation, PathHandler>
+        {
+            [Operation.Read] = async (_, fields, cancellationToken) =>
+            {
+                var entry = await mounts.GetAsync(table, fields.GetString("path"), cancellationToken).ConfigureAwait(false)
+                    ?? throw NoMount(table, fields.GetString("path"));
+                return BackendResponse.WithData(
+                [
+                    new("description", entry.Description),
+                    new("default_lease_ttl", (long)entry.Config.DefaultLeaseTtl.TotalSeconds),
+                    new("max_lease_ttl", (long)entry.Config.MaxLeaseTtl.TotalSeconds),
+                    new("force_no_cache", false),
+                    new("options", entry.Config.Options),
+                    new("plugin_version", entry.PluginVersion ?? ""),
+                ]);
+            },
+            [Operation.Create] = (_, fields, cancellationToken) => TuneAsync(table, fields, cancellationToken),
+            [Operation.Update] = (_, fields, cancellationToken) => TuneAsync(table, fields, cancellationToken),
+        },
+        Synopsis = "Reads or changes a mount's description, TTLs, options or pinned plugin version.",
+    };
+
+    private async ValueTask<BackendResponse?> EnableAsync(BackendType table, FieldData fields, CancellationToken cancellationToken)
+    {
+        var config = fields.GetMap("config");
+        await mounts.EnableAsync(
+            new MountRequest
+            {
+                Type = table,
+                Path = fields.GetString("path"),
+                Plugin = fields.GetString("type"),
+                PluginVersion = fields.GetString("plugin_version") is { Length: > 0 } version ? version : null,
+                Description = fields.GetString("description"),
+                Config = new MountConfig
+                {
+                    DefaultLeaseTtl = Duration(config, "default_lease_ttl"),
+                    MaxLeaseTtl = Duration(config, "max_lease_ttl"),
+                    Options = Options(fields.GetMap("options")),
+                },
+            },
+            cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private async ValueTask<BackendResponse?> TuneAsync(BackendType table, FieldData fields, CancellationToken cancellationToken)
+    {
+        await mounts.TuneAsync(
+            table,
+            fields.GetString("path"),
+            new MountTuning
+            {
+                Description = fields.IsSet("description") ? fields.GetString("description") : null,
+                DefaultLeaseTtl = fields.IsSet("default_lease_ttl") ? fields.GetDuration("default_lease_ttl") : null,
+                MaxLeaseTtl = fields.IsSet("max_lease_ttl") ? fields.GetDuration("max_lease_ttl") : null,
+                Options = fields.IsSet("options") ? Options(fields.GetMap("options")) : null,
+                PluginVersion = fields.IsSet("plugin_version") ? fields.GetString("plugin_version") : null,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private async ValueTask<BackendResponse?> RemountAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
+    {
+        await mounts.RemountAsync(fields.GetString("from"), fields.GetString("to"), cancellationToken).ConfigureAwait(false);
+
+        // Moves here are done when the call returns; the id keeps Vault clients that read it working.
+        return BackendResponse.WithData([new("migration_id", request.RequestId)]);
+    }
+
+    private static Dictionary<string, object?> Describe(MountEntry entry) => new()
+    {
+        ["type"] = entry.PluginName,
+        ["description"] = entry.Description,
+        ["accessor"] = entry.Accessor,
+        ["uuid"] = entry.Uuid,
+        ["plugin_version"] = entry.PluginVersion ?? "",
+        ["config"] = new Dictionary<string, object>
+        {
+            ["default_lease_ttl"] = (long)entry.Config.DefaultLeaseTtl.TotalSeconds,
+            ["max_lease_ttl"] = (long)entry.Config.MaxLeaseTtl.TotalSeconds,
+            ["force_no_cache"] = false,
+        },
+        ["options"] = entry.Config.Options,
+        ["local"] = false,
+        ["seal_wrap"] = false,
+        ["external_entropy_access"] = false,
+    };
+
+    private static TimeSpan Duration(IReadOnlyDictionary<string, JsonElement> config, string name) =>
+        config.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null
+            ? TimeSpan.FromSeconds(DurationParser.Parse("config." + name, value))
+            : TimeSpan.Zero;
+
+    // Vault's options are strings; numbers and booleans are taken as their text.
+    private static Dictionary<string, string> Options(IReadOnlyDictionary<string, JsonElement> options) =>
+        options.ToDictionary(
+            o => o.Key,
+            o => o.Value.ValueKind switch
+            {
+                JsonValueKind.String => o.Value.GetString() ?? "",
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => o.Value.GetRawText(),
+                _ => throw new PluginHostException(ErrorCode.BadRequest, $"invalid value for 'options.{o.Key}': {o.Value.GetRawText()}; options are strings"),
+            },
+            StringComparer.Ordinal);
+
+    private static PluginHostException NoMount(BackendType table, string path) =>
+        new(ErrorCode.BadRequest, $"no mount at {(table == BackendType.Auth ? MountPaths.AuthPrefix : "")}{MountPaths.Sanitize(path)}");
+
+    [GeneratedRegex("^mounts/?$", RegexOptions.CultureInvariant)]
+    private static partial Regex MountsPattern();
+
+    [GeneratedRegex("^auth/?$", RegexOptions.CultureInvariant)]
+    private static partial Regex AuthPattern();
+
+    [GeneratedRegex("^mounts/(?<path>.+)/tune/?$", RegexOptions.CultureInvariant)]
+    private static partial Regex MountTunePattern();
+
+    [GeneratedRegex("^auth/(?<path>.+)/tune/?$", RegexOptions.CultureInvariant)]
+    private static partial Regex AuthTunePattern();
+
+    [GeneratedRegex("^mounts/(?<path>.+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex MountPattern();
+
+    [GeneratedRegex("^auth/(?<path>.+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex AuthMountPattern();
+
+    [GeneratedRegex("^remount/?$", RegexOptions.CultureInvariant)]
+    private static partial Regex RemountPattern();
+}

@@ -1,0 +1,35 @@
+using PluginHost.Sdk;
+
+namespace PluginHost.SystemPaths;
+
+/// <summary>The request fields of Vault's system paths, declared once for the routes that take them.</summary>
+internal static class SystemFields
+{
+    private static readonly Dictionary<string, FieldSchema> All = new(StringComparer.Ordinal)
+    {
+        ["type"] = new() { Type = FieldType.String, Description = "The plugin type (secret or auth), or for a mount the plugin to mount." },
+        ["name"] = new() { Type = FieldType.String, Description = "The plugin's name." },
+        ["path"] = new() { Type = FieldType.String, Description = "The mount path." },
+        ["sha256"] = new() { Type = FieldType.String, Description = "The SHA-256 of the plugin binary, 64 hex characters.", Required = true },
+        ["command"] = new() { Type = FieldType.String, Description = "The plugin binary, relative to the plugin directory.", Required = true },
+        ["args"] = new() { Type = FieldType.CommaStringSlice, Description = "Arguments the plugin is started with." },
+        ["env"] = new() { Type = FieldType.CommaStringSlice, Description = "Environment variables for the plugin, as NAME=VALUE." },
+        ["version"] = new() { Type = FieldType.String, Description = "The plugin's semantic version." },
+        ["description"] = new() { Type = FieldType.String, Description = "What the mount is for." },
+        ["plugin_version"] = new() { Type = FieldType.String, Description = "The plugin version to pin the mount to." },
+        ["config"] = new() { Type = FieldType.Map, Description = "Mount settings: default_lease_ttl, max_lease_ttl." },
+        ["options"] = new() { Type = FieldType.Map, Description = "Options given to the backend at setup (string values)." },
+        ["default_lease_ttl"] = new() { Type = FieldType.Duration, Description = "The default lease TTL." },
+        ["max_lease_ttl"] = new() { Type = FieldType.Duration, Description = "The maximum lease TTL." },
+        ["from"] = new() { Type = FieldType.String, Description = "The mount to move (auth/NAME for an auth method).", Required = true },
+        ["to"] = new() { Type = FieldType.String, Description = "Where to move it.", Required = true },
+        ["plugin"] = new() { Type = FieldType.String, Description = "Reload every mount of this plugin." },
+        ["mounts"] = new() { Type = FieldType.CommaStringSlice, Description = "Reload these mounts." },
+    };
+
+    /// <summary>The declarations of the named fields.</summary>
+    /// <param name="names">Field names among those above.</param>
+    /// <returns>The declarations.</returns>
+    public static IReadOnlyDictionary<string, FieldSchema> Of(params string[] names) =>
+        names.ToDictionary(name => name, name => All[name], StringComparer.Ordinal);
+}
