@@ -58,6 +58,9 @@ internal sealed class EmbeddedTarget(HostConfig config, ILoggerFactory loggerFac
             options.PluginDirectory = config.PluginDirectory;
             options.DataDirectory = config.DataDirectory;
             options.StorageLockTimeout = config.LockTimeout;
+
+            // One command serves a request or two: start only the backends it is asked for.
+            options.StartMountsOnRestore = false;
         });
         _services = services.BuildServiceProvider();
         try
