@@ -1,3 +1,6 @@
+using System.Text.Json;
+using PluginHost.Sdk;
+
 namespace PluginHost.ConsoleHost.CommandLine;
 
 /// <summary>One flag of a command: its name, how it is shown in help, and how a value is applied.</summary>
@@ -51,26 +54,30 @@ internal sealed class BoolFlag(string name, string usage) : Flag(name, usage)
     };
 }
 
-/// <summary>A duration flag: <c>-default-lease-ttl=1h</c>, or a bare number of seconds.</summary>
+/// <summary>A duration flag: <c>-default-lease-ttl=1h</c>, <c>1h30m</c>, <c>2d</c>, or a bare number of seconds.</summary>
 internal sealed class DurationFlag(string name, string usage) : Flag(name, usage)
 {
     public TimeSpan Value { get; private set; }
 
-    /// <summary>The value as typed, sent on as is so the host parses it the way it parses any duration.</summary>
-    public string Text { get; private set; } = "";
-
     public override string Example => "duration";
 
-    protected override void Apply(string value)
+    /// <summary>Parses a duration the way the host parses the durations it is sent.</summary>
+    public static bool TryParse(string text, out TimeSpan duration)
     {
-        if (!DurationFlagParser.TryParse(value, out var duration))
+        try
         {
-            throw new FormatException($"time: invalid duration \"{value}\"");
+            duration = TimeSpan.FromSeconds(DurationParser.Parse("duration", JsonSerializer.SerializeToElement(text)));
+            return true;
         }
-
-        Value = duration;
-        Text = value;
+        catch (PluginHostException)
+        {
+            duration = TimeSpan.Zero;
+            return false;
+        }
     }
+
+    protected override void Apply(string value) =>
+        Value = TryParse(value, out var duration) ? duration : throw new FormatException($"time: invalid duration \"{value}\"");
 }
 
 /// <summary>A repeatable string flag: <c>-args=a -args=b</c>.</summary>

@@ -88,10 +88,10 @@ internal abstract class Command
     }
 
     /// <summary>Whether <paramref name="error"/> is a failed request (printed after the command's prefix, exit 2).</summary>
-    protected static bool IsRequestError(Exception error) => error is ResponseException or TargetUnavailableException;
+    internal static bool IsRequestError(Exception error) => error is ResponseException or TargetUnavailableException;
 
     /// <summary>Prints <c>PREFIX: error</c> to stderr and returns 2, as Vault does for API errors.</summary>
-    protected static int Fail(CommandRun run, string prefix, Exception error)
+    internal static int Fail(CommandRun run, string prefix, Exception error)
     {
         run.Ui.Error($"{prefix}: {error.Message}");
         return 2;

@@ -18,10 +18,9 @@ internal static class MountListing
         {
             secret = await run.Client.ReadAsync(path, null, cancellationToken);
         }
-        catch (Exception error) when (error is Requests.ResponseException or Requests.TargetUnavailableException)
+        catch (Exception error) when (Command.IsRequestError(error))
         {
-            run.Ui.Error($"{errorPrefix}: {error.Message}");
-            return 2;
+            return Command.Fail(run, errorPrefix, error);
         }
 
         return MountsOutput.Print(run.Ui, secret?.Data ?? new Dictionary<string, System.Text.Json.JsonElement>(), detailed, auth);

@@ -70,7 +70,7 @@ internal sealed class PluginListCommand : Command
         }
 
         var details = (data.TryGetValue("detailed", out var detailed) && detailed.ValueKind == JsonValueKind.Array ? detailed.EnumerateArray().ToArray() : [])
-            .Where(d => type is null || Text(d, "type") == type)
+            .Where(d => type is null || JsonFields.Text(d, "type") == type)
             .ToArray();
         if (!run.Ui.IsTable)
         {
@@ -82,17 +82,17 @@ internal sealed class PluginListCommand : Command
         {
             run.Ui.Output(Table.Render(
                 ["Name", "Type", "Version", "Deprecation Status"],
-                details.Select(d => (IReadOnlyList<string>)[Text(d, "name"), Text(d, "type"), Text(d, "version"), Text(d, "deprecation_status")])));
+                details.Select(d => (IReadOnlyList<string>)[JsonFields.Text(d, "name"), JsonFields.Text(d, "type"), JsonFields.Text(d, "version"), JsonFields.Text(d, "deprecation_status")])));
         }
         else if (type is null)
         {
             run.Ui.Output(Table.Render(
                 ["Name", "Type", "Version"],
-                details.Select(d => (IReadOnlyList<string>)[Text(d, "name"), Text(d, "type"), Text(d, "version")])));
+                details.Select(d => (IReadOnlyList<string>)[JsonFields.Text(d, "name"), JsonFields.Text(d, "type"), JsonFields.Text(d, "version")])));
         }
         else
         {
-            run.Ui.Output(Table.Render(["Name", "Version"], details.Select(d => (IReadOnlyList<string>)[Text(d, "name"), Text(d, "version")])));
+            run.Ui.Output(Table.Render(["Name", "Version"], details.Select(d => (IReadOnlyList<string>)[JsonFields.Text(d, "name"), JsonFields.Text(d, "version")])));
         }
 
         return 0;
@@ -116,15 +116,15 @@ internal sealed class PluginListCommand : Command
             foreach (var detail in details)
             {
                 writer.WriteStartObject();
-                writer.WriteString("type", Text(detail, "type"));
-                writer.WriteString("name", Text(detail, "name"));
-                if (Text(detail, "version") is { Length: > 0 } version)
+                writer.WriteString("type", JsonFields.Text(detail, "type"));
+                writer.WriteString("name", JsonFields.Text(detail, "name"));
+                if (JsonFields.Text(detail, "version") is { Length: > 0 } version)
                 {
                     writer.WriteString("version", version);
                 }
 
-                writer.WriteBoolean("builtin", detail.TryGetProperty("builtin", out var builtin) && builtin.ValueKind == JsonValueKind.True);
-                if (Text(detail, "deprecation_status") is { Length: > 0 } status)
+                writer.WriteBoolean("builtin", JsonFields.IsTrue(detail, "builtin"));
+                if (JsonFields.Text(detail, "deprecation_status") is { Length: > 0 } status)
                 {
                     writer.WriteString("deprecation_status", status);
                 }
@@ -137,9 +137,4 @@ internal sealed class PluginListCommand : Command
 
         writer.WriteEndObject();
     }
-
-    private static string Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? GoValueFormatter.Format(value)
-            : "";
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PluginHost.ConsoleHost.CommandLine;
 
 namespace PluginHost.ConsoleHost.Commands;
@@ -70,12 +71,12 @@ internal sealed class SecretsEnableCommand : Command
         try
         {
             var version = _mount.PluginVersion.Value;
-            var query = version.Length == 0 ? null : new Dictionary<string, System.Text.Json.JsonElement>
+            var query = version.Length == 0 ? null : new Dictionary<string, JsonElement>
             {
-                ["version"] = System.Text.Json.JsonSerializer.SerializeToElement(version),
+                ["version"] = JsonSerializer.SerializeToElement(version),
             };
             var entry = await run.Client.ReadAsync($"sys/plugins/catalog/secret/{plugin}", query, cancellationToken);
-            return entry?.Data is { } data && data.TryGetValue("builtin", out var builtin) && builtin.ValueKind == System.Text.Json.JsonValueKind.False;
+            return entry?.Data is { } data && data.TryGetValue("builtin", out var builtin) && builtin.ValueKind == JsonValueKind.False;
         }
         catch (Exception error) when (IsRequestError(error))
         {

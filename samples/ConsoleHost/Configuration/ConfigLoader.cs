@@ -112,9 +112,9 @@ internal sealed class ConfigLoader(CliEnvironment environment)
         };
 
     private static TimeSpan DurationValue(ConfigSetting setting) =>
-        DurationFlagParser.TryParse(setting.Value, out var duration) && duration >= TimeSpan.Zero
+        DurationFlag.TryParse(setting.Value, out var duration)
             ? duration
-            : throw new ConfigException($"line {setting.Line}: {setting.Key} \"{setting.Value}\" is not a duration such as \"10s\", \"500ms\" or \"1m\"");
+            : throw new ConfigException($"line {setting.Line}: {setting.Key} \"{setting.Value}\" is not a duration such as \"10s\" or \"1m\"");
 
     // XDG: $XDG_DATA_HOME when it is an absolute path, else ~/.local/share.
     private string DefaultDataDirectory()

@@ -32,7 +32,7 @@ internal static class MountsOutput
         {
             ui.Output(Table.Render(
                 ["Path", "Type", "Accessor", "Description"],
-                paths.Select(p => (IReadOnlyList<string>)[p, Text(mounts[p], "type"), Text(mounts[p], "accessor"), Text(mounts[p], "description")])));
+                paths.Select(p => (IReadOnlyList<string>)[p, JsonFields.Text(mounts[p], "type"), JsonFields.Text(mounts[p], "accessor"), JsonFields.Text(mounts[p], "description")])));
             return 0;
         }
 
@@ -49,21 +49,21 @@ internal static class MountsOutput
         return
         [
             path,
-            Text(mount, "type"),
-            Text(mount, "accessor"),
+            JsonFields.Text(mount, "type"),
+            JsonFields.Text(mount, "accessor"),
             Ttl(config, "default_lease_ttl"),
             Ttl(config, "max_lease_ttl"),
-            auth ? Text(config, "token_type") : Bool(config, "force_no_cache"),
-            Bool(mount, "local") == "true" ? "local" : "replicated",
+            auth ? JsonFields.Text(config, "token_type") : Bool(config, "force_no_cache"),
+            JsonFields.IsTrue(mount, "local") ? "local" : "replicated",
             Bool(mount, "seal_wrap"),
             Bool(mount, "external_entropy_access"),
             Options(mount),
-            Text(mount, "description"),
-            Text(mount, "uuid"),
-            Text(mount, "plugin_version"),
-            Text(mount, "running_plugin_version"),
-            Text(mount, "running_sha256"),
-            Text(mount, "deprecation_status"),
+            JsonFields.Text(mount, "description"),
+            JsonFields.Text(mount, "uuid"),
+            JsonFields.Text(mount, "plugin_version"),
+            JsonFields.Text(mount, "running_plugin_version"),
+            JsonFields.Text(mount, "running_sha256"),
+            JsonFields.Text(mount, "deprecation_status"),
         ];
     }
 
@@ -72,14 +72,14 @@ internal static class MountsOutput
     {
         var config = mount.TryGetProperty("config", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
         writer.WriteStartObject();
-        writer.WriteString("uuid", Text(mount, "uuid"));
-        writer.WriteString("type", Text(mount, "type"));
-        writer.WriteString("description", Text(mount, "description"));
-        writer.WriteString("accessor", Text(mount, "accessor"));
+        writer.WriteString("uuid", JsonFields.Text(mount, "uuid"));
+        writer.WriteString("type", JsonFields.Text(mount, "type"));
+        writer.WriteString("description", JsonFields.Text(mount, "description"));
+        writer.WriteString("accessor", JsonFields.Text(mount, "accessor"));
         writer.WriteStartObject("config");
-        writer.WriteNumber("default_lease_ttl", Seconds(config, "default_lease_ttl"));
-        writer.WriteNumber("max_lease_ttl", Seconds(config, "max_lease_ttl"));
-        writer.WriteBoolean("force_no_cache", Bool(config, "force_no_cache") == "true");
+        writer.WriteNumber("default_lease_ttl", JsonFields.Seconds(config, "default_lease_ttl"));
+        writer.WriteNumber("max_lease_ttl", JsonFields.Seconds(config, "max_lease_ttl"));
+        writer.WriteBoolean("force_no_cache", JsonFields.IsTrue(config, "force_no_cache"));
         writer.WriteEndObject();
         writer.WritePropertyName("options");
         if (mount.TryGetProperty("options", out var options) && options.ValueKind == JsonValueKind.Object && options.EnumerateObject().Any())
@@ -91,37 +91,24 @@ internal static class MountsOutput
             writer.WriteNullValue();
         }
 
-        writer.WriteBoolean("local", Bool(mount, "local") == "true");
-        writer.WriteBoolean("seal_wrap", Bool(mount, "seal_wrap") == "true");
-        writer.WriteBoolean("external_entropy_access", Bool(mount, "external_entropy_access") == "true");
-        writer.WriteString("plugin_version", Text(mount, "plugin_version"));
-        writer.WriteString("running_plugin_version", Text(mount, "running_plugin_version"));
-        writer.WriteString("running_sha256", Text(mount, "running_sha256"));
-        writer.WriteString("deprecation_status", Text(mount, "deprecation_status"));
+        writer.WriteBoolean("local", JsonFields.IsTrue(mount, "local"));
+        writer.WriteBoolean("seal_wrap", JsonFields.IsTrue(mount, "seal_wrap"));
+        writer.WriteBoolean("external_entropy_access", JsonFields.IsTrue(mount, "external_entropy_access"));
+        writer.WriteString("plugin_version", JsonFields.Text(mount, "plugin_version"));
+        writer.WriteString("running_plugin_version", JsonFields.Text(mount, "running_plugin_version"));
+        writer.WriteString("running_sha256", JsonFields.Text(mount, "running_sha256"));
+        writer.WriteString("deprecation_status", JsonFields.Text(mount, "deprecation_status"));
         writer.WriteEndObject();
     }
-
-    private static string Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? GoValueFormatter.Format(value)
-            : "";
-
-    private static string Bool(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True
-            ? "true"
-            : "false";
-
-    private static long Seconds(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds)
-            ? seconds
-            : 0;
 
     // Vault's calcTTL: 0 is the system default, anything else raw seconds.
     private static string Ttl(JsonElement config, string name)
     {
-        var seconds = Seconds(config, name);
+        var seconds = JsonFields.Seconds(config, name);
         return seconds == 0 ? "system" : seconds.ToString(CultureInfo.InvariantCulture);
     }
+
+    private static string Bool(JsonElement element, string name) => JsonFields.IsTrue(element, name) ? "true" : "false";
 
     private static string Options(JsonElement mount) =>
         mount.TryGetProperty("options", out var options) && options.ValueKind == JsonValueKind.Object
