@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PluginHost.ConsoleHost.CommandLine;
 
 namespace PluginHost.ConsoleHost.Commands;
@@ -38,19 +37,14 @@ internal sealed class PluginDeregisterCommand : Command
             return 1;
         }
 
-        var name = args[1].Trim();
-        if (PluginTypes.Parse(args[0], out var typeError) is not { } type)
+        if (PluginTypes.CatalogPath(run, args) is not var (path, name))
         {
-            run.Ui.Error(typeError);
             return 2;
         }
 
-        var data = _version.Value.Length == 0
-            ? null
-            : new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["version"] = JsonSerializer.SerializeToElement(_version.Value) };
         try
         {
-            await run.Client.DeleteAsync($"sys/plugins/catalog/{type}/{name}", data, cancellationToken);
+            await run.Client.DeleteAsync(path, PluginTypes.VersionData(_version.Value), cancellationToken);
         }
         catch (Exception error) when (IsRequestError(error))
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PluginHost.ConsoleHost.CommandLine;
 using PluginHost.ConsoleHost.Output;
 
@@ -40,20 +39,15 @@ internal sealed class PluginInfoCommand : Command
             return 1;
         }
 
-        var name = args[1].Trim();
-        if (PluginTypes.Parse(args[0], out var typeError) is not { } type)
+        if (PluginTypes.CatalogPath(run, args) is not var (path, name))
         {
-            run.Ui.Error(typeError);
             return 2;
         }
 
-        var query = _version.Value.Length == 0
-            ? null
-            : new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["version"] = JsonSerializer.SerializeToElement(_version.Value) };
         Requests.Secret? entry;
         try
         {
-            entry = await run.Client.ReadAsync($"sys/plugins/catalog/{type}/{name}", query, cancellationToken);
+            entry = await run.Client.ReadAsync(path, PluginTypes.VersionData(_version.Value), cancellationToken);
         }
         catch (Exception error) when (IsRequestError(error))
         {

@@ -68,10 +68,8 @@ internal sealed class PluginRegisterCommand : Command
             return 1;
         }
 
-        var name = args[1].Trim();
-        if (PluginTypes.Parse(args[0], out var typeError) is not { } type)
+        if (PluginTypes.CatalogPath(run, args) is not var (path, name))
         {
-            run.Ui.Error(typeError);
             return 2;
         }
 
@@ -97,7 +95,7 @@ internal sealed class PluginRegisterCommand : Command
 
         try
         {
-            await run.Client.WriteAsync($"sys/plugins/catalog/{type}/{name}", data, cancellationToken);
+            await run.Client.WriteAsync(path, data, cancellationToken);
         }
         catch (Exception error) when (IsRequestError(error))
         {

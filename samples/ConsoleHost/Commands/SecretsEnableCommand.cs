@@ -70,12 +70,7 @@ internal sealed class SecretsEnableCommand : Command
     {
         try
         {
-            var version = _mount.PluginVersion.Value;
-            var query = version.Length == 0 ? null : new Dictionary<string, JsonElement>
-            {
-                ["version"] = JsonSerializer.SerializeToElement(version),
-            };
-            var entry = await run.Client.ReadAsync($"sys/plugins/catalog/secret/{plugin}", query, cancellationToken);
+            var entry = await run.Client.ReadAsync($"sys/plugins/catalog/secret/{plugin}", PluginTypes.VersionData(_mount.PluginVersion.Value), cancellationToken);
             return entry?.Data is { } data && data.TryGetValue("builtin", out var builtin) && builtin.ValueKind == JsonValueKind.False;
         }
         catch (Exception error) when (IsRequestError(error))
