@@ -34,6 +34,7 @@ public static class PublishedPlugins
     {
         _directory = Directory.CreateTempSubdirectory("pluginhost-published-").FullName;
         var repository = RepositoryRoot();
+        using var publishing = await PluginHost.Tests.Shared.PublishLock.AcquireAsync(repository, context.CancellationToken);
         string[] plugins = ["samples/MockPlugin", "samples/UserpassPlugin", "tests/PluginHost.AdversarialPlugin", "tests/PluginHost.RawPlugin"];
         foreach (var project in plugins)
         {

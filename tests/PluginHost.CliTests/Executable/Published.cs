@@ -26,6 +26,7 @@ public static class Published
     public static async Task PublishAsync(TestContext context)
     {
         _directory = Directory.CreateTempSubdirectory("plugin-host-cli-published-").FullName;
+        using var publishing = await global::PluginHost.Tests.Shared.PublishLock.AcquireAsync(RepositoryRoot, context.CancellationToken);
 
         // One after the other: the projects share the library's build output. The test project's build already
         // restored and built them (project references), so these only publish.

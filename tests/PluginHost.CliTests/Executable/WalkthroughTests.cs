@@ -41,8 +41,10 @@ public sealed partial class WalkthroughTests
         """;
 
     [TestMethod]
-    public void Walkthrough_PrintsTheGuideAndCleansUp()
+    public async Task Walkthrough_PrintsTheGuideAndCleansUp()
     {
+        // The script publishes too: not at the same time as the other test projects' publishes.
+        using var publishing = await global::PluginHost.Tests.Shared.PublishLock.AcquireAsync(Published.RepositoryRoot);
         var temp = Directory.CreateTempSubdirectory("plugin-host-walkthrough-test-").FullName;
         try
         {
@@ -52,12 +54,12 @@ public sealed partial class WalkthroughTests
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
-            process.WaitForExit();
+            await process.WaitForExitAsync();
 
-            var stdout = Normalize(output.Result);
-            Assert.AreEqual(0, process.ExitCode, $"{stdout}\n{error.Result}");
+            var stdout = Normalize(await output);
+            Assert.AreEqual(0, process.ExitCode, $"{stdout}\n{await error}");
             Assert.AreEqual(Guide, stdout);
-            Assert.AreEqual("Building plugin-host into <work>/bin ...\n", Normalize(error.Result));
+            Assert.AreEqual("Building plugin-host into <work>/bin ...\n", Normalize(await error));
             Assert.AreEqual(0, Directory.GetDirectories(temp, "plugin-host-walkthrough.*").Length, "the walkthrough removes its directory");
         }
         finally
