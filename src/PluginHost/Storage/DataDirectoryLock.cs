@@ -55,7 +55,7 @@ internal sealed class DataDirectoryLock : IDisposable
             if (!waiting)
             {
                 waiting = true;
-                FileStorageLog.WaitingForLock(logger, root, ReadHolderPid(path)?.ToString(CultureInfo.InvariantCulture) ?? "unknown", timeout);
+                FileStorageLog.WaitingForLock(logger, root, ReadHolderPid(path)?.ToString(CultureInfo.InvariantCulture) ?? "unknown", timeout.TotalSeconds);
             }
 
             Thread.Sleep(PollInterval);

@@ -6,8 +6,8 @@ namespace PluginHost.Storage;
 internal static partial class FileStorageLog
 {
     [LoggerMessage(EventId = 1, EventName = "WaitingForLock", Level = LogLevel.Warning,
-        Message = "Data directory {Directory} is locked by another process (pid {HolderPid}); waiting up to {Timeout} for it")]
-    public static partial void WaitingForLock(ILogger logger, string directory, string holderPid, TimeSpan timeout);
+        Message = "Data directory {Directory} is locked by another process (pid {HolderPid}); waiting up to {TimeoutSeconds}s for it")]
+    public static partial void WaitingForLock(ILogger logger, string directory, string holderPid, double timeoutSeconds);
 
     [LoggerMessage(EventId = 2, EventName = "LockAcquired", Level = LogLevel.Debug, Message = "Locked data directory {Directory}")]
     public static partial void LockAcquired(ILogger logger, string directory);

@@ -40,7 +40,7 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
             [Operation.Read] = async (_, _, cancellationToken) =>
             {
                 var entries = await mounts.ListAsync(table, cancellationToken).ConfigureAwait(false);
-                return BackendResponse.WithData(entries.Select(e => new KeyValuePair<string, object?>(e.Path, Describe(e))));
+                return BackendResponse.WithData(entries.Select(e => new KeyValuePair<string, object?>(e.Path, Describe(e, mounts))));
             },
         },
         Synopsis = table == BackendType.Auth ? "Lists the auth methods." : "Lists the secrets engines.",
@@ -54,7 +54,7 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
         {
             [Operation.Read] = async (_, fields, cancellationToken) =>
                 await mounts.GetAsync(table, fields.GetString("path"), cancellationToken).ConfigureAwait(false) is { } entry
-                    ? BackendResponse.WithData(Describe(entry))
+                    ? BackendResponse.WithData(Describe(entry, mounts))
                     : null,
             [Operation.Create] = (_, fields, cancellationToken) => EnableAsync(table, fields, cancellationToken),
             [Operation.Update] = (_, fields, cancellationToken) => EnableAsync(table, fields, cancellationToken),
@@ -141,24 +141,31 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
         return BackendResponse.WithData([new("migration_id", request.RequestId)]);
     }
 
-    private static Dictionary<string, object?> Describe(MountEntry entry) => new()
+    // running_*: what the mount's backend runs now (empty until its first start, as the backend starts lazily).
+    private static Dictionary<string, object?> Describe(MountEntry entry, MountTable mounts)
     {
-        ["type"] = entry.PluginName,
-        ["description"] = entry.Description,
-        ["accessor"] = entry.Accessor,
-        ["uuid"] = entry.Uuid,
-        ["plugin_version"] = entry.PluginVersion ?? "",
-        ["config"] = new Dictionary<string, object>
+        var running = mounts.Routes.Find(entry.RoutePath)?.RunningPlugin;
+        return new()
         {
-            ["default_lease_ttl"] = (long)entry.Config.DefaultLeaseTtl.TotalSeconds,
-            ["max_lease_ttl"] = (long)entry.Config.MaxLeaseTtl.TotalSeconds,
-            ["force_no_cache"] = false,
-        },
-        ["options"] = entry.Config.Options,
-        ["local"] = false,
-        ["seal_wrap"] = false,
-        ["external_entropy_access"] = false,
-    };
+            ["type"] = entry.PluginName,
+            ["description"] = entry.Description,
+            ["accessor"] = entry.Accessor,
+            ["uuid"] = entry.Uuid,
+            ["plugin_version"] = entry.PluginVersion ?? "",
+            ["running_plugin_version"] = running?.Version ?? "",
+            ["running_sha256"] = running?.Sha256 ?? "",
+            ["config"] = new Dictionary<string, object>
+            {
+                ["default_lease_ttl"] = (long)entry.Config.DefaultLeaseTtl.TotalSeconds,
+                ["max_lease_ttl"] = (long)entry.Config.MaxLeaseTtl.TotalSeconds,
+                ["force_no_cache"] = false,
+            },
+            ["options"] = entry.Config.Options,
+            ["local"] = false,
+            ["seal_wrap"] = false,
+            ["external_entropy_access"] = false,
+        };
+    }
 
     private static TimeSpan Duration(IReadOnlyDictionary<string, JsonElement> config, string name) =>
         config.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null

@@ -57,7 +57,7 @@ public sealed class ConcurrencyTests
             // plugin-host says it waits (a warning on stderr) before the lock is released: no fixed sleep needed.
             var warning = process.StandardError.ReadLine();
             Assert.AreEqual(
-                $"[WARN]  Data directory {sandbox.Data} is locked by another process (pid {Environment.ProcessId}); waiting up to 00:00:10 for it",
+                $"[WARN]  Data directory {sandbox.Data} is locked by another process (pid {Environment.ProcessId}); waiting up to 10s for it",
                 warning);
             holder.Dispose();
 

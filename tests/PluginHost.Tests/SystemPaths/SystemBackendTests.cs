@@ -70,6 +70,8 @@ public sealed class SystemBackendTests
         Assert.AreEqual(3600, mount.GetProperty("config").GetProperty("default_lease_ttl").GetInt64());
         Assert.AreEqual("1", mount.GetProperty("options").GetProperty("version").GetString());
         StringAssert.StartsWith(mount.GetProperty("accessor").GetString(), "kv_");
+        Assert.AreEqual("", mount.GetProperty("running_sha256").GetString(), "a builtin has no binary");
+        Assert.IsTrue(mount.TryGetProperty("running_plugin_version", out _));
         Assert.AreEqual("renamed", tuned!.Data!["description"].GetString());
         Assert.AreEqual(7200, tuned.Data["max_lease_ttl"].GetInt64());
         Assert.IsTrue(moved!.Data!.ContainsKey("migration_id"));
