@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PluginHost.Benchmarks.E2e.Anchors;
 using PluginHost.Benchmarks.E2e.Floors;
 using PluginHost.Benchmarks.E2e.Measurement;
 using PluginHost.Benchmarks.E2e.Plugins;
@@ -90,6 +91,22 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         figures.MountOverheadPluginRssKib = Round(Stats.Median(overheads.Select(o => o.PluginRssKib)), 1, "mount_overhead_plugin_rss_kib");
         figures.MountOverheadHostManagedKib = Round(Stats.Median(overheads.Select(o => o.HostManagedKib)), 1, "mount_overhead_host_managed_kib");
         figures.MountOverheadPluginManagedKib = Round(Stats.Median(overheads.Select(o => o.PluginManagedKib)), 1, "mount_overhead_plugin_managed_kib");
+        // Last, so that the Go processes never share the CPUs with a PluginHost measurement.
+        if (options.NoAnchor)
+        {
+            report.Anchors["note"] = "go-plugin anchor not run: --no-anchor";
+        }
+        else
+        {
+            var script = options.AnchorPath ?? GoPluginAnchor.DefaultPath();
+            Progress($"go-plugin anchor: bash {script} {string.Join(' ', GoPluginAnchor.KvhostArguments(options.Quick))}");
+            await GoPluginAnchor.RunAsync(script, options.Quick, report.Anchors, Progress, cancellationToken);
+            foreach (var (key, value) in report.Anchors)
+            {
+                Progress(string.Create(CultureInfo.InvariantCulture, $"  {key} = {value}"));
+            }
+        }
+
         report.Machine.LoadAverageEnd = MachineInfo.LoadAverage();
         return report;
     }

@@ -50,7 +50,7 @@ internal sealed record MockPluginBinary(string Path, string Sha256, long Bytes, 
     }
 
     // Found by walking up from the binaries (or the working directory) to PluginHost.sln.
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {

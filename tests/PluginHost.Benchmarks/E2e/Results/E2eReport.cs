@@ -24,9 +24,12 @@ internal sealed class E2eReport
     [JsonPropertyName("pluginhost")]
     public PluginHostFigures PluginHost { get; init; } = new();
 
-    /// <summary>Reference implementations measured the same way (such as HashiCorp go-plugin); none yet.</summary>
+    /// <summary>
+    /// Reference implementations run in the same harness run: the go-plugin anchor's figures (numbers, <c>goplugin_…</c>),
+    /// plus <c>note</c> (why it did not run, or a caveat) and <c>versions</c> (strings) when there are any.
+    /// </summary>
     [JsonPropertyName("anchors")]
-    public Dictionary<string, double> Anchors { get; init; } = [];
+    public Dictionary<string, object> Anchors { get; init; } = [];
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 }

@@ -48,6 +48,21 @@ internal static class ReportTable
             ("mount_overhead_plugin_managed_kib", p.MountOverheadPluginManagedKib, "plugin managed heap per extra mount (after induced GC)"),
         ]);
 
+        var a = report.Anchors;
+        Section(output, "anchors (go-plugin 1.0.1, gRPC, run after the above)",
+        [
+            ("goplugin_grpc_get_us_p50", Number(a, "goplugin_grpc_get_us_p50"), "Get, data in the plugin: 1 gRPC round trip"),
+            ("goplugin_grpc_callback_us_p50", Number(a, "goplugin_grpc_callback_us_p50"), "Get, data in the host: plugin calls back over the broker"),
+            ("goplugin_grpc_callback_rps_c16", Number(a, "goplugin_grpc_callback_rps_c16"), "same, 16 goroutines"),
+            ("goplugin_grpc_rps_c64", Number(a, "goplugin_grpc_rps_c64"), "Get, data in the plugin, 64 goroutines"),
+            ("goplugin_cold_start_ms_p50", Number(a, "goplugin_cold_start_ms_p50"), "NewClient → exec, handshake, dispense, first Get"),
+            ("goplugin_rss_idle_mib", Number(a, "goplugin_rss_idle_mib"), "VmRSS of the idle Go plugin"),
+        ]);
+        if (a.TryGetValue("note", out var note))
+        {
+            output.WriteLine($"  note: {note}");
+        }
+
         output.WriteLine();
         output.WriteLine("sanity ratios");
         Ratio(output, "builtin read / inproc call", p.BuiltinKvReadUsP50 * 1000, f.InprocCallNs);
@@ -60,6 +75,9 @@ internal static class ReportTable
         Ratio(output, "rps c16 / rps c1", p.ExternalKvReadRpsC16, p.ExternalKvReadRpsC1);
         Ratio(output, "cold start / plugin exec-to-exit", p.ColdStartMsP50, f.PluginExecToExitMsP50);
     }
+
+    private static double? Number(Dictionary<string, object> anchors, string key) =>
+        anchors.TryGetValue(key, out var value) && value is double number ? number : null;
 
     private static void Section(TextWriter output, string title, (string Key, double? Value, string What)[] rows)
     {
