@@ -122,6 +122,7 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         figures.MountOverheadPluginRssKib = Round(Stats.Median(overheads.Select(o => o.PluginRssKib)), 1, "mount_overhead_plugin_rss_kib");
         figures.MountOverheadHostManagedKib = Round(Stats.Median(overheads.Select(o => o.HostManagedKib)), 1, "mount_overhead_host_managed_kib");
         figures.MountOverheadPluginManagedKib = Round(Stats.Median(overheads.Select(o => o.PluginManagedKib)), 1, "mount_overhead_plugin_managed_kib");
+
         // Last, so that the Go processes never share the CPUs with a PluginHost measurement.
         if (options.NoAnchor)
         {
