@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PluginHost.Benchmarks.E2e.Anchors;
 using PluginHost.Benchmarks.E2e.Floors;
 using PluginHost.Benchmarks.E2e.Measurement;
 using PluginHost.Benchmarks.E2e.Plugins;
@@ -31,6 +32,8 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         Progress(options.PluginPath is null ? "publishing samples/MockPlugin" : $"using plugin {options.PluginPath}");
         var plugin = await MockPluginBinary.PrepareAsync(options.PluginPath, options.PluginEnv, workspace, cancellationToken);
         Progress($"plugin: {plugin.Bytes / 1024.0 / 1024:0.0} MiB, sha256 {plugin.Sha256[..12]}…");
+        Progress("publishing tests/PluginHost.Benchmarks.BareChild");
+        using var bareChild = await BareChildFloors.PrepareAsync(workspace, cancellationToken);
 
         Progress("floor: in-process kv call");
         floors.InprocCallNs = Round((await InProcessKvCall.MeasureAsync(sampler, cancellationToken)).P50Ns, 1, "inproc_call_ns");
@@ -40,13 +43,42 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         floors.RawUdsBlockingRttUsP50 = Round(await P50(RawUdsPingPong.MeasureBlockingAsync(sampler, cancellationToken)), 2, "raw_uds_blocking_rtt_us_p50");
         Progress("floor: bare JSON-RPC over a Unix socket");
         floors.JsonRpcUdsRttUsP50 = Round(await P50(JsonRpcUdsPing.MeasureAsync(sampler, cancellationToken)), 2, "jsonrpc_uds_rtt_us_p50");
+        Progress("floor: bare JSON-RPC over a Unix socket, 64 concurrent callers");
+        var (jsonRpcRps, jsonRpcWindows) = await JsonRpcUdsPing.MeasureThroughputAsync(_budget, 64, cancellationToken);
+        Detail("rps windows", jsonRpcWindows);
+        floors.JsonRpcUdsRpsC64 = Round(jsonRpcRps, 0, "jsonrpc_uds_rps_c64");
         Progress("floor: SDK protocol kv read over a Unix socket");
         floors.SdkProtocolUdsReadUsP50 = Round(await P50(SdkProtocolUdsRead.MeasureAsync(sampler, cancellationToken)), 2, "sdk_protocol_uds_read_us_p50");
         Progress("floor: plugin binary exec to exit");
         floors.PluginExecToExitMsP50 = Round(await PluginExecToExit.MeasureMsAsync(plugin.Path, _budget.ColdStarts, cancellationToken), 1, "plugin_exec_to_exit_ms_p50");
 
+        Progress("floor: bare JSON-RPC child process, call with one callback into the harness (sequential, then 16 callers)");
+        var callback = await bareChild.CallbackAsync(_budget, Progress, cancellationToken);
+        Rounds("callback µs", callback.Sequential);
+        Detail("callback rps windows, 16 callers", callback.Windows);
+        floors.JsonRpcUdsCallbackRttUsP50 = Round(callback.Sequential.P50Us, 2, "jsonrpc_uds_callback_rtt_us_p50");
+        floors.JsonRpcUdsCallbackRttUsP99 = Round(callback.Sequential.P99Us, 2, "jsonrpc_uds_callback_rtt_us_p99");
+        floors.JsonRpcUdsCallbackRpsC16 = Round(callback.RpsC16, 0, "jsonrpc_uds_callback_rps_c16");
+        Progress($"floor: bare JSON-RPC child process, start → connect → first answer ({_budget.ColdStarts} fresh processes +1 untimed)");
+        var firstAnswer = await bareChild.FirstAnswerMsAsync(_budget.ColdStarts, cancellationToken);
+        Detail("first answer ms samples", firstAnswer.Samples);
+        floors.JsonRpcChildFirstRpcMsP50 = Round(firstAnswer.P50Ms, 1, "jsonrpc_child_first_rpc_ms_p50");
+        Progress($"floor: bare JSON-RPC child idle RSS (after {_budget.Idle.TotalSeconds:0} s idle)");
+        floors.JsonRpcChildIdleRssMib = Round(await bareChild.IdleRssMibAsync(_budget, cancellationToken), 1, "jsonrpc_child_idle_rss_mib");
+        Progress("floor: single-file hello executable, start to exit");
+        floors.ProcessStartMsP50 = Round(await bareChild.ProcessStartMsAsync(_budget.ColdStarts, cancellationToken), 1, "process_start_ms_p50");
+
         Progress("builtin kv read");
         figures.BuiltinKvReadUsP50 = Round(await P50(BuiltinKvRead.MeasureAsync(workspace, sampler, cancellationToken)), 2, "builtin_kv_read_us_p50");
+
+        Progress($"route lookup among {InHarnessLibraryFigures.Mounts:N0} mounts (Stopwatch loop)");
+        var (routeNs, routeAlloc) = InHarnessLibraryFigures.RouteLookup(_budget);
+        figures.RouteLookup10kNs = Round(routeNs, 1, "route_lookup_10k_ns");
+        figures.RouteLookup10kAllocB = Round(routeAlloc, 2, "route_lookup_10k_alloc_b");
+        Progress("SHA-256 of a 64 MiB file (PluginChecksum.HashAsync)");
+        var (sha, shaRuns) = await InHarnessLibraryFigures.Sha256Async(workspace.Root, _budget.Repeats, cancellationToken);
+        Detail("sha256 GB/s runs", shaRuns);
+        figures.Sha256GbS = Round(sha, 2, "sha256_gb_s");
 
         var traffic = await ExternalKvTraffic.MeasureAsync(workspace, plugin, _budget, Progress, cancellationToken);
         Rounds("external_kv_read µs", traffic.Sequential);
@@ -90,6 +122,23 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         figures.MountOverheadPluginRssKib = Round(Stats.Median(overheads.Select(o => o.PluginRssKib)), 1, "mount_overhead_plugin_rss_kib");
         figures.MountOverheadHostManagedKib = Round(Stats.Median(overheads.Select(o => o.HostManagedKib)), 1, "mount_overhead_host_managed_kib");
         figures.MountOverheadPluginManagedKib = Round(Stats.Median(overheads.Select(o => o.PluginManagedKib)), 1, "mount_overhead_plugin_managed_kib");
+
+        // Last, so that the Go processes never share the CPUs with a PluginHost measurement.
+        if (options.NoAnchor)
+        {
+            report.Anchors["note"] = "go-plugin anchor not run: --no-anchor";
+        }
+        else
+        {
+            var script = options.AnchorPath ?? GoPluginAnchor.DefaultPath();
+            Progress($"go-plugin anchor: bash {script} {string.Join(' ', GoPluginAnchor.KvhostArguments(options.Quick))}");
+            await GoPluginAnchor.RunAsync(script, options.Quick, report.Anchors, Progress, cancellationToken);
+            foreach (var (key, value) in report.Anchors)
+            {
+                Progress(string.Create(CultureInfo.InvariantCulture, $"  {key} = {value}"));
+            }
+        }
+
         report.Machine.LoadAverageEnd = MachineInfo.LoadAverage();
         return report;
     }

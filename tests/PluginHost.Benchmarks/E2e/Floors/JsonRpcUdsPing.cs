@@ -32,6 +32,30 @@ internal static class JsonRpcUdsPing
             cancellationToken);
     }
 
+    /// <summary>
+    /// Floor <c>jsonrpc_uds_rps_c64</c>: the same call, <paramref name="callers"/> callers in a closed loop over the one
+    /// connection, both ends in this process.
+    /// </summary>
+    public static async Task<(double Median, IReadOnlyList<double> Windows)> MeasureThroughputAsync(
+        Budget budget, int callers, CancellationToken cancellationToken)
+    {
+        using var pair = await UnixSocketPair.CreateAsync(cancellationToken);
+        using var server = Create(pair.PluginEnd, new PingTarget());
+        using var client = Create(pair.HostEnd, target: null);
+        var parameters = new PingParams { InstanceId = "0123456789abcdef0123456789abcdef", Key = "kv/foo" };
+        return await new ThroughputSampler(budget).MeasureAsync(
+            callers,
+            async ct =>
+            {
+                var answer = await client.InvokeWithParameterObjectAsync<PingResult>(PingTarget.Method, parameters, ct);
+                if (answer.Value != "bar")
+                {
+                    throw new InvalidOperationException("wrong ping answer");
+                }
+            },
+            cancellationToken);
+    }
+
     // Keep in step with src/PluginHost.Sdk/Protocol/ProtocolChannel.cs.
     private static JsonRpc Create(Socket socket, object? target)
     {

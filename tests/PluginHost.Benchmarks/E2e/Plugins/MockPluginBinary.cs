@@ -15,7 +15,7 @@ internal sealed record MockPluginBinary(string Path, string Sha256, long Bytes, 
     public static async Task<MockPluginBinary> PrepareAsync(
         string? given, IReadOnlyDictionary<string, string> env, Workspace workspace, CancellationToken cancellationToken)
     {
-        var source = given ?? await PublishAsync(workspace.PublishDirectory, cancellationToken);
+        var source = given ?? await PublishAsync(System.IO.Path.Combine("samples", "MockPlugin"), Name, workspace.PublishDirectory, cancellationToken);
         if (!File.Exists(source))
         {
             throw new FileNotFoundException($"plugin binary not found: {source}", source);
@@ -28,9 +28,11 @@ internal sealed record MockPluginBinary(string Path, string Sha256, long Bytes, 
         return new MockPluginBinary(target, sha, stream.Length, env);
     }
 
-    private static async Task<string> PublishAsync(string output, CancellationToken cancellationToken)
+    /// <summary>Publishes the project at <paramref name="project"/> (relative to the repository) into <paramref name="output"/>.</summary>
+    /// <returns>The path of the published executable <paramref name="assemblyName"/>.</returns>
+    internal static async Task<string> PublishAsync(string project, string assemblyName, string output, CancellationToken cancellationToken)
     {
-        var project = System.IO.Path.Combine(RepositoryRoot(), "samples", "MockPlugin");
+        project = System.IO.Path.Combine(RepositoryRoot(), project);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "publish", project, "-c", "Release", "-o", output, "-nologo", "-v", "quiet" })
         {
@@ -46,11 +48,11 @@ internal sealed record MockPluginBinary(string Path, string Sha256, long Bytes, 
             throw new InvalidOperationException($"dotnet publish {project} failed with {process.ExitCode}: {await stdout}{await stderr}");
         }
 
-        return System.IO.Path.Combine(output, Name);
+        return System.IO.Path.Combine(output, assemblyName);
     }
 
     // Found by walking up from the binaries (or the working directory) to PluginHost.sln.
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {

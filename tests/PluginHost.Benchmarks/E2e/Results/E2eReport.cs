@@ -24,14 +24,20 @@ internal sealed class E2eReport
     [JsonPropertyName("pluginhost")]
     public PluginHostFigures PluginHost { get; init; } = new();
 
-    /// <summary>Reference implementations measured the same way (such as HashiCorp go-plugin); none yet.</summary>
+    /// <summary>
+    /// Reference implementations run in the same harness run: the go-plugin anchor's figures (numbers, <c>goplugin_…</c>),
+    /// plus <c>note</c> (why it did not run, or a caveat) and <c>versions</c> (strings) when there are any.
+    /// </summary>
     [JsonPropertyName("anchors")]
-    public Dictionary<string, double> Anchors { get; init; } = [];
+    public Dictionary<string, object> Anchors { get; init; } = [];
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 }
 
-/// <summary>The least each PluginHost figure could cost, measured in the same run. All in-process (no child-process variants yet).</summary>
+/// <summary>
+/// The least each PluginHost figure could cost, measured in the same run: in-process (both ends in the harness) and,
+/// for the callback, first answer, idle RSS and process start, with the bare StreamJsonRpc child process.
+/// </summary>
 internal sealed class FloorFigures
 {
     [JsonPropertyName("inproc_call_ns")]
@@ -46,6 +52,27 @@ internal sealed class FloorFigures
     [JsonPropertyName("jsonrpc_uds_rtt_us_p50")]
     public double? JsonRpcUdsRttUsP50 { get; set; }
 
+    [JsonPropertyName("jsonrpc_uds_rps_c64")]
+    public double? JsonRpcUdsRpsC64 { get; set; }
+
+    [JsonPropertyName("jsonrpc_uds_callback_rtt_us_p50")]
+    public double? JsonRpcUdsCallbackRttUsP50 { get; set; }
+
+    [JsonPropertyName("jsonrpc_uds_callback_rtt_us_p99")]
+    public double? JsonRpcUdsCallbackRttUsP99 { get; set; }
+
+    [JsonPropertyName("jsonrpc_uds_callback_rps_c16")]
+    public double? JsonRpcUdsCallbackRpsC16 { get; set; }
+
+    [JsonPropertyName("jsonrpc_child_first_rpc_ms_p50")]
+    public double? JsonRpcChildFirstRpcMsP50 { get; set; }
+
+    [JsonPropertyName("jsonrpc_child_idle_rss_mib")]
+    public double? JsonRpcChildIdleRssMib { get; set; }
+
+    [JsonPropertyName("process_start_ms_p50")]
+    public double? ProcessStartMsP50 { get; set; }
+
     [JsonPropertyName("sdk_protocol_uds_read_us_p50")]
     public double? SdkProtocolUdsReadUsP50 { get; set; }
 
@@ -57,6 +84,15 @@ internal sealed class PluginHostFigures
 {
     [JsonPropertyName("builtin_kv_read_us_p50")]
     public double? BuiltinKvReadUsP50 { get; set; }
+
+    [JsonPropertyName("route_lookup_10k_ns")]
+    public double? RouteLookup10kNs { get; set; }
+
+    [JsonPropertyName("route_lookup_10k_alloc_b")]
+    public double? RouteLookup10kAllocB { get; set; }
+
+    [JsonPropertyName("sha256_gb_s")]
+    public double? Sha256GbS { get; set; }
 
     [JsonPropertyName("external_kv_read_us_p50")]
     public double? ExternalKvReadUsP50 { get; set; }

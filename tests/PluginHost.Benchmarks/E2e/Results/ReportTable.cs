@@ -19,12 +19,19 @@ internal static class ReportTable
         }
 
         var f = report.Floors;
-        Section(output, "floors (in-process; both ends in this process)",
+        Section(output, "floors (in-process, except the bare child's rows)",
         [
             ("inproc_call_ns", f.InprocCallNs, "KvBackend read of kv/foo over InMemoryStorage, called directly"),
             ("raw_uds_rtt_us_p50", f.RawUdsRttUsP50, "framed 120 B message echoed over a Unix socket pair"),
             ("raw_uds_blocking_rtt_us_p50", f.RawUdsBlockingRttUsP50, "same, blocking send/receive on a thread per end"),
             ("jsonrpc_uds_rtt_us_p50", f.JsonRpcUdsRttUsP50, "bare StreamJsonRpc call, protocol's handler + formatter"),
+            ("jsonrpc_uds_rps_c64", f.JsonRpcUdsRpsC64, "same call, 64 callers in a closed loop"),
+            ("jsonrpc_uds_callback_rtt_us_p50", f.JsonRpcUdsCallbackRttUsP50, "bare child process: call that calls back into the harness once"),
+            ("jsonrpc_uds_callback_rtt_us_p99", f.JsonRpcUdsCallbackRttUsP99, ""),
+            ("jsonrpc_uds_callback_rps_c16", f.JsonRpcUdsCallbackRpsC16, "same, 16 callers in a closed loop"),
+            ("jsonrpc_child_first_rpc_ms_p50", f.JsonRpcChildFirstRpcMsP50, "bare child: start → connect → first answer"),
+            ("jsonrpc_child_idle_rss_mib", f.JsonRpcChildIdleRssMib, "VmRSS of the idle bare child"),
+            ("process_start_ms_p50", f.ProcessStartMsP50, "single-file ReadyToRun hello: start to exit"),
             ("sdk_protocol_uds_read_us_p50", f.SdkProtocolUdsReadUsP50, "PluginClient ⇄ PluginServer kv read: 2 JSON-RPC round trips"),
             ("plugin_exec_to_exit_ms_p50", f.PluginExecToExitMsP50, "child process: exec plugin binary, runtime start, refuse, exit"),
         ]);
@@ -33,6 +40,9 @@ internal static class ReportTable
         Section(output, "pluginhost",
         [
             ("builtin_kv_read_us_p50", p.BuiltinKvReadUsP50, "IPluginHost.ReadAsync on a builtin kv mount"),
+            ("route_lookup_10k_ns", p.RouteLookup10kNs, "RouteTable.TryMatch, 3-segment hit among 10,000 mounts"),
+            ("route_lookup_10k_alloc_b", p.RouteLookup10kAllocB, "bytes allocated per lookup"),
+            ("sha256_gb_s", p.Sha256GbS, "PluginChecksum.HashAsync of a 64 MiB file (page cache)"),
             ("external_kv_read_us_p50", p.ExternalKvReadUsP50, "same on a my-mock-plugin mount: host → plugin → host storage"),
             ("external_kv_read_us_p99", p.ExternalKvReadUsP99, ""),
             ("external_kv_read_rps_c1", p.ExternalKvReadRpsC1, "closed loop, 1 caller"),
@@ -48,6 +58,21 @@ internal static class ReportTable
             ("mount_overhead_plugin_managed_kib", p.MountOverheadPluginManagedKib, "plugin managed heap per extra mount (after induced GC)"),
         ]);
 
+        var a = report.Anchors;
+        Section(output, "anchors (go-plugin 1.0.1, gRPC, run after the above)",
+        [
+            ("goplugin_grpc_get_us_p50", Number(a, "goplugin_grpc_get_us_p50"), "Get, data in the plugin: 1 gRPC round trip"),
+            ("goplugin_grpc_callback_us_p50", Number(a, "goplugin_grpc_callback_us_p50"), "Get, data in the host: plugin calls back over the broker"),
+            ("goplugin_grpc_callback_rps_c16", Number(a, "goplugin_grpc_callback_rps_c16"), "same, 16 goroutines"),
+            ("goplugin_grpc_rps_c64", Number(a, "goplugin_grpc_rps_c64"), "Get, data in the plugin, 64 goroutines"),
+            ("goplugin_cold_start_ms_p50", Number(a, "goplugin_cold_start_ms_p50"), "NewClient → exec, handshake, dispense, first Get"),
+            ("goplugin_rss_idle_mib", Number(a, "goplugin_rss_idle_mib"), "VmRSS of the idle Go plugin"),
+        ]);
+        if (a.TryGetValue("note", out var note))
+        {
+            output.WriteLine($"  note: {note}");
+        }
+
         output.WriteLine();
         output.WriteLine("sanity ratios");
         Ratio(output, "builtin read / inproc call", p.BuiltinKvReadUsP50 * 1000, f.InprocCallNs);
@@ -59,7 +84,43 @@ internal static class ReportTable
         Ratio(output, "rps c1 × read p50 (≈1 when consistent)", p.ExternalKvReadRpsC1 * p.ExternalKvReadUsP50, 1e6);
         Ratio(output, "rps c16 / rps c1", p.ExternalKvReadRpsC16, p.ExternalKvReadRpsC1);
         Ratio(output, "cold start / plugin exec-to-exit", p.ColdStartMsP50, f.PluginExecToExitMsP50);
+        Ratio(output, "external read / callback floor", p.ExternalKvReadUsP50, f.JsonRpcUdsCallbackRttUsP50);
+        Ratio(output, "cold start / bare child first answer", p.ColdStartMsP50, f.JsonRpcChildFirstRpcMsP50);
+        Targets(output, report);
     }
+
+    private static void Targets(TextWriter output, E2eReport report)
+    {
+        var f = report.Floors;
+        var p = report.PluginHost;
+        var a = report.Anchors;
+        output.WriteLine();
+        output.WriteLine("targets (issue 6)");
+        Target(output, "external read p50 ≤ 1.3 × callback floor p50", p.ExternalKvReadUsP50, 1.3 * f.JsonRpcUdsCallbackRttUsP50, lowerIsBetter: true);
+        Target(output, "external read p50 ≤ go-plugin gRPC callback p50", p.ExternalKvReadUsP50, Number(a, "goplugin_grpc_callback_us_p50"), lowerIsBetter: true);
+        Target(output, "external rps c16 ≥ 0.75 × callback floor c16", p.ExternalKvReadRpsC16, 0.75 * f.JsonRpcUdsCallbackRpsC16, lowerIsBetter: false);
+        Target(output, "external rps c16 ≥ 1.5 × go-plugin callback c16", p.ExternalKvReadRpsC16, 1.5 * Number(a, "goplugin_grpc_callback_rps_c16"), lowerIsBetter: false);
+        Target(output, "builtin kv read ≤ 2 µs", p.BuiltinKvReadUsP50, 2, lowerIsBetter: true);
+        Target(output, "route lookup 10k ≤ 1,000 ns", p.RouteLookup10kNs, 1000, lowerIsBetter: true);
+        Target(output, "route lookup 10k allocates 0 B", p.RouteLookup10kAllocB, 0, lowerIsBetter: true);
+        Target(output, "cold start ≤ 1.25 × bare child first answer", p.ColdStartMsP50, 1.25 * f.JsonRpcChildFirstRpcMsP50, lowerIsBetter: true);
+        Target(output, "plugin idle RSS ≤ 1.1 × bare child's", p.PluginIdleRssMib, 1.1 * f.JsonRpcChildIdleRssMib, lowerIsBetter: true);
+        Target(output, "mount overhead ≤ 64 KiB", p.MountOverheadKib, 64, lowerIsBetter: true);
+        Target(output, "SHA-256 ≥ 1 GB/s", p.Sha256GbS, 1, lowerIsBetter: false);
+    }
+
+    private static void Target(TextWriter output, string what, double? value, double? bound, bool lowerIsBetter)
+    {
+        // A negative memory delta is the GC's or the allocator's timing (see docs/performance.md), not a result.
+        var verdict = value is { } v && bound is { } b
+            ? v < 0 ? "n/a (negative: noise)" : (lowerIsBetter ? v <= b : v >= b) ? "holds" : "MISSES"
+            : "n/a";
+        var shown = string.Create(CultureInfo.InvariantCulture, $"{value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "–"} vs {bound?.ToString("0.##", CultureInfo.InvariantCulture) ?? "–"}");
+        output.WriteLine($"  {what,-52}{shown,24}   {verdict}");
+    }
+
+    private static double? Number(Dictionary<string, object> anchors, string key) =>
+        anchors.TryGetValue(key, out var value) && value is double number ? number : null;
 
     private static void Section(TextWriter output, string title, (string Key, double? Value, string What)[] rows)
     {
