@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using StreamJsonRpc;
 
 namespace PluginHost.Benchmarks.BareChild;
@@ -17,19 +16,4 @@ public sealed class ChildTarget
     [JsonRpcMethod("kv.read", UseSingleObjectParameterDeserialization = true)]
     public async Task<ChildResult> ReadAsync(ChildParams parameters, CancellationToken cancellationToken) =>
         await Rpc!.InvokeWithParameterObjectAsync<ChildResult>("host.get", parameters, cancellationToken);
-}
-
-public sealed class ChildParams
-{
-    [JsonPropertyName("instance_id")]
-    public string? InstanceId { get; init; }
-
-    [JsonPropertyName("key")]
-    public string? Key { get; init; }
-}
-
-public sealed class ChildResult
-{
-    [JsonPropertyName("value")]
-    public string? Value { get; init; }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using BenchmarkDotNet.Attributes;
-using PluginHost.Mounts;
 using PluginHost.Routing;
 
 namespace PluginHost.Benchmarks.Micro;
@@ -25,21 +24,11 @@ public class RouteLookupBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _table = RouteTable.Create(Enumerable.Range(0, Mounts).Select(i => new MountState(
-            new MountEntry
-            {
-                Table = BackendType.Secret,
-                Path = $"tenant-{i}/kv/",
-                PluginName = "kv",
-                Uuid = Guid.NewGuid().ToString(),
-                Accessor = $"kv_{i:x8}",
-            },
-            (_, _) => throw new InvalidOperationException("routing benchmarks never start backends"),
-            TimeProvider.System)));
+        _table = TenantRoutes.Create(Mounts);
         _floor = Enumerable.Range(0, Mounts).ToFrozenDictionary(i => $"tenant-{i}/kv", i => i, StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
         _floorKey = $"tenant-{Mounts / 2}/kv";
-        _hit = $"tenant-{Mounts / 2}/kv/app/db-password";
+        _hit = TenantRoutes.Hit(Mounts);
         _deepHit = $"tenant-{Mounts / 2}/kv/a/b/c/d/e/f/g/h";
         _miss = "nobody/mounted/this";
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PluginHost.Benchmarks.E2e.Measurement;
 using PluginHost.Benchmarks.E2e.Plugins;
+using PluginHost.Benchmarks.BareChild;
 using StreamJsonRpc;
 
 namespace PluginHost.Benchmarks.E2e.Floors;
@@ -215,19 +216,4 @@ public sealed class HostTarget
     [JsonRpcMethod("host.get", UseSingleObjectParameterDeserialization = true)]
     public Task<ChildResult> GetAsync(ChildParams parameters, CancellationToken cancellationToken) =>
         Task.FromResult(new ChildResult { Value = parameters?.Key is null ? "" : "bar" });
-}
-
-public sealed class ChildParams
-{
-    [JsonPropertyName("instance_id")]
-    public string? InstanceId { get; init; }
-
-    [JsonPropertyName("key")]
-    public string? Key { get; init; }
-}
-
-public sealed class ChildResult
-{
-    [JsonPropertyName("value")]
-    public string? Value { get; init; }
 }

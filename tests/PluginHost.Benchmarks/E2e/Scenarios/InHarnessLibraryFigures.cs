@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using PluginHost.Benchmarks.E2e.Measurement;
 using PluginHost.Catalog;
-using PluginHost.Mounts;
 using PluginHost.Routing;
 
 namespace PluginHost.Benchmarks.E2e.Scenarios;
@@ -21,18 +20,8 @@ internal static class InHarnessLibraryFigures
     /// </summary>
     public static (double Ns, double AllocatedBytesPerCall) RouteLookup(Budget budget)
     {
-        var table = RouteTable.Create(Enumerable.Range(0, Mounts).Select(i => new MountState(
-            new MountEntry
-            {
-                Table = BackendType.Secret,
-                Path = $"tenant-{i}/kv/",
-                PluginName = "kv",
-                Uuid = Guid.NewGuid().ToString(),
-                Accessor = $"kv_{i:x8}",
-            },
-            (_, _) => throw new InvalidOperationException("routing benchmarks never start backends"),
-            TimeProvider.System)));
-        var hit = $"tenant-{Mounts / 2}/kv/app/db-password";
+        var table = TenantRoutes.Create(Mounts);
+        var hit = TenantRoutes.Hit(Mounts);
         const int batch = 100_000;
 
         var warmupEnd = Stopwatch.GetTimestamp() + (long)(budget.Warmup.TotalSeconds * Stopwatch.Frequency);
