@@ -35,7 +35,7 @@ internal sealed partial class PluginHostService(
             var system = request with
             {
                 Path = path,
-                RequestId = string.IsNullOrEmpty(request.RequestId) ? Guid.NewGuid().ToString() : request.RequestId,
+                RequestId = RequestIdOf(request),
             };
             return await _system.HandleAsync(system, cancellationToken).ConfigureAwait(false);
         }
@@ -71,7 +71,7 @@ internal sealed partial class PluginHostService(
             {
                 Path = path.Length > mountPath.Length ? path[mountPath.Length..] : "",
                 MountPoint = mountPath,
-                RequestId = string.IsNullOrEmpty(request.RequestId) ? Guid.NewGuid().ToString() : request.RequestId,
+                RequestId = RequestIdOf(request),
             };
             var backend = lease.Backend;
             if (routed.Operation == Operation.Update
@@ -94,6 +94,10 @@ internal sealed partial class PluginHostService(
             throw new PluginHostException(ErrorCode.Internal, $"backend at {mountPath} failed: {ex.Message}", ex);
         }
     }
+
+    // The caller's id when it gave one (an HTTP request's), else a new one: what a backend sees as request_id.
+    private static string RequestIdOf(BackendRequest request) =>
+        string.IsNullOrEmpty(request.RequestId) ? Guid.NewGuid().ToString() : request.RequestId;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Backend at {MountPath} failed a {Operation} request")]
     private partial void LogBackendFailed(Exception exception, string mountPath, Operation operation);
