@@ -76,7 +76,8 @@ public static class PluginServer
         rpc.StartListening();
         try
         {
-            await rpc.InvokeWithParameterObjectAsync<HelloResult>(
+            await ProtocolChannel.InvokeWithParametersAsync<HelloResult>(
+                rpc,
                 ProtocolMethods.Hello,
                 new HelloParams
                 {

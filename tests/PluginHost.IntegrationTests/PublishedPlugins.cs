@@ -23,6 +23,9 @@ public static class PublishedPlugins
     /// <summary>The plugin written from docs/protocol.md without the SDK.</summary>
     public static string RawProtocolPlugin => Path.Combine(_directory, "raw-protocol-plugin");
 
+    /// <summary>samples/MockPlugin compiled with NativeAOT (its NativeAot publish profile): same name, its own folder.</summary>
+    public static string MockPluginNativeAot => Path.Combine(_directory, "native-aot", "my-mock-plugin");
+
     /// <summary>Every published plugin, for fixtures to copy into their plugin directory.</summary>
     public static IReadOnlyList<string> All => [MockPlugin, UserpassPlugin, AdversarialPlugin, RawProtocolPlugin];
 
@@ -41,6 +44,10 @@ public static class PublishedPlugins
             await PublishAsync(Path.Combine(repository, project), _directory, context.CancellationToken);
         }
 
+        await RunAsync(
+            "dotnet",
+            ["publish", Path.Combine(repository, "samples/MockPlugin"), "-c", "Release", "-p:PublishProfile=NativeAot", "-o", Path.GetDirectoryName(MockPluginNativeAot)!, "-nologo", "-v", "quiet"],
+            context.CancellationToken);
         await PublishAsync(Path.Combine(repository, "tests/PluginHost.ChildHost"), Path.GetDirectoryName(ChildHost)!, context.CancellationToken);
     }
 

@@ -27,7 +27,11 @@ public sealed record BackendResponse
     [JsonPropertyName("redirect")]
     public string? Redirect { get; init; }
 
-    /// <summary>Builds a response whose data holds the given values, serialized with <see cref="JsonSerializer"/>.</summary>
+    /// <summary>
+    /// Builds a response whose data holds the given values, serialized with <see cref="JsonSerializer"/>. Strings, numbers,
+    /// booleans, string arrays and lists, string-keyed dictionaries and <see cref="JsonElement"/>s need no reflection;
+    /// other types need reflection-based serialization, which trimmed and NativeAOT apps do not have.
+    /// </summary>
     /// <param name="data">Field names and values.</param>
     /// <returns>The response.</returns>
     public static BackendResponse WithData(IEnumerable<KeyValuePair<string, object?>> data)
@@ -36,7 +40,7 @@ public sealed record BackendResponse
         var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var (key, value) in data)
         {
-            values[key] = JsonSerializer.SerializeToElement(value);
+            values[key] = DataValues.ToElement(value);
         }
 
         return new BackendResponse { Data = values };
@@ -52,7 +56,7 @@ public sealed record BackendResponse
         {
             Data = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
             {
-                ["keys"] = JsonSerializer.SerializeToElement(keys.ToArray()),
+                ["keys"] = DataValues.ToElement(keys.ToArray()),
             },
         };
     }

@@ -95,7 +95,7 @@ public sealed class KvBackend : PathBackend
             throw new PluginHostException(ErrorCode.BadRequest, "no data provided");
         }
 
-        var entry = new StorageEntry(key, JsonSerializer.SerializeToUtf8Bytes(data));
+        var entry = new StorageEntry(key, JsonSerializer.SerializeToUtf8Bytes(data, BackendsJsonContext.Default.IReadOnlyDictionaryStringJsonElement));
         await Storage.PutAsync(entry, cancellationToken).ConfigureAwait(false);
 
         // Echo what was stored, not the caller's elements, which may belong to a document the caller disposes.
@@ -148,7 +148,7 @@ public sealed class KvBackend : PathBackend
     {
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(entry.Value)
+            return JsonSerializer.Deserialize(entry.Value, BackendsJsonContext.Default.DictionaryStringJsonElement)
                 ?? throw new JsonException("the stored value is JSON null");
         }
         catch (JsonException e)

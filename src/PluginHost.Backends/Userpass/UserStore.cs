@@ -29,7 +29,7 @@ internal sealed class UserStore(IStorage storage)
         await storage.GetAsync(Folder + name, cancellationToken).ConfigureAwait(false) is not null;
 
     public ValueTask PutAsync(string name, UserEntry user, CancellationToken cancellationToken) =>
-        storage.PutAsync(new StorageEntry(Folder + name, JsonSerializer.SerializeToUtf8Bytes(user, UserpassJsonContext.Default.UserEntry)), cancellationToken);
+        storage.PutAsync(new StorageEntry(Folder + name, JsonSerializer.SerializeToUtf8Bytes(user, BackendsJsonContext.Default.UserEntry)), cancellationToken);
 
     public ValueTask DeleteAsync(string name, CancellationToken cancellationToken) =>
         storage.DeleteAsync(Folder + name, cancellationToken);
@@ -47,7 +47,7 @@ internal sealed class UserStore(IStorage storage)
         UserEntry? user;
         try
         {
-            user = JsonSerializer.Deserialize(entry.Value, UserpassJsonContext.Default.UserEntry);
+            user = JsonSerializer.Deserialize(entry.Value, BackendsJsonContext.Default.UserEntry);
         }
         catch (JsonException e)
         {

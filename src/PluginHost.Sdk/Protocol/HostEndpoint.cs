@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using PluginHost.Protocol;
+using PolyType;
 using StreamJsonRpc;
 
 namespace PluginHost.Sdk.Protocol;
@@ -10,18 +11,19 @@ namespace PluginHost.Sdk.Protocol;
 /// The host's end of a connection: checks the plugin's hello, then serves its storage calls, each scoped to the
 /// storage view of an instance set up on this very connection (a plugin cannot name any other mount's keys).
 /// </summary>
-internal sealed class HostEndpoint(string token, IReadOnlyList<int> hostVersions, string hostName)
+[GenerateShape(IncludeMethods = MethodShapeFlags.PublicInstance)]
+internal sealed partial class HostEndpoint(string token, IReadOnlyList<int> hostVersions, string hostName)
 {
     private readonly ConcurrentDictionary<string, IStorage> _views = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<HelloParams> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes with the plugin's hello once it is accepted; faults when it is refused.</summary>
-    public Task<HelloParams> Hello => _hello.Task;
+    internal Task<HelloParams> Hello => _hello.Task;
 
     /// <summary>The negotiated protocol version, once the hello is accepted.</summary>
-    public int ProtocolVersion { get; private set; }
+    internal int ProtocolVersion { get; private set; }
 
-    public void AddView(string instanceId, IStorage view)
+    internal void AddView(string instanceId, IStorage view)
     {
         if (!_views.TryAdd(instanceId, view))
         {
@@ -29,10 +31,10 @@ internal sealed class HostEndpoint(string token, IReadOnlyList<int> hostVersions
         }
     }
 
-    public void RemoveView(string instanceId) => _views.TryRemove(instanceId, out _);
+    internal void RemoveView(string instanceId) => _views.TryRemove(instanceId, out _);
 
     /// <summary>Fails the hello (the connection was lost before it came).</summary>
-    public void Abandon(Exception reason) => _hello.TrySetException(reason);
+    internal void Abandon(Exception reason) => _hello.TrySetException(reason);
 
     [JsonRpcMethod(ProtocolMethods.Hello, UseSingleObjectParameterDeserialization = true)]
     public HelloResult OnHello(HelloParams parameters)
@@ -87,8 +89,13 @@ internal sealed class HostEndpoint(string token, IReadOnlyList<int> hostVersions
         }).ConfigureAwait(false);
 
     [JsonRpcMethod(ProtocolMethods.StorageList, UseSingleObjectParameterDeserialization = true)]
-    public async Task<IReadOnlyList<string>> ListAsync(InstanceParams parameters, CancellationToken cancellationToken) =>
-        await ProtocolChannel.ServeAsync(() => View(parameters).ListAsync(parameters.Key ?? "", cancellationToken)).ConfigureAwait(false);
+    public async Task<string[]> ListAsync(InstanceParams parameters, CancellationToken cancellationToken) =>
+        await ProtocolChannel.ServeAsync(async () =>
+        {
+            // The wire type is fixed (ProtocolJsonContext), whatever list the storage returns.
+            var keys = await View(parameters).ListAsync(parameters.Key ?? "", cancellationToken).ConfigureAwait(false);
+            return keys as string[] ?? [.. keys];
+        }).ConfigureAwait(false);
 
     private IStorage View(InstanceParams parameters)
     {

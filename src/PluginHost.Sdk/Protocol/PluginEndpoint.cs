@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using PluginHost.Protocol;
+using PolyType;
 using StreamJsonRpc;
 
 namespace PluginHost.Sdk.Protocol;
@@ -8,19 +9,20 @@ namespace PluginHost.Sdk.Protocol;
 /// The plugin's end of a connection: serves the host's calls by creating one backend instance per mount
 /// (multiplexing) and routing each call to the instance it names.
 /// </summary>
-internal sealed class PluginEndpoint(Func<IBackend> factory)
+[GenerateShape(IncludeMethods = MethodShapeFlags.PublicInstance)]
+internal sealed partial class PluginEndpoint(Func<IBackend> factory)
 {
     private readonly ConcurrentDictionary<string, IBackend> _instances = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private JsonRpc? _rpc;
 
     /// <summary>Completes when the host asks the plugin to shut down.</summary>
-    public Task ShutdownRequested => _shutdown.Task;
+    internal Task ShutdownRequested => _shutdown.Task;
 
     /// <summary>The number of live backend instances.</summary>
-    public int InstanceCount => _instances.Count;
+    internal int InstanceCount => _instances.Count;
 
-    public void Attach(JsonRpc rpc) => _rpc = rpc;
+    internal void Attach(JsonRpc rpc) => _rpc = rpc;
 
     [JsonRpcMethod(ProtocolMethods.Setup, UseSingleObjectParameterDeserialization = true)]
     public Task<SetupResult> SetupAsync(SetupParams parameters, CancellationToken cancellationToken) =>

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using PolyType;
 using StreamJsonRpc;
 
 namespace PluginHost.Sdk.Protocol;
@@ -13,21 +15,29 @@ internal static class ProtocolChannel
     public static readonly IReadOnlyList<int> SupportedVersions = [1];
 
     /// <summary>Creates a connection over <paramref name="duplex"/> serving <paramref name="target"/>'s <c>[JsonRpcMethod]</c> methods; call <see cref="JsonRpc.StartListening"/> after.</summary>
-    public static JsonRpc Create(Stream duplex, object target)
+    /// <remarks>The target's methods come from its source-generated shape (<c>[GenerateShape]</c>), not from reflection, so
+    /// both ends work trimmed and under NativeAOT.</remarks>
+    public static JsonRpc Create<TTarget>(Stream duplex, TTarget target)
+        where TTarget : class, IShapeable<TTarget>
     {
-        var formatter = new SystemTextJsonFormatter
-        {
-            // Wire names are fixed by [JsonPropertyName] on the protocol types; data keys stay as the caller wrote them.
-            JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.General)
-            {
-                // Absent and null mean the same on this protocol; leaving nulls out keeps messages short.
-                DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-            },
-        };
-        var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(duplex, formatter));
-        rpc.AddLocalRpcTarget(target, new JsonRpcTargetOptions { AllowNonPublicInvocation = false });
+        var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(duplex, CreateFormatter()));
+        rpc.AddLocalRpcTarget(RpcTargetMetadata.FromShape<TTarget>(), target, new JsonRpcTargetOptions { AllowNonPublicInvocation = false });
         return rpc;
     }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Every protocol type is in ProtocolJsonContext, the formatter's only resolver.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Every protocol type is in ProtocolJsonContext, the formatter's only resolver.")]
+    private static SystemTextJsonFormatter CreateFormatter() => new()
+    {
+        // Wire names are fixed by [JsonPropertyName] on the protocol types; data keys stay as the caller wrote them.
+        JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.General)
+        {
+            TypeInfoResolver = ProtocolJsonContext.Default,
+
+            // Absent and null mean the same on this protocol; leaving nulls out keeps messages short.
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        },
+    };
 
     /// <summary>
     /// The JSON-RPC error a <see cref="PluginHostException"/> becomes: its code is the error's HTTP status. Cancellation is
@@ -69,7 +79,7 @@ internal static class ProtocolChannel
     {
         try
         {
-            return await rpc.InvokeWithParameterObjectAsync<T>(method, parameters, cancellationToken).ConfigureAwait(false);
+            return await InvokeWithParametersAsync<T>(rpc, method, parameters, cancellationToken).ConfigureAwait(false);
         }
         catch (RemoteInvocationException error) when (cancellationToken.IsCancellationRequested)
         {
@@ -85,4 +95,10 @@ internal static class ProtocolChannel
             throw new PluginHostException(ErrorCode.Unavailable, connectionLost, error);
         }
     }
+
+    /// <summary>Sends <paramref name="parameters"/> whole as the request's <c>params</c> object.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification =
+        "SystemTextJsonFormatter writes a parameter object whole with its options, whose only resolver is ProtocolJsonContext; nothing reflects over it.")]
+    public static Task<T> InvokeWithParametersAsync<T>(JsonRpc rpc, string method, object parameters, CancellationToken cancellationToken) =>
+        rpc.InvokeWithParameterObjectAsync<T>(method, parameters, cancellationToken);
 }

@@ -29,29 +29,39 @@ internal sealed class StderrJsonLogger(string category, string? mountPath, TextW
             return;
         }
 
-        var line = new Dictionary<string, object?>
-        {
-            ["@t"] = DateTimeOffset.UtcNow.ToString("O"),
-            ["@l"] = logLevel.ToString(),
-            ["msg"] = formatter(state, exception),
-            ["category"] = category,
-        };
-        if (mountPath is not null)
-        {
-            line["mount_path"] = mountPath;
-        }
-
-        if (exception is not null)
-        {
-            line["exception"] = exception.ToString();
-        }
-
-        var json = JsonSerializer.Serialize(line);
+        var json = FormatLine(DateTimeOffset.UtcNow, logLevel, formatter(state, exception), category, mountPath, exception);
         lock (WriteGate)
         {
             // One write per line, so lines from concurrent requests never interleave.
             output.WriteLine(json);
             output.Flush();
         }
+    }
+
+    /// <summary>Writes one log line's JSON object, property by property: no reflection, so trimmed and AOT plugins log too.</summary>
+    internal static string FormatLine(DateTimeOffset time, LogLevel level, string message, string category, string? mountPath, Exception? exception)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("@t", time.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteString("@l", level.ToString());
+            writer.WriteString("msg", message);
+            writer.WriteString("category", category);
+            if (mountPath is not null)
+            {
+                writer.WriteString("mount_path", mountPath);
+            }
+
+            if (exception is not null)
+            {
+                writer.WriteString("exception", exception.ToString());
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }
