@@ -10,11 +10,12 @@ internal static class BenchmarkCli
         usage:
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- micro [BenchmarkDotNet options, e.g. --filter '*RouteLookup*']
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- e2e [--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose]
-                [--anchor PATH | --no-anchor]
+                [--anchor PATH | --no-anchor] [--no-aot]
 
           micro   BenchmarkDotNet micro benchmarks (route lookup, builtin kv read, serialization, SHA-256); `micro --help` lists BenchmarkDotNet's options
           e2e     end-to-end harness: transport floors, builtin and external plugin reads, throughput, cold start, memory,
-                  then the go-plugin anchor (../shared/anchors/go-plugin/run.sh) when it exists
+                  the same for the NativeAOT build of the mock plugin, then the go-plugin anchor
+                  (../shared/anchors/go-plugin/run.sh) when it exists
         No mode, or a first argument starting with '-' (such as --filter), runs micro, as before the modes existed.
         """;
 

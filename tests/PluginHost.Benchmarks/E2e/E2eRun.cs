@@ -123,6 +123,8 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         figures.MountOverheadHostManagedKib = Round(Stats.Median(overheads.Select(o => o.HostManagedKib)), 1, "mount_overhead_host_managed_kib");
         figures.MountOverheadPluginManagedKib = Round(Stats.Median(overheads.Select(o => o.PluginManagedKib)), 1, "mount_overhead_plugin_managed_kib");
 
+        await MeasureNativeAotAsync(figures, cancellationToken);
+
         // Last, so that the Go processes never share the CPUs with a PluginHost measurement.
         if (options.NoAnchor)
         {
@@ -141,6 +143,60 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
 
         report.Machine.LoadAverageEnd = MachineInfo.LoadAverage();
         return report;
+    }
+
+    // The same scenarios on the NativeAOT build (no JIT: start and memory are the point). Its mount overhead is read
+    // without the induced GC in the plugin: NativeAOT processes serve no diagnostics port by default.
+    private async Task MeasureNativeAotAsync(PluginHostFigures figures, CancellationToken cancellationToken)
+    {
+        if (options.NoAot)
+        {
+            figures.AotNote = "NativeAOT plugin not measured: --no-aot";
+            return;
+        }
+
+        Progress("publishing samples/MockPlugin with -p:PublishProfile=NativeAot");
+        MockPluginBinary aot;
+        try
+        {
+            aot = await MockPluginBinary.PrepareNativeAotAsync(options.PluginEnv, workspace, cancellationToken);
+        }
+        catch (InvalidOperationException error)
+        {
+            // Most often a missing platform linker (clang or gcc): say so, keep the rest of the report.
+            figures.AotNote = $"NativeAOT plugin not measured: {error.Message.Split('\n')[0]}";
+            Progress(figures.AotNote);
+            return;
+        }
+
+        figures.AotPluginMib = Round(aot.Bytes / 1024.0 / 1024, 1, "aot_plugin_mib");
+        var traffic = await ExternalKvTraffic.MeasureAsync(workspace, aot, _budget, message => Progress($"NativeAOT: {message}"), cancellationToken);
+        Rounds("aot external_kv_read µs", traffic.Sequential);
+        figures.AotExternalKvReadUsP50 = Round(traffic.Sequential.P50Us, 2, "aot_external_kv_read_us_p50");
+        figures.AotExternalKvReadUsP99 = Round(traffic.Sequential.P99Us, 2, "aot_external_kv_read_us_p99");
+        figures.AotExternalKvReadRpsC16 = Round(traffic.RequestsPerSecond[16], 0, "aot_external_kv_read_rps_c16");
+        await ExpectNoPluginProcessAsync(cancellationToken);
+
+        Progress($"NativeAOT: cold start, {_budget.ColdStarts} fresh plugin processes (+1 untimed)");
+        var cold = await ColdStart.MeasureAsync(workspace, aot, _budget.ColdStarts, cancellationToken);
+        Detail("aot cold_start_ms samples", cold.FirstAnswerMs);
+        figures.AotColdStartMsP50 = Round(cold.FirstAnswerMsP50, 1, "aot_cold_start_ms_p50");
+        await ExpectNoPluginProcessAsync(cancellationToken);
+
+        Progress($"NativeAOT: idle plugin RSS (after {_budget.Idle.TotalSeconds:0} s idle)");
+        figures.AotPluginIdleRssMib = Round(await IdleRss.MeasureMibAsync(workspace, aot, _budget, cancellationToken), 1, "aot_plugin_idle_rss_mib");
+        await ExpectNoPluginProcessAsync(cancellationToken);
+
+        var overheads = new List<MountOverhead>();
+        for (var repeat = 0; repeat < _budget.MountOverheadRepeats; repeat++)
+        {
+            Progress($"NativeAOT: mount overhead: 1 → {MountOverhead.Mounts} mounts, fresh host {repeat + 1}/{_budget.MountOverheadRepeats}");
+            overheads.Add(await MountOverhead.MeasureAsync(workspace, aot, _budget, cancellationToken, induceGcInPlugin: false));
+            await ExpectNoPluginProcessAsync(cancellationToken);
+        }
+
+        figures.AotMountOverheadKib = Round(Stats.Median(overheads.Select(o => o.TotalRssKib)), 1, "aot_mount_overhead_kib");
+        figures.AotMountOverheadPluginRssKib = Round(Stats.Median(overheads.Select(o => o.PluginRssKib)), 1, "aot_mount_overhead_plugin_rss_kib");
     }
 
     private async Task<double> P50(Task<LatencyResult> measurement)

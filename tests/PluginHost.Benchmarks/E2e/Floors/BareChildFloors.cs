@@ -29,7 +29,7 @@ internal sealed class BareChildFloors : IDisposable
 
     public static async Task<BareChildFloors> PrepareAsync(Workspace workspace, CancellationToken cancellationToken) =>
         new(await MockPluginBinary.PublishAsync(
-            Path.Combine("tests", "PluginHost.Benchmarks.BareChild"), Name, Path.Combine(workspace.Root, "bare-child"), cancellationToken));
+            Path.Combine("tests", "PluginHost.Benchmarks.BareChild"), Name, Path.Combine(workspace.Root, "bare-child"), [], cancellationToken));
 
     /// <summary><c>process_start_ms_p50</c>: <c>bare-jsonrpc-child --hello</c> from start to exit; <paramref name="runs"/> after 1 untimed.</summary>
     public async Task<double> ProcessStartMsAsync(int runs, CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public static BenchHost Create(Workspace workspace) => new(workspace);
 
-    public static MountRequest MockAt(string path) => new() { Type = BackendType.Secret, Plugin = MockPluginBinary.Name, Path = path };
+    public static MountRequest MockAt(MockPluginBinary plugin, string path) => new() { Type = BackendType.Secret, Plugin = plugin.Name, Path = path };
 
     /// <summary>Registers the mock plugin in the catalog, pinned by its SHA-256 (with its experiment env, if any), as a user would.</summary>
     public Task<CatalogEntry> RegisterMockAsync(MockPluginBinary plugin, CancellationToken cancellationToken) =>
@@ -37,8 +37,8 @@ internal sealed class BenchHost : IAsyncDisposable
             new PluginRegistration
             {
                 Type = BackendType.Secret,
-                Name = MockPluginBinary.Name,
-                Command = MockPluginBinary.Name,
+                Name = plugin.Name,
+                Command = plugin.Name,
                 Sha256 = plugin.Sha256,
                 Env = plugin.Env,
             },

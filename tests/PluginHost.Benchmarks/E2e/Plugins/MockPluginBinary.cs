@@ -7,34 +7,55 @@ namespace PluginHost.Benchmarks.E2e.Plugins;
 /// The published <c>samples/MockPlugin</c> (<c>my-mock-plugin</c>), copied into the workspace's plugin directory, and
 /// the environment its catalog entry gives its processes (empty unless an experiment asks, <c>--plugin-env</c>).
 /// </summary>
-internal sealed record MockPluginBinary(string Path, string Sha256, long Bytes, IReadOnlyDictionary<string, string> Env)
+/// <param name="Name">Its catalog name and file name in the plugin directory.</param>
+internal sealed record MockPluginBinary(string Name, string Path, string Sha256, long Bytes, IReadOnlyDictionary<string, string> Env)
 {
-    public const string Name = "my-mock-plugin";
+    /// <summary>The sample's assembly name, and the catalog name of its default (JIT, ReadyToRun) build.</summary>
+    public const string DefaultName = "my-mock-plugin";
+
+    /// <summary>The catalog name of the NativeAOT build, registered beside the default one.</summary>
+    public const string NativeAotName = "my-mock-plugin-aot";
 
     /// <summary>Uses <paramref name="given"/> (a published my-mock-plugin) or publishes the sample, then copies it in and hashes it.</summary>
     public static async Task<MockPluginBinary> PrepareAsync(
         string? given, IReadOnlyDictionary<string, string> env, Workspace workspace, CancellationToken cancellationToken)
     {
-        var source = given ?? await PublishAsync(System.IO.Path.Combine("samples", "MockPlugin"), Name, workspace.PublishDirectory, cancellationToken);
+        var source = given ?? await PublishAsync(System.IO.Path.Combine("samples", "MockPlugin"), DefaultName, workspace.PublishDirectory, [], cancellationToken);
+        return await InstallAsync(DefaultName, source, env, workspace, cancellationToken);
+    }
+
+    /// <summary>Publishes the sample with its NativeAot profile (the platform linker must be installed), then copies it in.</summary>
+    public static async Task<MockPluginBinary> PrepareNativeAotAsync(
+        IReadOnlyDictionary<string, string> env, Workspace workspace, CancellationToken cancellationToken)
+    {
+        var output = System.IO.Path.Combine(workspace.PublishDirectory, "native-aot");
+        var source = await PublishAsync(System.IO.Path.Combine("samples", "MockPlugin"), DefaultName, output, ["-p:PublishProfile=NativeAot"], cancellationToken);
+        return await InstallAsync(NativeAotName, source, env, workspace, cancellationToken);
+    }
+
+    private static async Task<MockPluginBinary> InstallAsync(
+        string name, string source, IReadOnlyDictionary<string, string> env, Workspace workspace, CancellationToken cancellationToken)
+    {
         if (!File.Exists(source))
         {
             throw new FileNotFoundException($"plugin binary not found: {source}", source);
         }
 
-        var target = System.IO.Path.Combine(workspace.PluginDirectory, Name);
+        var target = System.IO.Path.Combine(workspace.PluginDirectory, name);
         File.Copy(source, target);
         await using var stream = File.OpenRead(target);
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
-        return new MockPluginBinary(target, sha, stream.Length, env);
+        return new MockPluginBinary(name, target, sha, stream.Length, env);
     }
 
     /// <summary>Publishes the project at <paramref name="project"/> (relative to the repository) into <paramref name="output"/>.</summary>
     /// <returns>The path of the published executable <paramref name="assemblyName"/>.</returns>
-    internal static async Task<string> PublishAsync(string project, string assemblyName, string output, CancellationToken cancellationToken)
+    internal static async Task<string> PublishAsync(
+        string project, string assemblyName, string output, IReadOnlyList<string> properties, CancellationToken cancellationToken)
     {
         project = System.IO.Path.Combine(RepositoryRoot(), project);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "publish", project, "-c", "Release", "-o", output, "-nologo", "-v", "quiet" })
+        foreach (var argument in new[] { "publish", project, "-c", "Release", "-o", output, "-nologo", "-v", "quiet" }.Concat(properties))
         {
             start.ArgumentList.Add(argument);
         }

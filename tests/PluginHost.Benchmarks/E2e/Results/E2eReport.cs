@@ -132,4 +132,32 @@ internal sealed class PluginHostFigures
 
     [JsonPropertyName("mount_overhead_plugin_managed_kib")]
     public double? MountOverheadPluginManagedKib { get; set; }
+
+    [JsonPropertyName("aot_plugin_mib")]
+    public double? AotPluginMib { get; set; }
+
+    [JsonPropertyName("aot_external_kv_read_us_p50")]
+    public double? AotExternalKvReadUsP50 { get; set; }
+
+    [JsonPropertyName("aot_external_kv_read_us_p99")]
+    public double? AotExternalKvReadUsP99 { get; set; }
+
+    [JsonPropertyName("aot_external_kv_read_rps_c16")]
+    public double? AotExternalKvReadRpsC16 { get; set; }
+
+    [JsonPropertyName("aot_cold_start_ms_p50")]
+    public double? AotColdStartMsP50 { get; set; }
+
+    [JsonPropertyName("aot_plugin_idle_rss_mib")]
+    public double? AotPluginIdleRssMib { get; set; }
+
+    [JsonPropertyName("aot_mount_overhead_kib")]
+    public double? AotMountOverheadKib { get; set; }
+
+    [JsonPropertyName("aot_mount_overhead_plugin_rss_kib")]
+    public double? AotMountOverheadPluginRssKib { get; set; }
+
+    /// <summary>Why the NativeAOT figures are absent (<c>--no-aot</c>, or the publish failed), else null.</summary>
+    [JsonPropertyName("aot_note")]
+    public string? AotNote { get; set; }
 }

@@ -39,7 +39,7 @@ internal sealed class ColdStart
 
             var path = $"cold-{sample}";
             var start = Stopwatch.GetTimestamp();
-            await host.Mounts.EnableAsync(BenchHost.MockAt(path), cancellationToken);
+            await host.Mounts.EnableAsync(BenchHost.MockAt(plugin, path), cancellationToken);
             var mounted = Stopwatch.GetTimestamp();
 
             // Nothing is stored under the new mount: the answer is empty, but it took both round trips.

@@ -34,7 +34,7 @@ internal sealed class ExternalKvTraffic
         await using var bench = BenchHost.Create(workspace);
         var host = bench.Host;
         await bench.RegisterMockAsync(plugin, cancellationToken);
-        await host.Mounts.EnableAsync(BenchHost.MockAt("mock"), cancellationToken);
+        await host.Mounts.EnableAsync(BenchHost.MockAt(plugin, "mock"), cancellationToken);
         await bench.SeedAsync(Path, cancellationToken);
 
         Func<CancellationToken, ValueTask> read = async ct => await host.ReadAsync(Path, ct);

@@ -13,7 +13,7 @@ internal static class IdleRss
     {
         await using var bench = BenchHost.Create(workspace);
         await bench.RegisterMockAsync(plugin, cancellationToken);
-        await bench.Host.Mounts.EnableAsync(BenchHost.MockAt("idle"), cancellationToken);
+        await bench.Host.Mounts.EnableAsync(BenchHost.MockAt(plugin, "idle"), cancellationToken);
         await bench.SeedAsync("idle/kv/foo", cancellationToken);
         var pid = workspace.PluginProcesses().Single();
         await Task.Delay(budget.Idle, cancellationToken);

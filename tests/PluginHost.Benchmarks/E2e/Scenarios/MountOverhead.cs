@@ -34,18 +34,23 @@ internal sealed class MountOverhead
     /// <summary>Plugin managed heap (after its induced GC) per extra mount, KiB.</summary>
     public required double PluginManagedKib { get; init; }
 
-    public static async Task<MountOverhead> MeasureAsync(Workspace workspace, MockPluginBinary plugin, Budget budget, CancellationToken cancellationToken)
+    /// <param name="induceGcInPlugin">
+    /// False for a NativeAOT plugin, which has no diagnostics port by default: its RSS is read without the induced GC
+    /// and <see cref="PluginManagedKib"/> is NaN.
+    /// </param>
+    public static async Task<MountOverhead> MeasureAsync(
+        Workspace workspace, MockPluginBinary plugin, Budget budget, CancellationToken cancellationToken, bool induceGcInPlugin = true)
     {
         await using var bench = BenchHost.Create(workspace);
         var host = bench.Host;
         await bench.RegisterMockAsync(plugin, cancellationToken);
-        await MountAndReadAsync(host, 0, cancellationToken);
+        await MountAndReadAsync(host, plugin, 0, cancellationToken);
         var pid = workspace.PluginProcesses().Single();
 
-        var one = await SnapshotAsync(pid, budget, cancellationToken);
+        var one = await SnapshotAsync(pid, budget, induceGcInPlugin, cancellationToken);
         for (var i = 1; i < Mounts; i++)
         {
-            await MountAndReadAsync(host, i, cancellationToken);
+            await MountAndReadAsync(host, plugin, i, cancellationToken);
         }
 
         if (workspace.PluginProcesses() is not [var same] || same != pid)
@@ -53,7 +58,7 @@ internal sealed class MountOverhead
             throw new InvalidOperationException($"{Mounts} mounts of one entry should share plugin process {pid}");
         }
 
-        var hundred = await SnapshotAsync(pid, budget, cancellationToken);
+        var hundred = await SnapshotAsync(pid, budget, induceGcInPlugin, cancellationToken);
 
         const double Extra = Mounts - 1;
         return new MountOverhead
@@ -66,17 +71,17 @@ internal sealed class MountOverhead
         };
     }
 
-    private static async Task MountAndReadAsync(IPluginHost host, int index, CancellationToken cancellationToken)
+    private static async Task MountAndReadAsync(IPluginHost host, MockPluginBinary plugin, int index, CancellationToken cancellationToken)
     {
-        await host.Mounts.EnableAsync(BenchHost.MockAt($"m-{index}"), cancellationToken);
+        await host.Mounts.EnableAsync(BenchHost.MockAt(plugin, $"m-{index}"), cancellationToken);
         await host.ReadAsync($"m-{index}/kv/foo", cancellationToken);
     }
 
-    private static async Task<Snapshot> SnapshotAsync(int pluginPid, Budget budget, CancellationToken cancellationToken)
+    private static async Task<Snapshot> SnapshotAsync(int pluginPid, Budget budget, bool induceGcInPlugin, CancellationToken cancellationToken)
     {
         // Settle first (tiering, the background GC), then collect both, then read.
         await Task.Delay(budget.Settle, cancellationToken);
-        var pluginManaged = await RemoteGc.CollectAsync(pluginPid, cancellationToken);
+        var pluginManaged = induceGcInPlugin ? await RemoteGc.CollectAsync(pluginPid, cancellationToken) : double.NaN;
         ProcessMemory.CollectHostGarbage();
         var hostManaged = GC.GetTotalMemory(forceFullCollection: true);
         var spacing = TimeSpan.FromMilliseconds(200);
@@ -85,7 +90,7 @@ internal sealed class MountOverhead
         return new Snapshot(host, plugin, hostManaged, pluginManaged);
     }
 
-    private sealed record Snapshot(double HostRssKib, double PluginRssKib, long HostManagedBytes, long PluginManagedBytes)
+    private sealed record Snapshot(double HostRssKib, double PluginRssKib, long HostManagedBytes, double PluginManagedBytes)
     {
         public double TotalRssKib => HostRssKib + PluginRssKib;
     }
