@@ -26,8 +26,13 @@ internal static class DataValues
 
     /// <summary>The JSON form of <paramref name="value"/>.</summary>
     /// <exception cref="NotSupportedException">The value's type is not a plain value and reflection is disabled (trimmed or AOT app).</exception>
-    public static JsonElement ToElement(object? value) =>
-        JsonSerializer.SerializeToElement(value, Options.GetTypeInfo(value?.GetType() ?? typeof(object)));
+    public static JsonElement ToElement(object? value) => value switch
+    {
+        // Any list of strings (a List, a ReadOnlyCollection, a collection expression's hidden type) as the one array
+        // type the context knows.
+        IEnumerable<string> strings and not string[] => JsonSerializer.SerializeToElement(strings.ToArray(), DataValuesJsonContext.Default.StringArray),
+        _ => JsonSerializer.SerializeToElement(value, Options.GetTypeInfo(value?.GetType() ?? typeof(object))),
+    };
 }
 
 [JsonSerializable(typeof(object))]
