@@ -76,6 +76,20 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
         return Find(table, path)?.Entry;
     }
 
+    /// <summary>
+    /// Returns the mount that serves the logical <paramref name="path"/> (<c>secret/foo</c>, <c>auth/userpass/login/x</c>):
+    /// the longest mount path it starts with, as requests are routed; <see langword="null"/> when none does.
+    /// </summary>
+    /// <param name="path">A logical path, without a leading <c>/</c>.</param>
+    /// <param name="cancellationToken">Cancels waiting for the mount tables to be loaded.</param>
+    /// <returns>The entry, or <see langword="null"/>.</returns>
+    public async Task<MountEntry?> ResolveAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
+        return _routes.TryMatch(path, out var mount) ? mount.Entry : null;
+    }
+
     /// <summary>Says why a mount's backend is not running (its plugin failed to start or left the catalog), or <see langword="null"/>.</summary>
     /// <param name="table">The mount table.</param>
     /// <param name="path">The path within the table.</param>

@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PluginHost.Hosting;
+using PluginHost.Http.Requests;
+using PluginHost.Http.Responses;
+
+namespace PluginHost.Http.Endpoints;
+
+/// <summary>
+/// Serves every <c>/v1/&lt;path&gt;</c> the way Vault's logical handler does: checks the token, translates the request,
+/// sends it to <see cref="IPluginHost"/> (the system paths and the mounts) and writes Vault's answer.
+/// </summary>
+internal sealed partial class LogicalEndpoint(IPluginHost host, IOptions<PluginHostHttpOptions> options, ILogger<LogicalEndpoint> logger)
+{
+    // Vault's injectDataIntoTopRoutes that PluginHost serves: mount listings repeat their data at the top level.
+    private static readonly string[] InjectedRoots = ["sys/mounts", "sys/auth", "sys/remount"];
+
+    public async Task HandleAsync(HttpContext context, string path)
+    {
+        var cancellationToken = context.RequestAborted;
+        var requestId = Guid.NewGuid().ToString();
+        try
+        {
+            var token = ClientToken.Of(context.Request);
+            if (!IsRoot(token))
+            {
+                throw new VaultHttpException(StatusCodes.Status403Forbidden, "permission denied");
+            }
+
+            AllowBodiesUpToTheLimit(context);
+            var request = await VaultRequestReader.ReadAsync(
+                context.Request, path, token, requestId, options.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+            var answer = await host.HandleRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            await WriteAnswerAsync(context.Response, request, answer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VaultHttpException refused)
+        {
+            await VaultResponseWriter.WriteErrorAsync(context.Response, refused.StatusCode, refused.ErrorMessage, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException badRequest)
+        {
+            // The server's own refusals while reading the request (a malformed or truncated body).
+            await VaultResponseWriter.WriteErrorAsync(context.Response, badRequest.StatusCode, badRequest.Message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PluginHostException error)
+        {
+            // ErrorCode values are Vault's HTTP statuses; the messages already use Vault's wording.
+            await VaultResponseWriter.WriteErrorAsync(context.Response, (int)error.Code, error.Message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away: nobody is left to answer.
+        }
+        catch (Exception error)
+        {
+            LogUnexpected(logger, error, context.Request.Method, path, requestId);
+            await VaultResponseWriter.WriteErrorAsync(
+                context.Response, StatusCodes.Status500InternalServerError, $"internal error (request {requestId})", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // The server's limit (Kestrel: 30 MB by default) is lifted just above ours, so that ours, which says how to change
+    // it, is the one a client meets.
+    private void AllowBodiesUpToTheLimit(HttpContext context)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } serverLimit)
+        {
+            var limit = options.Value.MaxRequestBodyBytes;
+            serverLimit.MaxRequestBodySize = limit < 0 ? null : limit + 1;
+        }
+    }
+
+    private async Task WriteAnswerAsync(HttpResponse response, BackendRequest request, BackendResponse? answer, CancellationToken cancellationToken)
+    {
+        if (answer is null)
+        {
+            // Nothing at a read or a list is Vault's 404 with an empty error list; any other operation succeeded quietly.
+            if (request.Operation is Operation.Read or Operation.List)
+            {
+                await VaultResponseWriter.WriteErrorAsync(response, StatusCodes.Status404NotFound, null, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                VaultResponseWriter.WriteNoContent(response);
+            }
+
+            return;
+        }
+
+        if (answer.Redirect is { Length: > 0 } redirect)
+        {
+            VaultResponseWriter.Prepare(response, StatusCodes.Status307TemporaryRedirect);
+            response.Headers.Location = redirect;
+            return;
+        }
+
+        if (request.Operation == Operation.List && answer.GetListKeys().Count == 0 && answer.Warnings is not { Count: > 0 })
+        {
+            await VaultResponseWriter.WriteErrorAsync(response, StatusCodes.Status404NotFound, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var inject = InjectedRoots.Any(root => request.Path == root || request.Path.StartsWith(root + "/", StringComparison.Ordinal));
+        await VaultResponseWriter.WriteEnvelopeAsync(
+            response, request.RequestId, answer, await MountTypeOfAsync(request.Path, cancellationToken).ConfigureAwait(false), inject, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> MountTypeOfAsync(string path, CancellationToken cancellationToken) =>
+        path.StartsWith("sys/", StringComparison.Ordinal)
+            ? "system"
+            : (await host.Mounts.ResolveAsync(path, cancellationToken).ConfigureAwait(false))?.PluginName ?? "";
+
+    private bool IsRoot(string? token)
+    {
+        var root = options.Value.RootToken;
+        return token is not null && root is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(root));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} /v1/{Path} failed unexpectedly (request {RequestId})")]
+    private static partial void LogUnexpected(ILogger logger, Exception error, string method, string path, string requestId);
+}

@@ -1,0 +1,128 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace PluginHost.Http.Requests;
+
+/// <summary>
+/// Reads a write's body as Vault does: a JSON object (fields and their values), nothing (no fields), or a form when
+/// the request says <c>application/x-www-form-urlencoded</c> and the body does not start with <c>{</c> (curl's
+/// <c>-d '{…}'</c> sends JSON under the form type). The body is read up to a limit, never further.
+/// </summary>
+internal static class RequestBody
+{
+    private const string FormContentType = "application/x-www-form-urlencoded";
+
+    /// <exception cref="VaultHttpException">413 over the limit; 400 when the body is not a JSON object or a form.</exception>
+    public static async Task<IReadOnlyDictionary<string, JsonElement>?> ReadDataAsync(HttpRequest http, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (maxBytes < 0)
+        {
+            maxBytes = long.MaxValue;
+        }
+
+        if (http.ContentLength > maxBytes)
+        {
+            throw TooLarge(maxBytes);
+        }
+
+        var body = await ReadAllAsync(http.BodyReader, maxBytes, cancellationToken).ConfigureAwait(false);
+        var text = body.AsSpan().TrimStart(" \t\r\n"u8);
+        if (text.IsEmpty)
+        {
+            return null;
+        }
+
+        if (IsForm(http.ContentType) && text[0] is not (byte)'{' and not (byte)'[')
+        {
+            return FormData(Encoding.UTF8.GetString(text));
+        }
+
+        return JsonData(body, http.ContentType);
+    }
+
+    private static bool IsForm(string? contentType) =>
+        contentType is not null && contentType.StartsWith(FormContentType, StringComparison.OrdinalIgnoreCase);
+
+    private static Dictionary<string, JsonElement> FormData(string form)
+    {
+        var data = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (key, values) in QueryHelpers.ParseQuery("?" + form))
+        {
+            // Vault joins a repeated form key's values with commas.
+            data[key] = JsonSerializer.SerializeToElement(string.Join(',', values.ToArray()), HttpJsonContext.Default.String);
+        }
+
+        return data;
+    }
+
+    private static Dictionary<string, JsonElement>? JsonData(byte[] body, string? contentType)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            return root.ValueKind switch
+            {
+                JsonValueKind.Object => root.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal),
+                JsonValueKind.Null => null,
+                var kind => throw NotAnObject($"got {Describe(kind)}", contentType),
+            };
+        }
+        catch (JsonException error)
+        {
+            throw NotAnObject(error.Message, contentType);
+        }
+    }
+
+    private static VaultHttpException NotAnObject(string detail, string? contentType)
+    {
+        // Vault says only "error parsing JSON"; the rest says what was wrong and what to send instead.
+        var hint = contentType is null || contentType.Contains("json", StringComparison.OrdinalIgnoreCase) || IsForm(contentType)
+            ? ""
+            : $" (the request's Content-Type is '{contentType}')";
+        return new VaultHttpException(
+            StatusCodes.Status400BadRequest,
+            $"error parsing JSON: the body must be a JSON object of fields, such as {{\"value\":\"bar\"}}: {detail}{hint}");
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        _ => "true or false",
+    };
+
+    private static async Task<byte[]> ReadAllAsync(PipeReader reader, long maxBytes, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (buffer.Length > maxBytes)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                throw TooLarge(maxBytes);
+            }
+
+            if (result.IsCompleted)
+            {
+                var bytes = buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                return bytes;
+            }
+
+            // Nothing consumed yet: ask for more until the body ends.
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private static VaultHttpException TooLarge(long maxBytes) => new(
+        StatusCodes.Status413PayloadTooLarge,
+        string.Create(CultureInfo.InvariantCulture, $"request body is larger than the limit of {maxBytes} bytes (PluginHostHttpOptions.MaxRequestBodyBytes, Vault's max_request_size)"));
+}

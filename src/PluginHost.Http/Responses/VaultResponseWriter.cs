@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace PluginHost.Http.Responses;
+
+/// <summary>
+/// Writes Vault's bodies: the response envelope (every key always present, in Vault's order, empty ones as null),
+/// <c>{"errors":[…]}</c>, and 204 with no body. Every answer carries <c>Cache-Control: no-store</c>, as Vault's do.
+/// </summary>
+internal static class VaultResponseWriter
+{
+    private const string JsonContentType = "application/json";
+
+    /// <summary>200 with the envelope of <paramref name="answer"/>.</summary>
+    /// <param name="response">The response to write.</param>
+    /// <param name="requestId">The request's id (<c>request_id</c>).</param>
+    /// <param name="answer">What the host answered.</param>
+    /// <param name="mountType">The type of the mount that answered (<c>mount_type</c>: <c>kv</c>, <c>system</c>).</param>
+    /// <param name="cancellationToken">Stops writing.</param>
+    /// <param name="injectDataAtTop">
+    /// Repeat every <c>data</c> key at the top level, as Vault does for <c>sys/mounts</c>, <c>sys/auth</c> and
+    /// <c>sys/remount</c> (older clients read the mounts from there).
+    /// </param>
+    public static async Task WriteEnvelopeAsync(
+        HttpResponse response, string requestId, BackendResponse answer, string mountType, bool injectDataAtTop, CancellationToken cancellationToken)
+    {
+        Prepare(response, StatusCodes.Status200OK);
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        {
+            writer.WriteStartObject();
+            if (injectDataAtTop && answer.Data is { } top)
+            {
+                foreach (var (key, value) in top)
+                {
+                    writer.WritePropertyName(key);
+                    value.WriteTo(writer);
+                }
+            }
+
+            writer.WriteString("request_id", requestId);
+            writer.WriteString("lease_id", "");
+            writer.WriteBoolean("renewable", answer.Secret?.Renewable ?? false);
+            writer.WriteNumber("lease_duration", (long)(answer.Secret?.Ttl ?? TimeSpan.Zero).TotalSeconds);
+            WriteData(writer, answer.Data);
+            writer.WriteNull("wrap_info");
+            WriteWarnings(writer, answer.Warnings);
+            writer.WriteNull("auth");
+            writer.WriteString("mount_type", mountType);
+            writer.WriteEndObject();
+        }
+
+        await response.BodyWriter.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A status with <c>{"errors":[message]}</c>, or Vault's bare <c>{"errors":[]}</c> when there is no message.</summary>
+    public static async Task WriteErrorAsync(HttpResponse response, int statusCode, string? message, CancellationToken cancellationToken)
+    {
+        Prepare(response, statusCode);
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("errors");
+            if (message is not null)
+            {
+                writer.WriteStringValue(message);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        await response.BodyWriter.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>204: the request succeeded and there is nothing to answer (a write, a delete, a mount).</summary>
+    public static void WriteNoContent(HttpResponse response) => Prepare(response, StatusCodes.Status204NoContent);
+
+    /// <summary>Sets the status and Vault's headers on every answer.</summary>
+    public static void Prepare(HttpResponse response, int statusCode)
+    {
+        response.StatusCode = statusCode;
+        response.ContentType = JsonContentType;
+        response.Headers.CacheControl = "no-store";
+    }
+
+    private static void WriteData(Utf8JsonWriter writer, IReadOnlyDictionary<string, JsonElement>? data)
+    {
+        if (data is null)
+        {
+            writer.WriteNull("data");
+            return;
+        }
+
+        writer.WriteStartObject("data");
+        foreach (var (key, value) in data)
+        {
+            writer.WritePropertyName(key);
+            value.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteWarnings(Utf8JsonWriter writer, IReadOnlyList<string>? warnings)
+    {
+        if (warnings is not { Count: > 0 })
+        {
+            writer.WriteNull("warnings");
+            return;
+        }
+
+        writer.WriteStartArray("warnings");
+        foreach (var warning in warnings)
+        {
+            writer.WriteStringValue(warning);
+        }
+
+        writer.WriteEndArray();
+    }
+}

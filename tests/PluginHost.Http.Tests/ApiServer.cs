@@ -1,0 +1,82 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using PluginHost.Hosting;
+
+namespace PluginHost.Http.Tests;
+
+/// <summary>An in-memory ASP.NET Core app serving <c>MapPluginHost()</c> over an in-memory PluginHost, and a client for it.</summary>
+internal sealed class ApiServer : IAsyncDisposable
+{
+    public const string RootToken = "test-root-token";
+
+    private readonly WebApplication _app;
+
+    private ApiServer(WebApplication app)
+    {
+        _app = app;
+        Client = app.GetTestClient();
+        Client.DefaultRequestHeaders.Add("X-Vault-Token", RootToken);
+    }
+
+    /// <summary>A client that sends the root token on every request.</summary>
+    public HttpClient Client { get; }
+
+    public IPluginHost Host => _app.Services.GetRequiredService<IPluginHost>();
+
+    public static async Task<ApiServer> StartAsync(Action<PluginHostHttpOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddPluginHost();
+        builder.Services.AddPluginHostHttp(o =>
+        {
+            o.RootToken = RootToken;
+            configure?.Invoke(o);
+        });
+        var app = builder.Build();
+        app.MapPluginHost();
+        await app.StartAsync();
+        return new ApiServer(app);
+    }
+
+    /// <summary>Sends a request whose path reaches the app byte for byte (HttpClient would resolve <c>..</c> first).</summary>
+    public Task<Microsoft.AspNetCore.Http.HttpContext> SendRawAsync(string method, string rawPath) =>
+        _app.GetTestServer().SendAsync(context =>
+        {
+            context.Request.Method = method;
+            context.Request.Path = rawPath;
+            context.Request.Headers["X-Vault-Token"] = RootToken;
+        });
+
+    /// <summary>A client with no token.</summary>
+    public HttpClient AnonymousClient() => _app.GetTestClient();
+
+    public Task<HttpResponseMessage> SendAsync(string method, string path, string? json = null, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), "/v1/" + path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        return Client.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> JsonOf(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.DisposeAsync();
+    }
+}
