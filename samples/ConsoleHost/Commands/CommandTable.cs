@@ -12,6 +12,7 @@ internal static class CommandTable
         () => new ListCommand(),
         () => new DeleteCommand(),
         () => new VersionCommand(),
+        () => new ServerCommand(),
         () => Groups.Secrets,
         () => new SecretsEnableCommand(),
         () => new SecretsDisableCommand(),

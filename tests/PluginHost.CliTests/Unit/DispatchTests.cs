@@ -19,6 +19,7 @@ public sealed class DispatchTests
             auth         Interact with auth methods
             plugin       Interact with plugins and catalog
             secrets      Interact with secrets engines
+            server       Start a PluginHost server
             version      Prints the plugin-host version
 
         """;

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace PluginHost.CliTests.Executable;
+
+/// <summary>
+/// <c>plugin-host server -dev</c> as a real process on a loopback port, with the real mock plugin: the guide's steps as
+/// raw HTTP requests (what curl or any Vault API client sends), then SIGTERM.
+/// </summary>
+[TestClass]
+public sealed class ServerTests
+{
+    private const string RootToken = "root";
+
+    [TestMethod]
+    public async Task DevServer_ServesTheGuidesStepsOverHttp_AndStopsCleanlyOnSigterm()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+        using var server = sandbox.Start(["server", "-dev", $"-dev-root-token-id={RootToken}", "-dev-listen-address=127.0.0.1:0", "-dev-plugin-dir=plugins"]);
+        var stdout = new OutputLines(server.StandardOutput);
+        var stderr = server.StandardError.ReadToEndAsync();
+        try
+        {
+            var banner = await stdout.WaitForAsync(line => line.StartsWith("Root Token: ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            var address = stdout.Lines.Select(l => l.Trim()).Single(l => l.StartsWith("$ export PLUGIN_HOST_ADDR='", StringComparison.Ordinal))["$ export PLUGIN_HOST_ADDR='".Length..^1];
+            Assert.AreEqual($"Root Token: {RootToken}", banner);
+
+            using var http = new HttpClient { BaseAddress = new Uri(address + "/v1/") };
+            http.DefaultRequestHeaders.Add("X-Vault-Token", RootToken);
+            await ExpectAsync(HttpStatusCode.NoContent, http.PutAsJsonAsync("sys/plugins/catalog/secret/my-mock-plugin", new { sha256 = Published.MockSha256, command = "my-mock-plugin" }));
+            await ExpectAsync(HttpStatusCode.NoContent, http.PostAsJsonAsync("sys/mounts/my-secrets-plugin", new { type = "my-mock-plugin" }));
+
+            var written = await ExpectAsync(HttpStatusCode.OK, http.PutAsJsonAsync("my-secrets-plugin/kv/foo", new { value = "bar" }));
+            Assert.AreEqual("bar", written.GetProperty("data").GetProperty("value").GetString(), "the mock plugin echoes its writes");
+            var read = await ExpectAsync(HttpStatusCode.OK, http.GetAsync("my-secrets-plugin/kv/foo"));
+            Assert.AreEqual("bar", read.GetProperty("data").GetProperty("value").GetString());
+            Assert.AreEqual("my-mock-plugin", read.GetProperty("mount_type").GetString());
+            var listed = await ExpectAsync(HttpStatusCode.OK, http.SendAsync(new HttpRequestMessage(new HttpMethod("LIST"), "my-secrets-plugin/kv")));
+            Assert.AreEqual("""["foo"]""", listed.GetProperty("data").GetProperty("keys").GetRawText());
+            var mounts = await ExpectAsync(HttpStatusCode.OK, http.GetAsync("sys/mounts"));
+            Assert.AreEqual("my-mock-plugin", mounts.GetProperty("my-secrets-plugin/").GetProperty("type").GetString());
+
+            using var anonymous = new HttpClient { BaseAddress = http.BaseAddress };
+            var refused = await ExpectAsync(HttpStatusCode.Forbidden, anonymous.GetAsync("my-secrets-plugin/kv/foo"));
+            Assert.AreEqual("""["permission denied"]""", refused.GetProperty("errors").GetRawText());
+
+            var plugins = PluginChildren(server.Id);
+            Assert.HasCount(1, plugins, "one my-mock-plugin process serves the mount");
+
+            Signal("TERM", server.Id);
+            Assert.IsTrue(server.WaitForExit(TimeSpan.FromSeconds(30)), "the server exits after SIGTERM");
+            Assert.AreEqual(0, server.ExitCode, await stderr);
+            await stdout.WaitForAsync(line => line == "==> PluginHost shutdown triggered", TimeSpan.FromSeconds(5));
+            Assert.IsFalse(plugins.Any(IsRunning), "the plugin process is gone with the server");
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void ServerWithoutDev_SaysOnlyDevModeIsAvailable()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+
+        var result = sandbox.Run("server");
+
+        result.Is(1, "", "Only dev mode is available in this version: run plugin-host server -dev\n");
+    }
+
+    private static async Task<JsonElement> ExpectAsync(HttpStatusCode status, Task<HttpResponseMessage> sending)
+    {
+        using var response = await sending;
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.AreEqual(status, response.StatusCode, text);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    // The server's child processes: its plugins (each runs a private, content-addressed copy of its binary).
+    private static int[] PluginChildren(int serverPid) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentOf(pid) == serverPid)
+            .ToArray();
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var status = File.ReadAllLines($"/proc/{pid}/status");
+            return int.Parse(status.First(l => l.StartsWith("PPid:", StringComparison.Ordinal))[5..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Collects a process's output lines as they come, so a test can wait for one with a deadline.</summary>
+    private sealed class OutputLines
+    {
+        private readonly List<string> _lines = [];
+        private readonly Lock _gate = new();
+        private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public OutputLines(StreamReader reader) => _ = PumpAsync(reader);
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        public async Task<string> WaitForAsync(Func<string, bool> match, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (true)
+            {
+                Task next;
+                lock (_gate)
+                {
+                    if (_lines.FirstOrDefault(match) is { } line)
+                    {
+                        return line;
+                    }
+
+                    next = _next.Task;
+                }
+
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || await Task.WhenAny(next, Task.Delay(left)) != next)
+                {
+                    throw new TimeoutException($"no matching output line within {timeout}; got:\n{string.Join('\n', Lines)}");
+                }
+            }
+        }
+
+        private async Task PumpAsync(StreamReader reader)
+        {
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                TaskCompletionSource changed;
+                lock (_gate)
+                {
+                    _lines.Add(line);
+                    changed = _next;
+                    _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+
+                changed.TrySetResult();
+            }
+        }
+    }
+}
