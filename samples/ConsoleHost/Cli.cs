@@ -71,9 +71,16 @@ internal static class Cli
             return 0;
         }
 
+        Func<string?, HostConfig> loadConfig = new ConfigLoader(environment).Load;
+        if (openTarget is null && ClientMode.AddressOf(environment) is var (variable, address))
+        {
+            // Client mode: the server has the directories; no config file is read and nothing is opened here.
+            loadConfig = _ => ClientMode.NoLocalConfig;
+            openTarget = _ => ClientMode.Open(variable, address, ClientMode.TokenOf(environment));
+        }
+
         openTarget ??= config => new EmbeddedTarget(config, new StderrLoggerFactory(environment.Error, config.LogLevel));
-        var loader = new ConfigLoader(environment);
-        await using var run = new CommandRun(environment, ui, loader.Load, openTarget);
+        await using var run = new CommandRun(environment, ui, loadConfig, openTarget);
         var code = await command.RunAsync(run, line.Arguments, cancellationToken);
         if (code == GroupCommand.ShowHelp)
         {

@@ -23,6 +23,14 @@ internal sealed class ResponseException : Exception
         Errors = errors;
     }
 
+    /// <summary>A refusal from a server reached over HTTP: Vault's CLI names the method and URL (<c>URL: PUT http://…</c>).</summary>
+    public ResponseException(string method, Uri url, int statusCode, IReadOnlyList<string> errors)
+        : base(Describe($"URL: {method} {url}", statusCode, errors))
+    {
+        StatusCode = statusCode;
+        Errors = errors;
+    }
+
     public ResponseException()
         : this(Operation.Read, "", 500, [])
     {
@@ -52,10 +60,13 @@ internal sealed class ResponseException : Exception
         _ => operation.ToString().ToLowerInvariant(),
     };
 
-    private static string Describe(Operation operation, string path, int statusCode, IReadOnlyList<string> errors)
+    private static string Describe(Operation operation, string path, int statusCode, IReadOnlyList<string> errors) =>
+        Describe($"Request: {VerbOf(operation)} {path}", statusCode, errors);
+
+    private static string Describe(string request, int statusCode, IReadOnlyList<string> errors)
     {
         var text = new StringBuilder("Error making API request.\n\n")
-            .Append("Request: ").Append(VerbOf(operation)).Append(' ').Append(path).Append('\n')
+            .Append(request).Append('\n')
             .Append("Code: ").Append(statusCode).Append(". Errors:\n\n");
         text.AppendJoin('\n', errors.Select(e => "* " + e));
         return text.ToString();

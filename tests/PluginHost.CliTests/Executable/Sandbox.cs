@@ -70,8 +70,8 @@ internal sealed class Sandbox : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        // Only what the sandbox sets: no config, format or data directory of the machine's user leaks in.
-        foreach (var name in (string[])["PLUGIN_HOST_CONFIG", "PLUGIN_HOST_FORMAT", "XDG_DATA_HOME"])
+        // Only what the sandbox sets: no config, format, data directory or server address of the machine's user leaks in.
+        foreach (var name in (string[])["PLUGIN_HOST_CONFIG", "PLUGIN_HOST_FORMAT", "XDG_DATA_HOME", "PLUGIN_HOST_ADDR", "VAULT_ADDR", "PLUGIN_HOST_TOKEN", "VAULT_TOKEN"])
         {
             start.Environment.Remove(name);
         }

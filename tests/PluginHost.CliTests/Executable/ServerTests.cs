@@ -65,6 +65,72 @@ public sealed class ServerTests
     }
 
     [TestMethod]
+    public async Task ClientMode_PrintsWhatEmbeddedModePrints_AndErrorsAsVaultsCliShowsThem()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+        using var server = sandbox.Start(["server", "-dev", $"-dev-root-token-id={RootToken}", "-dev-listen-address=127.0.0.1:0", "-dev-plugin-dir=plugins"]);
+        var stdout = new OutputLines(server.StandardOutput);
+        _ = server.StandardError.ReadToEndAsync();
+        try
+        {
+            await stdout.WaitForAsync(line => line.StartsWith("Root Token: ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            var address = stdout.Lines.Select(l => l.Trim()).Single(l => l.StartsWith("$ export PLUGIN_HOST_ADDR='", StringComparison.Ordinal))["$ export PLUGIN_HOST_ADDR='".Length..^1];
+
+            // A client needs no config file: the server has the directories. VAULT_ADDR and VAULT_TOKEN work as well.
+            using var client = new Sandbox(writeConfig: false);
+            client.Environment["VAULT_ADDR"] = address;
+            client.Environment["VAULT_TOKEN"] = RootToken;
+
+            // The guide's texts, as GuideTests expects them from embedded mode.
+            client.Run("write", "sys/plugins/catalog/secret/my-mock-plugin", $"sha256={Published.MockSha256}", "command=my-mock-plugin")
+                .Is(0, "Success! Data written to: sys/plugins/catalog/secret/my-mock-plugin\n");
+            client.Run("secrets", "enable", "-path=my-secrets-plugin", "my-mock-plugin")
+                .Is(0, "Success! Enabled the my-mock-plugin plugin at: my-secrets-plugin/\n");
+            client.Run("auth", "enable", "-path=my-auth-plugin", "my-mock-plugin").Is(2, "", $$"""
+                Error enabling my-mock-plugin auth: Error making API request.
+
+                URL: PUT {{address}}/v1/sys/auth/my-auth-plugin
+                Code: 400. Errors:
+
+                * cannot mount 'my-mock-plugin' of type 'secret' as an auth method
+
+                """);
+            client.Run("write", "my-secrets-plugin/kv/foo", "value=bar").Is(0, "Key      Value\n---      -----\nvalue    bar\n");
+            client.Run("read", "my-secrets-plugin/kv/foo").Is(0, "Key      Value\n---      -----\nvalue    bar\n");
+            client.Run("read", "-field=value", "my-secrets-plugin/kv/foo").Is(0, "bar");
+            client.Run("list", "my-secrets-plugin/kv").Is(0, "Keys\n----\nfoo\n");
+            client.Run("delete", "my-secrets-plugin/kv/foo").Is(0, "Success! Data deleted (if it existed) at: my-secrets-plugin/kv/foo\n");
+            client.Run("read", "my-secrets-plugin/kv/foo").Is(2, "", "No value found at my-secrets-plugin/kv/foo\n");
+            client.Run("secrets", "disable", "my-secrets-plugin")
+                .Is(0, "Success! Disabled the secrets engine (if it existed) at: my-secrets-plugin/\n");
+
+            client.Environment["VAULT_TOKEN"] = "not-the-root-token";
+            client.Run("read", "sys/mounts").Is(2, "", $"""
+                Error reading sys/mounts: Error making API request.
+
+                URL: GET {address}/v1/sys/mounts
+                Code: 403. Errors:
+
+                * permission denied
+
+                """);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+
+    [TestMethod]
+    public void ClientMode_WithAnAddressThatIsNotAUrl_SaysWhichVariableIsWrong()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+        sandbox.Environment["PLUGIN_HOST_ADDR"] = "127.0.0.1:8200";
+
+        sandbox.Run("read", "secret/foo").Is(2, "", "Error reading secret/foo: PLUGIN_HOST_ADDR='127.0.0.1:8200' is not a server address: give a URL such as http://127.0.0.1:8200\n");
+    }
+
+    [TestMethod]
     public void ServerWithoutDev_SaysOnlyDevModeIsAvailable()
     {
         using var sandbox = new Sandbox(writeConfig: false);

@@ -1,0 +1,39 @@
+using PluginHost.ConsoleHost.Configuration;
+using PluginHost.ConsoleHost.Requests;
+
+namespace PluginHost.ConsoleHost.Hosting;
+
+/// <summary>
+/// When <c>PLUGIN_HOST_ADDR</c> (or Vault's <c>VAULT_ADDR</c>) is set, commands talk to that server instead of
+/// opening a host of their own, with <c>PLUGIN_HOST_TOKEN</c> (or <c>VAULT_TOKEN</c>) as the token.
+/// </summary>
+internal static class ClientMode
+{
+    public static readonly string[] AddressVariables = ["PLUGIN_HOST_ADDR", "VAULT_ADDR"];
+
+    public static readonly string[] TokenVariables = ["PLUGIN_HOST_TOKEN", "VAULT_TOKEN"];
+
+    /// <summary>The configuration a client-mode run stands on: none of its own (the server has the directories).</summary>
+    public static HostConfig NoLocalConfig { get; } = new() { DataDirectory = "" };
+
+    /// <summary>The first address variable that is set, with its name, or null for embedded mode.</summary>
+    public static (string Variable, string Value)? AddressOf(CliEnvironment environment) =>
+        AddressVariables.Select(v => (v, environment.GetVariable(v))).FirstOrDefault(p => !string.IsNullOrEmpty(p.Item2)) is ({ } variable, { } value)
+            ? (variable, value)
+            : null;
+
+    public static string? TokenOf(CliEnvironment environment) =>
+        TokenVariables.Select(environment.GetVariable).FirstOrDefault(t => !string.IsNullOrEmpty(t));
+
+    /// <summary>Opens the target for the address in <paramref name="variable"/>.</summary>
+    /// <exception cref="TargetUnavailableException">The address is not an http or https URL.</exception>
+    public static HttpTarget Open(string variable, string address, string? token)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new TargetUnavailableException($"{variable}='{address}' is not a server address: give a URL such as http://127.0.0.1:8200");
+        }
+
+        return new HttpTarget(uri, token);
+    }
+}
