@@ -18,6 +18,12 @@ public sealed class PluginHostHttpOptions
     /// </summary>
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 
+    /// <summary>
+    /// How long a login's token is valid when neither the login nor its mount's default lease TTL says: Vault's 768
+    /// hours (32 days).
+    /// </summary>
+    public TimeSpan DefaultTokenTtl { get; set; } = TimeSpan.FromHours(768);
+
     /// <summary>The version <c>sys/health</c> reports; by default this package's informational version.</summary>
     public string? Version { get; set; }
 

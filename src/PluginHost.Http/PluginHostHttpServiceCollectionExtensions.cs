@@ -17,6 +17,9 @@ public static class PluginHostHttpServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Auth.Authenticator>();
+        services.TryAddSingleton<Auth.LoginTokens>();
+        services.TryAddSingleton<TokenEndpoint>();
         services.TryAddSingleton<LogicalEndpoint>();
         services.TryAddSingleton<HealthEndpoint>();
         return services;

@@ -28,10 +28,11 @@ internal sealed class ApiServer : IAsyncDisposable
 
     public IPluginHost Host => _app.Services.GetRequiredService<IPluginHost>();
 
-    public static async Task<ApiServer> StartAsync(Action<PluginHostHttpOptions>? configure = null)
+    public static async Task<ApiServer> StartAsync(Action<PluginHostHttpOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
+        services?.Invoke(builder.Services);
         builder.Services.AddPluginHost();
         builder.Services.AddPluginHostHttp(o =>
         {
@@ -56,7 +57,22 @@ internal sealed class ApiServer : IAsyncDisposable
     /// <summary>A client with no token.</summary>
     public HttpClient AnonymousClient() => _app.GetTestClient();
 
-    public Task<HttpResponseMessage> SendAsync(string method, string path, string? json = null, string contentType = "application/json")
+    public Task<HttpResponseMessage> SendAsync(string method, string path, string? json = null, string contentType = "application/json") =>
+        SendAsync(Client, method, path, json, contentType);
+
+    /// <summary>Sends with <paramref name="token"/> (none when null) instead of the root token.</summary>
+    public async Task<HttpResponseMessage> SendAsAsync(string? token, string method, string path, string? json = null)
+    {
+        using var client = AnonymousClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Vault-Token", token);
+        }
+
+        return await SendAsync(client, method, path, json, "application/json");
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, string? json, string contentType)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), "/v1/" + path);
         if (json is not null)
@@ -65,7 +81,7 @@ internal sealed class ApiServer : IAsyncDisposable
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         }
 
-        return Client.SendAsync(request);
+        return client.SendAsync(request);
     }
 
     public static async Task<JsonElement> JsonOf(HttpResponseMessage response)

@@ -1,10 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PluginHost.Hosting;
+using PluginHost.Http.Auth;
 using PluginHost.Http.Requests;
 using PluginHost.Http.Responses;
 
@@ -14,7 +13,13 @@ namespace PluginHost.Http.Endpoints;
 /// Serves every <c>/v1/&lt;path&gt;</c> the way Vault's logical handler does: checks the token, translates the request,
 /// sends it to <see cref="IPluginHost"/> (the system paths and the mounts) and writes Vault's answer.
 /// </summary>
-internal sealed partial class LogicalEndpoint(IPluginHost host, IOptions<PluginHostHttpOptions> options, ILogger<LogicalEndpoint> logger)
+internal sealed partial class LogicalEndpoint(
+    IPluginHost host,
+    Authenticator authenticator,
+    TokenEndpoint tokenPaths,
+    LoginTokens logins,
+    IOptions<PluginHostHttpOptions> options,
+    ILogger<LogicalEndpoint> logger)
 {
     // Vault's injectDataIntoTopRoutes that PluginHost serves: mount listings repeat their data at the top level.
     private static readonly string[] InjectedRoots = ["sys/mounts", "sys/auth", "sys/remount"];
@@ -26,14 +31,25 @@ internal sealed partial class LogicalEndpoint(IPluginHost host, IOptions<PluginH
         try
         {
             var token = ClientToken.Of(context.Request);
-            if (!IsRoot(token))
+            var caller = await authenticator.AuthenticateAsync(token, cancellationToken).ConfigureAwait(false);
+            RequestPath.Validate(path);
+            if (TokenEndpoint.Serves(path))
             {
-                throw new VaultHttpException(StatusCodes.Status403Forbidden, "permission denied");
+                await tokenPaths.HandleAsync(context, path, caller ?? throw PermissionDenied(), requestId).ConfigureAwait(false);
+                return;
+            }
+
+            // No token (or an unknown one) reaches only a backend's unauthenticated paths, such as a login.
+            if (caller is null
+                ? !await host.Mounts.IsUnauthenticatedAsync(path, cancellationToken).ConfigureAwait(false)
+                : !Authenticator.MayCall(caller, path))
+            {
+                throw PermissionDenied();
             }
 
             AllowBodiesUpToTheLimit(context);
             var request = await VaultRequestReader.ReadAsync(
-                context.Request, path, token, requestId, options.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+                context.Request, path, caller?.Token, requestId, options.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
             var answer = await host.HandleRequestAsync(request, cancellationToken).ConfigureAwait(false);
             await WriteAnswerAsync(context.Response, request, answer, cancellationToken).ConfigureAwait(false);
         }
@@ -105,21 +121,17 @@ internal sealed partial class LogicalEndpoint(IPluginHost host, IOptions<PluginH
         }
 
         var inject = InjectedRoots.Any(root => request.Path == root || request.Path.StartsWith(root + "/", StringComparison.Ordinal));
+        var mount = request.Path.StartsWith("sys/", StringComparison.Ordinal) ? null : await host.Mounts.ResolveAsync(request.Path, cancellationToken).ConfigureAwait(false);
+
+        // A login's answer carries the token it earned, issued here, as Vault's core does after the backend answers.
+        var issued = answer.Auth is { } auth && mount is not null
+            ? await logins.IssueAsync(auth, mount, request.Path, cancellationToken).ConfigureAwait(false)
+            : null;
         await VaultResponseWriter.WriteEnvelopeAsync(
-            response, request.RequestId, answer, await MountTypeOfAsync(request.Path, cancellationToken).ConfigureAwait(false), inject, cancellationToken).ConfigureAwait(false);
+            response, request.RequestId, answer, mount?.PluginName ?? "system", inject, cancellationToken, issued).ConfigureAwait(false);
     }
 
-    private async Task<string> MountTypeOfAsync(string path, CancellationToken cancellationToken) =>
-        path.StartsWith("sys/", StringComparison.Ordinal)
-            ? "system"
-            : (await host.Mounts.ResolveAsync(path, cancellationToken).ConfigureAwait(false))?.PluginName ?? "";
-
-    private bool IsRoot(string? token)
-    {
-        var root = options.Value.RootToken;
-        return token is not null && root is not null
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(root));
-    }
+    private static VaultHttpException PermissionDenied() => new(StatusCodes.Status403Forbidden, "permission denied");
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} /v1/{Path} failed unexpectedly (request {RequestId})")]
     private static partial void LogUnexpected(ILogger logger, Exception error, string method, string path, string requestId);

@@ -16,7 +16,6 @@ internal static class VaultRequestReader
     public static async Task<BackendRequest> ReadAsync(
         HttpRequest http, string path, string? clientToken, string requestId, long maxBodyBytes, CancellationToken cancellationToken)
     {
-        RequestPath.Validate(path);
         Operation operation;
         IReadOnlyDictionary<string, JsonElement>? data;
         switch (http.Method)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using PluginHost.Http.Auth;
 
 namespace PluginHost.Http.Responses;
 
@@ -17,12 +18,13 @@ internal static class VaultResponseWriter
     /// <param name="answer">What the host answered.</param>
     /// <param name="mountType">The type of the mount that answered (<c>mount_type</c>: <c>kv</c>, <c>system</c>).</param>
     /// <param name="cancellationToken">Stops writing.</param>
+    /// <param name="issued">The token a login earned, for the <c>auth</c> block; null for other answers.</param>
     /// <param name="injectDataAtTop">
     /// Repeat every <c>data</c> key at the top level, as Vault does for <c>sys/mounts</c>, <c>sys/auth</c> and
     /// <c>sys/remount</c> (older clients read the mounts from there).
     /// </param>
     public static async Task WriteEnvelopeAsync(
-        HttpResponse response, string requestId, BackendResponse answer, string mountType, bool injectDataAtTop, CancellationToken cancellationToken)
+        HttpResponse response, string requestId, BackendResponse answer, string mountType, bool injectDataAtTop, CancellationToken cancellationToken, IssuedAuth? issued = null)
     {
         Prepare(response, StatusCodes.Status200OK);
         await using (var writer = new Utf8JsonWriter(response.BodyWriter))
@@ -44,7 +46,7 @@ internal static class VaultResponseWriter
             WriteData(writer, answer.Data);
             writer.WriteNull("wrap_info");
             WriteWarnings(writer, answer.Warnings);
-            writer.WriteNull("auth");
+            WriteAuth(writer, issued);
             writer.WriteString("mount_type", mountType);
             writer.WriteEndObject();
         }
@@ -99,6 +101,49 @@ internal static class VaultResponseWriter
         }
 
         writer.WriteEndObject();
+    }
+
+    // Vault's HTTPAuth: every key present; token_policies only when there are any.
+    private static void WriteAuth(Utf8JsonWriter writer, IssuedAuth? issued)
+    {
+        if (issued is null)
+        {
+            writer.WriteNull("auth");
+            return;
+        }
+
+        var entry = issued.Entry;
+        writer.WriteStartObject("auth");
+        writer.WriteString("client_token", issued.ClientToken);
+        writer.WriteString("accessor", entry.Accessor);
+        WriteStrings(writer, "policies", entry.Policies);
+        WriteStrings(writer, "token_policies", entry.Policies);
+        writer.WriteStartObject("metadata");
+        foreach (var (key, value) in entry.Meta ?? new Dictionary<string, string>())
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteNumber("lease_duration", (long)entry.CreationTtl.TotalSeconds);
+        writer.WriteBoolean("renewable", issued.Renewable);
+        writer.WriteString("entity_id", "");
+        writer.WriteString("token_type", "service");
+        writer.WriteBoolean("orphan", true);
+        writer.WriteNull("mfa_requirement");
+        writer.WriteNumber("num_uses", 0);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
     }
 
     private static void WriteWarnings(Utf8JsonWriter writer, IReadOnlyList<string>? warnings)

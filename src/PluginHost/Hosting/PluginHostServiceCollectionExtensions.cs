@@ -75,6 +75,8 @@ public static class PluginHostServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             LoggerOf<MountTable>(sp)));
+        services.TryAddSingleton(sp => new PluginHost.Tokens.TokenStore(
+            sp.GetRequiredService<HostStorage>().Storage, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<IPluginHost>(sp => new PluginHostService(
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetRequiredService<MountTable>(),
