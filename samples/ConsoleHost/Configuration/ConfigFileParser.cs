@@ -7,7 +7,8 @@ namespace PluginHost.ConsoleHost.Configuration;
 
 /// <summary>
 /// Reads the settings of a config file: HCL-style <c>key = "value"</c> lines with <c>#</c> or <c>//</c> comments, or a
-/// JSON object. Any line that is neither blank, a comment nor an assignment is an error that names its line.
+/// JSON object. Vault's labelled blocks (<c>listener "tcp" { address = "…" }</c>, on one line or several) give their
+/// settings as <c>listener.tcp.address</c>. Any other line is an error that names its line.
 /// </summary>
 internal static partial class ConfigFileParser
 {
@@ -21,6 +22,8 @@ internal static partial class ConfigFileParser
     {
         var settings = new List<ConfigSetting>();
         var lines = text.ReplaceLineEndings("\n").Split('\n');
+        string? block = null;
+        var blockLine = 0;
         for (var index = 0; index < lines.Length; index++)
         {
             var line = lines[index].Trim();
@@ -30,25 +33,71 @@ internal static partial class ConfigFileParser
                 continue;
             }
 
-            var match = Assignment().Match(line);
-            if (!match.Success)
+            if (line == "}")
             {
-                throw new ConfigException($"line {number}: expected key = \"value\", found: {line}");
+                block = block is null ? throw new ConfigException($"line {number}: a }} without an open block") : null;
+                continue;
             }
 
-            var key = match.Groups["key"].Value;
-            var rest = match.Groups["rest"].Value;
-            var (value, after) = rest.StartsWith('"') ? ReadQuoted(rest, number) : ReadBare(rest, number);
-            after = after.Trim();
-            if (after.Length > 0 && !IsComment(after))
+            var header = BlockHeader().Match(line);
+            if (header.Success)
             {
-                throw new ConfigException($"line {number}: unexpected text after the value of {key}: {after}");
+                if (block is not null)
+                {
+                    throw new ConfigException($"line {number}: a block inside the block opened on line {blockLine}; close it with }} first");
+                }
+
+                block = $"{header.Groups["kind"].Value}.{header.Groups["label"].Value}.";
+                blockLine = number;
+                var inner = header.Groups["inner"].Value.Trim();
+                if (inner.EndsWith('}'))
+                {
+                    // One line: listener "tcp" { address = "127.0.0.1:8200" }
+                    inner = inner[..^1].Trim();
+                    if (inner.Length > 0)
+                    {
+                        settings.Add(ParseAssignment(inner, number, block));
+                    }
+
+                    block = null;
+                }
+                else if (inner.Length > 0)
+                {
+                    throw new ConfigException($"line {number}: put the block's settings on their own lines, or close it with }} on this line");
+                }
+
+                continue;
             }
 
-            settings.Add(new ConfigSetting(key, value, number));
+            settings.Add(ParseAssignment(line, number, block ?? ""));
+        }
+
+        if (block is not null)
+        {
+            throw new ConfigException($"line {blockLine}: the block opened here is not closed with }}");
         }
 
         return settings;
+    }
+
+    private static ConfigSetting ParseAssignment(string line, int number, string prefix)
+    {
+        var match = Assignment().Match(line);
+        if (!match.Success)
+        {
+            throw new ConfigException($"line {number}: expected key = \"value\", found: {line}");
+        }
+
+        var key = match.Groups["key"].Value;
+        var rest = match.Groups["rest"].Value;
+        var (value, after) = rest.StartsWith('"') ? ReadQuoted(rest, number) : ReadBare(rest, number);
+        after = after.Trim();
+        if (after.Length > 0 && !IsComment(after))
+        {
+            throw new ConfigException($"line {number}: unexpected text after the value of {key}: {after}");
+        }
+
+        return new ConfigSetting(prefix + key, value, number);
     }
 
     private static bool IsComment(string text) => text.StartsWith('#') || text.StartsWith("//", StringComparison.Ordinal);
@@ -144,6 +193,9 @@ internal static partial class ConfigFileParser
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return (cut < 0 ? message : message[..cut]).TrimEnd();
     }
+
+    [GeneratedRegex(@"^(?<kind>[A-Za-z_][A-Za-z0-9_]*)\s+""(?<label>[A-Za-z0-9_-]+)""\s*\{(?<inner>.*)$")]
+    private static partial Regex BlockHeader();
 
     [GeneratedRegex(@"^(?<key>[A-Za-z_][A-Za-z0-9_-]*)\s*=\s*(?<rest>.*)$")]
     private static partial Regex Assignment();

@@ -72,9 +72,11 @@ internal sealed class ConfigLoader(CliEnvironment environment)
                 throw new ConfigException($"line {setting.Line}: unknown key \"{setting.Key}\"; the keys are {string.Join(", ", HostConfig.Keys)}");
             }
 
-            if (!seen.TryAdd(setting.Key, setting.Line))
+            // Vault's listener block and the flat key say the same thing: one of them, once.
+            var key = setting.Key == "listener.tcp.address" ? "address" : setting.Key;
+            if (!seen.TryAdd(key, setting.Line))
             {
-                throw new ConfigException($"line {setting.Line}: {setting.Key} is set twice (first on line {seen[setting.Key]})");
+                throw new ConfigException($"line {setting.Line}: {key} is set twice (first on line {seen[key]})");
             }
 
             config = setting.Key switch
@@ -82,6 +84,7 @@ internal sealed class ConfigLoader(CliEnvironment environment)
                 "plugin_directory" => config with { PluginDirectory = DirectoryValue(setting, directory) },
                 "data_directory" => config with { DataDirectory = DirectoryValue(setting, directory) },
                 "log_level" => config with { LogLevel = LogLevelValue(setting) },
+                "address" or "listener.tcp.address" => config with { Address = AddressValue(setting) },
                 _ => config with { LockTimeout = DurationValue(setting) },
             };
         }
@@ -97,6 +100,17 @@ internal sealed class ConfigLoader(CliEnvironment environment)
         }
 
         return Path.TrimEndingDirectorySeparator(Path.GetFullPath(setting.Value, relativeTo));
+    }
+
+    private static string AddressValue(ConfigSetting setting)
+    {
+        var colon = setting.Value.LastIndexOf(':');
+        if (colon <= 0 || !ushort.TryParse(setting.Value.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            throw new ConfigException($"line {setting.Line}: address \"{setting.Value}\" is not host:port, such as \"127.0.0.1:8200\"");
+        }
+
+        return setting.Value;
     }
 
     private static LogLevelSetting LogLevelValue(ConfigSetting setting) =>

@@ -4,7 +4,10 @@ namespace PluginHost.ConsoleHost.Configuration;
 internal sealed record HostConfig
 {
     /// <summary>The keys a config file may set, in the order docs and error messages list them.</summary>
-    public static readonly IReadOnlyList<string> Keys = ["plugin_directory", "data_directory", "log_level", "lock_timeout"];
+    public static readonly IReadOnlyList<string> Keys = ["plugin_directory", "data_directory", "log_level", "lock_timeout", "address", "listener.tcp.address"];
+
+    /// <summary>Where <c>plugin-host server</c> listens when the config does not say: Vault's default.</summary>
+    public const string DefaultAddress = "127.0.0.1:8200";
 
     /// <summary>The absolute plugin directory, or <see langword="null"/> when the config sets none.</summary>
     public string? PluginDirectory { get; init; }
@@ -17,6 +20,9 @@ internal sealed record HostConfig
 
     /// <summary>How long to wait for another process using the data directory.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>host:port for <c>plugin-host server</c> (<c>address</c>, or <c>listener "tcp" { address = … }</c>), or null.</summary>
+    public string? Address { get; init; }
 
     /// <summary>The config file these settings came from, or <see langword="null"/> when none was found.</summary>
     public string? SourceFile { get; init; }

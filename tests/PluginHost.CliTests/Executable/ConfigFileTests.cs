@@ -13,7 +13,7 @@ public sealed class ConfigFileTests
         sandbox.Normalized(sandbox.Run("secrets", "list")).Is(
             1,
             "",
-            "Error loading configuration from <root>/plugin-host.hcl: line 3: unknown key \"plugin_dir\"; the keys are plugin_directory, data_directory, log_level, lock_timeout\n");
+            "Error loading configuration from <root>/plugin-host.hcl: line 3: unknown key \"plugin_dir\"; the keys are plugin_directory, data_directory, log_level, lock_timeout, address, listener.tcp.address\n");
     }
 
     [TestMethod]

@@ -38,6 +38,17 @@ public sealed class ConfigLoaderTests
     }
 
     [TestMethod]
+    [DataRow("address = \"0.0.0.0:8300\"\n")]
+    [DataRow("listener \"tcp\" { address = \"0.0.0.0:8300\" }\n")]
+    [DataRow("listener \"tcp\" {\n  # Vault's listener block\n  address = \"0.0.0.0:8300\"\n}\n")]
+    public void Load_ServerAddress_FromTheFlatKeyOrVaultsListenerBlock(string content)
+    {
+        Write("plugin-host.hcl", "data_directory = \"d\"\n" + content);
+
+        Assert.AreEqual("0.0.0.0:8300", Loader().Load(null).Address);
+    }
+
+    [TestMethod]
     public void Load_Json_ReadsTheSameKeys()
     {
         Write("plugin-host.json", """
@@ -56,7 +67,7 @@ public sealed class ConfigLoaderTests
     }
 
     [TestMethod]
-    [DataRow("plugin_directory = \"p\"\nplugin_dir = \"x\"\n", "line 2: unknown key \"plugin_dir\"; the keys are plugin_directory, data_directory, log_level, lock_timeout")]
+    [DataRow("plugin_directory = \"p\"\nplugin_dir = \"x\"\n", "line 2: unknown key \"plugin_dir\"; the keys are plugin_directory, data_directory, log_level, lock_timeout, address, listener.tcp.address")]
     [DataRow("\n\nplugin_directory \"p\"\n", "line 3: expected key = \"value\", found: plugin_directory \"p\"")]
     [DataRow("data_directory = \"unterminated\n", "line 1: the quoted value has no closing \"")]
     [DataRow("data_directory = \"d\" extra\n", "line 1: unexpected text after the value of data_directory: extra")]
@@ -64,7 +75,13 @@ public sealed class ConfigLoaderTests
     [DataRow("log_level = \"loud\"\n", "line 1: log_level \"loud\" is not one of trace, debug, info, warn, error, off")]
     [DataRow("lock_timeout = \"soon\"\n", "line 1: lock_timeout \"soon\" is not a duration such as \"10s\" or \"1m\"")]
     [DataRow("plugin_directory = \"\"\n", "line 1: plugin_directory is empty; give a directory")]
-    [DataRow("{\n  \"data_directory\": \"d\",\n  \"nope\": 1\n}\n", "line 3: unknown key \"nope\"; the keys are plugin_directory, data_directory, log_level, lock_timeout")]
+    [DataRow("{\n  \"data_directory\": \"d\",\n  \"nope\": 1\n}\n", "line 3: unknown key \"nope\"; the keys are plugin_directory, data_directory, log_level, lock_timeout, address, listener.tcp.address")]
+    [DataRow("address = \"127.0.0.1\"\n", "line 1: address \"127.0.0.1\" is not host:port, such as \"127.0.0.1:8200\"")]
+    [DataRow("address = \"127.0.0.1:1\"\nlistener \"tcp\" { address = \"127.0.0.1:2\" }\n", "line 2: address is set twice (first on line 1)")]
+    [DataRow("listener \"tcp\" {\n  address = \"127.0.0.1:1\"\n", "line 1: the block opened here is not closed with }")]
+    [DataRow("}\n", "line 1: a } without an open block")]
+    [DataRow("listener \"tcp\" {\n  storage \"file\" {\n", "line 2: a block inside the block opened on line 1; close it with } first")]
+    [DataRow("listener \"udp\" { address = \"127.0.0.1:1\" }\n", "line 1: unknown key \"listener.udp.address\"; the keys are plugin_directory, data_directory, log_level, lock_timeout, address, listener.tcp.address")]
     [DataRow("{\n  \"data_directory\": \"d\"\n  \"plugin_directory\": \"p\"\n}\n", "line 3: invalid JSON: '\"' is invalid after a value. Expected either ',', '}', or ']'.")]
     public void Load_BadFile_FailsNamingTheFileAndLine(string content, string problem)
     {
