@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using PluginHost.Http.Endpoints;
 
 namespace PluginHost.Http;
@@ -18,9 +17,7 @@ public static class PluginHostEndpointRouteBuilderExtensions
     /// <param name="endpoints">The application's endpoint builder (a <c>WebApplication</c>).</param>
     /// <param name="prefix">The path the API is served under.</param>
     /// <returns>The group of the mapped endpoints, to add conventions (CORS, rate limits) to.</returns>
-    /// <exception cref="InvalidOperationException">
-    /// <c>AddPluginHostHttp</c> was not called, or no <see cref="PluginHostHttpOptions.RootToken"/> is set.
-    /// </exception>
+    /// <exception cref="InvalidOperationException"><c>AddPluginHostHttp</c> was not called.</exception>
     public static RouteGroupBuilder MapPluginHost(this IEndpointRouteBuilder endpoints, string prefix = "/v1")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -28,12 +25,6 @@ public static class PluginHostEndpointRouteBuilderExtensions
         if (services.GetService<LogicalEndpoint>() is null)
         {
             throw new InvalidOperationException("MapPluginHost needs services.AddPluginHostHttp(...) (and AddPluginHost) at startup.");
-        }
-
-        if (string.IsNullOrEmpty(services.GetRequiredService<IOptions<PluginHostHttpOptions>>().Value.RootToken))
-        {
-            throw new InvalidOperationException(
-                "PluginHostHttpOptions.RootToken is not set: set it in AddPluginHostHttp(o => o.RootToken = ...) so the API is never served without authentication.");
         }
 
         var group = endpoints.MapGroup(prefix);

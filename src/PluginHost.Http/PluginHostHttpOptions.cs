@@ -7,8 +7,10 @@ public sealed class PluginHostHttpOptions
     public const long DefaultMaxRequestBodyBytes = 32 * 1024 * 1024;
 
     /// <summary>
-    /// The root token: requests that present it (<c>X-Vault-Token</c>, or <c>Authorization: Bearer</c>) may call every
-    /// path. Required: the API refuses to start without one, so a host is never served unauthenticated.
+    /// A root token given by the application (dev mode): requests that present it (<c>X-Vault-Token</c>, or
+    /// <c>Authorization: Bearer</c>) may call every path. When null, only stored tokens with the <c>root</c> policy are
+    /// root, such as the one <see cref="Tokens.TokenStore.InitializeRootAsync"/> makes once per host; with neither,
+    /// nothing but logins and <c>sys/health</c> can be called.
     /// </summary>
     public string? RootToken { get; set; }
 

@@ -28,6 +28,8 @@ internal sealed class ApiServer : IAsyncDisposable
 
     public IPluginHost Host => _app.Services.GetRequiredService<IPluginHost>();
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<ApiServer> StartAsync(Action<PluginHostHttpOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -39,12 +39,4 @@ public sealed class HealthTests
 
         Assert.AreEqual(HttpStatusCode.MethodNotAllowed, (await anonymous.PostAsync("/v1/sys/health", null)).StatusCode);
     }
-
-    [TestMethod]
-    public async Task MapPluginHost_WithoutARootToken_RefusesToStart()
-    {
-        var error = await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => ApiServer.StartAsync(o => o.RootToken = null));
-
-        StringAssert.Contains(error.Message, "PluginHostHttpOptions.RootToken is not set");
-    }
 }

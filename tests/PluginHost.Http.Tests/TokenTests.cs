@@ -175,6 +175,24 @@ public sealed class TokenTests
     }
 
     [TestMethod]
+    public async Task WithoutAConfiguredRootToken_TheStoredRootTokenIsRoot_AndIsMadeOnce()
+    {
+        var storage = new InMemoryStorage();
+        await using var server = await ApiServer.StartAsync(o => o.RootToken = null, s => s.AddPluginHost(o => o.StorageFactory = _ => storage));
+        var tokens = server.Services.GetRequiredService<PluginHost.Tokens.TokenStore>();
+
+        var root = await tokens.InitializeRootAsync();
+        Assert.IsNotNull(root);
+        Assert.IsNull(await tokens.InitializeRootAsync(), "a host is initialized once; its root token is not shown again");
+
+        await ExpectDenied(server.SendAsync("GET", "sys/mounts"));
+        await Expect(HttpStatusCode.OK, server.SendAsAsync(root, "GET", "sys/mounts"));
+        var data = (await Expect(HttpStatusCode.OK, server.SendAsAsync(root, "GET", "auth/token/lookup-self"))).GetProperty("data");
+        Assert.AreEqual("""["root"]""", data.GetProperty("policies").GetRawText());
+        Assert.AreEqual(0, data.GetProperty("ttl").GetInt32());
+    }
+
+    [TestMethod]
     public async Task OtherTokenStorePaths_SayWhatIsServed()
     {
         await using var server = await WithUserpassAsync();

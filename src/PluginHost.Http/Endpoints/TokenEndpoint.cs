@@ -36,7 +36,7 @@ internal sealed class TokenEndpoint(TokenStore tokens, TimeProvider clock)
                     context.Response, requestId, new BackendResponse { Data = data }, "token", injectDataAtTop: false, cancellationToken).ConfigureAwait(false);
                 return;
             case RevokeSelf when method is "POST" or "PUT":
-                if (caller.IsRoot)
+                if (caller.IsConfiguredRoot)
                 {
                     throw new VaultHttpException(
                         StatusCodes.Status400BadRequest, "the root token the server was started with cannot be revoked; it ends when the server stops");

@@ -11,7 +11,13 @@ namespace PluginHost.Tokens;
 /// </summary>
 public sealed class TokenStore
 {
+    /// <summary>The policy that may call every path.</summary>
+    public const string RootPolicy = "root";
+
     private const string Prefix = "core/tokens/";
+
+    // Holds the root token's accessor once one was made, so a restart does not make another.
+    private const string RootMarkerKey = "core/root-token";
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.General);
 
     private readonly IStorage _storage;
@@ -53,6 +59,24 @@ public sealed class TokenStore
         };
         await _storage.PutAsync(new StorageEntry(KeyOf(token), JsonSerializer.SerializeToUtf8Bytes(entry, JsonOptions)), cancellationToken).ConfigureAwait(false);
         return (token, entry);
+    }
+
+    /// <summary>
+    /// Makes the root token the first time a host is initialized (Vault's <c>operator init</c>): a token with the
+    /// <c>root</c> policy that never expires. Later calls make nothing: the token is shown once, and only its hash is kept.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the storage calls.</param>
+    /// <returns>The new root token, or null when the storage already had one.</returns>
+    public async Task<string?> InitializeRootAsync(CancellationToken cancellationToken = default)
+    {
+        if (await _storage.GetAsync(RootMarkerKey, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return null;
+        }
+
+        var (token, entry) = await CreateAsync([RootPolicy], TimeSpan.Zero, "root", "auth/token/root", null, cancellationToken).ConfigureAwait(false);
+        await _storage.PutAsync(new StorageEntry(RootMarkerKey, System.Text.Encoding.UTF8.GetBytes(entry.Accessor)), cancellationToken).ConfigureAwait(false);
+        return token;
     }
 
     /// <summary>The entry of a valid token, or null when the token is unknown, revoked or expired.</summary>
