@@ -1,9 +1,13 @@
 using PluginHost.ConsoleHost.CommandLine;
+using PluginHost.ConsoleHost.Configuration;
 using PluginHost.ConsoleHost.Server;
 
 namespace PluginHost.ConsoleHost.Commands;
 
-/// <summary><c>plugin-host server -dev [-dev-root-token-id=ID] [-dev-listen-address=ADDR] [-dev-plugin-dir=DIR]</c>.</summary>
+/// <summary>
+/// <c>plugin-host server -config=FILE</c>, or <c>plugin-host server -dev [-dev-root-token-id=ID]
+/// [-dev-listen-address=ADDR] [-dev-plugin-dir=DIR]</c>.
+/// </summary>
 internal sealed class ServerCommand : Command
 {
     private BoolFlag _dev = null!;
@@ -15,8 +19,6 @@ internal sealed class ServerCommand : Command
 
     public override string Synopsis => "Start a PluginHost server";
 
-    protected override bool UsesHost => false;
-
     protected override string HelpText => """
         Usage: plugin-host server [options]
 
@@ -25,13 +27,21 @@ internal sealed class ServerCommand : Command
           and every mounted secrets engine and auth method. Vault API clients and
           plugin-host's client mode (PLUGIN_HOST_ADDR or VAULT_ADDR) talk to it.
 
+          Start a server from a config file (plugin_directory, data_directory,
+          log_level and listener "tcp" { address = "127.0.0.1:8200" }). The first
+          start on a data directory prints its root token, once:
+
+              $ plugin-host server -config=plugin-host.hcl
+
           Start a server in "dev" mode, in memory, with a known root token:
 
               $ plugin-host server -dev -dev-root-token-id=root
 
           The server runs until it receives SIGINT or SIGTERM; it then stops
           accepting requests, lets those in flight finish, stops its plugins and
-          exits 0. Only dev mode is available in this version.
+          exits 0. SIGHUP re-reads the config file and applies its plugin_directory
+          and log_level without dropping mounts or requests; a bad file is logged
+          and the running configuration kept.
         """;
 
     protected override void AddFlags(FlagSet flags)
@@ -65,15 +75,14 @@ internal sealed class ServerCommand : Command
             return 1;
         }
 
+        var environment = run.Environment;
         if (!_dev.Value)
         {
-            run.Ui.Error("Only dev mode is available in this version: run plugin-host server -dev");
-            return 1;
+            return await RunFromConfigAsync(run, cancellationToken);
         }
 
-        var environment = run.Environment;
         var rootToken = FirstOf(_rootToken.Value, environment.GetVariable("PLUGIN_HOST_DEV_ROOT_TOKEN_ID"), environment.GetVariable("VAULT_DEV_ROOT_TOKEN_ID"))
-            ?? DevServer.NewRootToken();
+            ?? PluginHostServer.NewRootToken();
         var listenAddress = FirstOf(
             _listenAddress.IsSet ? _listenAddress.Value : null,
             environment.GetVariable("PLUGIN_HOST_DEV_LISTEN_ADDRESS"),
@@ -87,7 +96,30 @@ internal sealed class ServerCommand : Command
             return 1;
         }
 
-        return await DevServer.RunAsync(new DevServerSettings(listenAddress, rootToken, pluginDirectory), run.Ui, environment.Error, cancellationToken);
+        var config = new HostConfig { DataDirectory = "", PluginDirectory = pluginDirectory, LogLevel = LogLevelSetting.Info };
+        return await PluginHostServer.RunAsync(new ServerSettings(listenAddress, rootToken, config), reloadConfig: null, run.Ui, cancellationToken);
+    }
+
+    private static async Task<int> RunFromConfigAsync(CommandRun run, CancellationToken cancellationToken)
+    {
+        var loader = new ConfigLoader(run.Environment);
+        var config = loader.Load(run.ConfigFile);
+        if (config.SourceFile is null)
+        {
+            run.Ui.Error($"A config file must be specified with -config (or {ConfigLoader.EnvironmentVariable}, or ./{ConfigLoader.DefaultFileName}), or use -dev");
+            return 1;
+        }
+
+        if (config.PluginDirectory is { } directory && !Directory.Exists(directory))
+        {
+            run.Ui.Error($"Error: the plugin directory {directory} does not exist ({config.WhereToSetPluginDirectory})");
+            return 1;
+        }
+
+        // The file that was read is the one SIGHUP reads again.
+        var file = config.SourceFile;
+        var settings = new ServerSettings(config.Address ?? HostConfig.DefaultAddress, DevRootToken: null, config);
+        return await PluginHostServer.RunAsync(settings, () => loader.Load(file), run.Ui, cancellationToken);
     }
 
     private static string? FirstOf(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v));

@@ -131,13 +131,91 @@ public sealed class ServerTests
     }
 
     [TestMethod]
-    public void ServerWithoutDev_SaysOnlyDevModeIsAvailable()
+    public void ServerWithoutDevOrAConfigFile_SaysWhatToGive()
     {
         using var sandbox = new Sandbox(writeConfig: false);
 
         var result = sandbox.Run("server");
 
-        result.Is(1, "", "Only dev mode is available in this version: run plugin-host server -dev\n");
+        result.Is(1, "", "A config file must be specified with -config (or PLUGIN_HOST_CONFIG, or ./plugin-host.hcl), or use -dev\n");
+    }
+
+    [TestMethod]
+    public async Task ConfigServer_InitializesOnce_ReloadsThePluginDirectoryOnSighup_AndRestoresEverythingOnRestart()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+        var second = Path.Join(sandbox.Root, "plugins-2");
+        Directory.CreateDirectory(second, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.Move(Path.Join(sandbox.Plugins, "my-userpass-plugin"), Path.Join(second, "my-userpass-plugin"));
+        sandbox.WriteConfig("plugin_directory = \"plugins\"\ndata_directory = \"data\"\nlog_level = \"info\"\nlistener \"tcp\" {\n  address = \"127.0.0.1:0\"\n}\n");
+
+        string token;
+        using (var server = sandbox.Start(["server", "-config=plugin-host.hcl"]))
+        {
+            var stdout = new OutputLines(server.StandardOutput);
+            try
+            {
+                token = (await stdout.WaitForAsync(l => l.StartsWith("Root Token: hvs.", StringComparison.Ordinal), TimeSpan.FromSeconds(30)))["Root Token: ".Length..];
+                using var http = ClientOf(stdout, token);
+                await ExpectAsync(HttpStatusCode.NoContent, http.PutAsJsonAsync("sys/plugins/catalog/secret/my-mock-plugin", new { sha256 = Published.MockSha256, command = "my-mock-plugin" }));
+                await ExpectAsync(HttpStatusCode.NoContent, http.PostAsJsonAsync("sys/mounts/my-secrets-plugin", new { type = "my-mock-plugin" }));
+                await ExpectAsync(HttpStatusCode.OK, http.PutAsJsonAsync("my-secrets-plugin/kv/foo", new { value = "bar" }));
+                var userpass = new { sha256 = Published.UserpassSha256, command = "my-userpass-plugin" };
+                var missing = await ExpectAsync(HttpStatusCode.BadRequest, http.PutAsJsonAsync("sys/plugins/catalog/auth/my-userpass-plugin", userpass));
+                StringAssert.Contains(missing.GetProperty("errors")[0].GetString(), "my-userpass-plugin");
+
+                // SIGHUP: the new plugin directory takes effect; the running mount and its process are untouched.
+                var pluginPid = PluginChildren(server.Id).Single();
+                sandbox.WriteConfig("plugin_directory = \"plugins-2\"\ndata_directory = \"data\"\nlog_level = \"info\"\nlistener \"tcp\" {\n  address = \"127.0.0.1:0\"\n}\n");
+                Signal("HUP", server.Id);
+                await stdout.WaitForAsync(l => l.Contains("reloaded config: plugin_directory " + second, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+                await ExpectAsync(HttpStatusCode.NoContent, http.PutAsJsonAsync("sys/plugins/catalog/auth/my-userpass-plugin", userpass));
+                Assert.AreEqual("bar", (await ExpectAsync(HttpStatusCode.OK, http.GetAsync("my-secrets-plugin/kv/foo"))).GetProperty("data").GetProperty("value").GetString());
+                CollectionAssert.Contains(PluginChildren(server.Id), pluginPid, "the mount's plugin process kept running through the reload");
+
+                // A bad file on reload is logged and the running configuration kept.
+                sandbox.WriteConfig("plugin_directory = \"plugins-2\"\nlog_level = \"loud\"\n");
+                Signal("HUP", server.Id);
+                await stdout.WaitForAsync(l => l.Contains("could not reload config: ", StringComparison.Ordinal) && l.Contains("log_level \"loud\"", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+                await ExpectAsync(HttpStatusCode.OK, http.GetAsync("sys/plugins/catalog/auth/my-userpass-plugin"));
+
+                Signal("TERM", server.Id);
+                Assert.IsTrue(server.WaitForExit(TimeSpan.FromSeconds(30)));
+                Assert.AreEqual(0, server.ExitCode);
+            }
+            finally
+            {
+                if (!server.HasExited)
+                {
+                    server.Kill(entireProcessTree: true);
+                }
+            }
+        }
+
+        // A restart on the same data directory: no new root token, the old one works, mounts and data are back.
+        sandbox.WriteConfig("plugin_directory = \"plugins\"\ndata_directory = \"data\"\naddress = \"127.0.0.1:0\"\n");
+        using var restarted = sandbox.Start(["server", "-config=plugin-host.hcl"]);
+        var again = new OutputLines(restarted.StandardOutput);
+        try
+        {
+            await again.WaitForAsync(l => l.StartsWith("The data directory was initialized before", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            Assert.IsFalse(again.Lines.Any(l => l.StartsWith("Root Token:", StringComparison.Ordinal)), "the root token is shown once, at initialization");
+            using var http = ClientOf(again, token);
+            Assert.AreEqual("bar", (await ExpectAsync(HttpStatusCode.OK, http.GetAsync("my-secrets-plugin/kv/foo"))).GetProperty("data").GetProperty("value").GetString());
+            await ExpectAsync(HttpStatusCode.OK, http.GetAsync("sys/plugins/catalog/auth/my-userpass-plugin"));
+        }
+        finally
+        {
+            restarted.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static HttpClient ClientOf(OutputLines stdout, string token)
+    {
+        var address = stdout.Lines.Select(l => l.Trim()).First(l => l.StartsWith("$ export PLUGIN_HOST_ADDR='", StringComparison.Ordinal))["$ export PLUGIN_HOST_ADDR='".Length..^1];
+        var http = new HttpClient { BaseAddress = new Uri(address + "/v1/") };
+        http.DefaultRequestHeaders.Add("X-Vault-Token", token);
+        return http;
     }
 
     private static async Task<JsonElement> ExpectAsync(HttpStatusCode status, Task<HttpResponseMessage> sending)
