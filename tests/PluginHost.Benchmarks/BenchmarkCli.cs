@@ -11,11 +11,14 @@ internal static class BenchmarkCli
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- micro [BenchmarkDotNet options, e.g. --filter '*RouteLookup*']
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- e2e [--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose]
                 [--anchor PATH | --no-anchor] [--no-aot]
+          dotnet run -c Release --project tests/PluginHost.Benchmarks -- http [--quick] [--json FILE]
 
           micro   BenchmarkDotNet micro benchmarks (route lookup, builtin kv read, serialization, SHA-256); `micro --help` lists BenchmarkDotNet's options
           e2e     end-to-end harness: transport floors, builtin and external plugin reads, throughput, cold start, memory,
                   the same for the NativeAOT build of the mock plugin, then the go-plugin anchor
                   (../shared/anchors/go-plugin/run.sh) when it exists
+          http    an external-plugin kv read over Vault's HTTP API on loopback at 1 and 64 clients, beside the same
+                  read through IPluginHost and a bare Kestrel endpoint
         No mode, or a first argument starting with '-' (such as --filter), runs micro, as before the modes existed.
         """;
 
@@ -27,6 +30,8 @@ internal static class BenchmarkCli
                 return MicroMode.Run(rest);
             case ["e2e", .. var rest]:
                 return await E2eMode.RunAsync(rest);
+            case ["http", .. var rest]:
+                return await HttpApi.HttpMode.RunAsync(rest);
             case ["help" or "-h" or "--help"]:
                 await Console.Out.WriteLineAsync(Usage);
                 return 0;

@@ -40,7 +40,7 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
         listener.Bind(new UnixDomainSocketEndPoint(socketPath));
         listener.Listen(1);
 
-        var process = Start(entry, binary, socketDirectory, socketPath, token);
+        var process = await StartAsync(entry, binary, socketDirectory, socketPath, token, cancellationToken).ConfigureAwait(false);
         var plugin = new PluginProcess(entry, process, socketDirectory, loggers.CreateLogger("PluginHost.Plugins." + entry.Name));
         string? failure;
         try
@@ -111,7 +111,7 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
         await plugin.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
     }
 
-    private static Process Start(CatalogEntry entry, string binary, string workingDirectory, string socketPath, string token)
+    private static async Task<Process> StartAsync(CatalogEntry entry, string binary, string workingDirectory, string socketPath, string token, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(binary)
         {
@@ -149,7 +149,8 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
         start.Environment[PluginEnvironment.PluginName] = entry.Name;
         try
         {
-            return Process.Start(start) ?? throw new PluginHostException(ErrorCode.Unavailable, $"plugin '{entry.Name}' could not be started: {binary}");
+            var process = await TextFileBusyRetry.RunAsync(() => Process.Start(start), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            return process ?? throw new PluginHostException(ErrorCode.Unavailable, $"plugin '{entry.Name}' could not be started: {binary}");
         }
         catch (Win32Exception error)
         {
