@@ -86,6 +86,15 @@ internal sealed class ApiServer : IAsyncDisposable
         return client.SendAsync(request);
     }
 
+    /// <summary>Awaits the response, checks its status (showing the body when it differs) and returns its JSON, if any.</summary>
+    public static async Task<JsonElement> Expect(System.Net.HttpStatusCode status, Task<HttpResponseMessage> sending)
+    {
+        using var response = await sending;
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.AreEqual(status, response.StatusCode, text);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     public static async Task<JsonElement> JsonOf(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

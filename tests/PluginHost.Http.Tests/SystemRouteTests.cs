@@ -14,39 +14,39 @@ public sealed class SystemRouteTests
     {
         await using var server = await ApiServer.StartAsync();
 
-        var catalog = await Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/plugins/catalog"));
+        var catalog = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/plugins/catalog"));
         CollectionAssert.Contains(catalog.GetProperty("data").GetProperty("secret").EnumerateArray().Select(e => e.GetString()).ToArray(), "kv");
         CollectionAssert.Contains(catalog.GetProperty("data").GetProperty("auth").EnumerateArray().Select(e => e.GetString()).ToArray(), "userpass");
 
-        var listed = await Expect(HttpStatusCode.OK, server.SendAsync("LIST", "sys/plugins/catalog/secret"));
+        var listed = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("LIST", "sys/plugins/catalog/secret"));
         CollectionAssert.Contains(listed.GetProperty("data").GetProperty("keys").EnumerateArray().Select(e => e.GetString()).ToArray(), "kv");
-        await Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/plugins/catalog/auth?list=true"));
+        await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/plugins/catalog/auth?list=true"));
 
-        var kv = await Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/plugins/catalog/secret/kv"));
+        var kv = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/plugins/catalog/secret/kv"));
         Assert.IsTrue(kv.GetProperty("data").GetProperty("builtin").GetBoolean());
         Assert.IsFalse(kv.TryGetProperty("kv", out _), "sys/plugins answers are not repeated at the top level");
 
         // Registering needs a plugin directory; without one the host says where to set it, and nothing is stored.
-        var refused = await Expect(HttpStatusCode.BadRequest, server.SendAsync("PUT", "sys/plugins/catalog/secret/mine", $$"""{"sha256":"{{Sha}}","command":"mine"}"""));
+        var refused = await ApiServer.Expect(HttpStatusCode.BadRequest, server.SendAsync("PUT", "sys/plugins/catalog/secret/mine", $$"""{"sha256":"{{Sha}}","command":"mine"}"""));
         StringAssert.Contains(refused.GetProperty("errors")[0].GetString(), "plugin directory");
-        await Expect(HttpStatusCode.NotFound, server.SendAsync("GET", "sys/plugins/catalog/secret/mine"));
-        var missingSha = await Expect(HttpStatusCode.BadRequest, server.SendAsync("POST", "sys/plugins/catalog/secret/mine", """{"command":"mine"}"""));
+        await ApiServer.Expect(HttpStatusCode.NotFound, server.SendAsync("GET", "sys/plugins/catalog/secret/mine"));
+        var missingSha = await ApiServer.Expect(HttpStatusCode.BadRequest, server.SendAsync("POST", "sys/plugins/catalog/secret/mine", """{"command":"mine"}"""));
         StringAssert.Contains(missingSha.GetProperty("errors")[0].GetString(), "sha256");
 
-        await Expect(HttpStatusCode.NoContent, server.SendAsync("DELETE", "sys/plugins/catalog/secret/mine"));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("DELETE", "sys/plugins/catalog/secret/mine"));
     }
 
     [TestMethod]
     public async Task ReloadBackend_ByPlugin_AnswersItsReloadId_AndNeedsAPluginOrMounts()
     {
         await using var server = await ApiServer.StartAsync();
-        await Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/secret", """{"type":"kv"}"""));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/secret", """{"type":"kv"}"""));
 
-        var reloaded = await Expect(HttpStatusCode.OK, server.SendAsync("PUT", "sys/plugins/reload/backend", """{"plugin":"kv"}"""));
+        var reloaded = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("PUT", "sys/plugins/reload/backend", """{"plugin":"kv"}"""));
 
         Assert.AreEqual(reloaded.GetProperty("request_id").GetString(), reloaded.GetProperty("data").GetProperty("reload_id").GetString());
         Assert.AreEqual("""["secret/"]""", reloaded.GetProperty("data").GetProperty("mounts").GetRawText());
-        await Expect(HttpStatusCode.BadRequest, server.SendAsync("PUT", "sys/plugins/reload/backend", "{}"));
+        await ApiServer.Expect(HttpStatusCode.BadRequest, server.SendAsync("PUT", "sys/plugins/reload/backend", "{}"));
     }
 
     [TestMethod]
@@ -54,11 +54,11 @@ public sealed class SystemRouteTests
     {
         await using var server = await ApiServer.StartAsync();
 
-        await Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/team", """{"type":"kv","description":"team secrets"}"""));
-        var taken = await Expect(HttpStatusCode.BadRequest, server.SendAsync("POST", "sys/mounts/team", """{"type":"kv"}"""));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/team", """{"type":"kv","description":"team secrets"}"""));
+        var taken = await ApiServer.Expect(HttpStatusCode.BadRequest, server.SendAsync("POST", "sys/mounts/team", """{"type":"kv"}"""));
         StringAssert.Contains(taken.GetProperty("errors")[0].GetString(), "team/");
 
-        var mount = await Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts/team"));
+        var mount = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts/team"));
         Assert.AreEqual("kv", mount.GetProperty("type").GetString(), "repeated at the top level, as Vault does for sys/mounts/…");
         Assert.AreEqual("team secrets", mount.GetProperty("data").GetProperty("description").GetString());
         foreach (var field in (string[])["type", "description", "accessor", "uuid", "config", "options", "plugin_version", "local", "seal_wrap"])
@@ -66,17 +66,17 @@ public sealed class SystemRouteTests
             Assert.IsTrue(mount.GetProperty("data").TryGetProperty(field, out _), field);
         }
 
-        await Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/team/tune", """{"default_lease_ttl":"1h"}"""));
-        var tune = await Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts/team/tune"));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/team/tune", """{"default_lease_ttl":"1h"}"""));
+        var tune = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts/team/tune"));
         Assert.AreEqual(3600, tune.GetProperty("data").GetProperty("default_lease_ttl").GetInt32());
 
-        var moved = await Expect(HttpStatusCode.OK, server.SendAsync("POST", "sys/remount", """{"from":"team","to":"crew"}"""));
+        var moved = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("POST", "sys/remount", """{"from":"team","to":"crew"}"""));
         Assert.IsTrue(moved.TryGetProperty("migration_id", out _), "sys/remount repeats its data at the top level");
-        await Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts/crew"));
+        await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts/crew"));
 
-        await Expect(HttpStatusCode.NoContent, server.SendAsync("DELETE", "sys/mounts/crew"));
-        await Expect(HttpStatusCode.NoContent, server.SendAsync("DELETE", "sys/mounts/crew"));
-        var mounts = await Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts"));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("DELETE", "sys/mounts/crew"));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("DELETE", "sys/mounts/crew"));
+        var mounts = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts"));
         Assert.IsFalse(mounts.TryGetProperty("crew/", out _));
     }
 
@@ -85,16 +85,16 @@ public sealed class SystemRouteTests
     {
         await using var server = await ApiServer.StartAsync();
 
-        await Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/auth/people", """{"type":"userpass"}"""));
-        var wrongType = await Expect(HttpStatusCode.BadRequest, server.SendAsync("POST", "sys/auth/secrets", """{"type":"kv"}"""));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/auth/people", """{"type":"userpass"}"""));
+        var wrongType = await ApiServer.Expect(HttpStatusCode.BadRequest, server.SendAsync("POST", "sys/auth/secrets", """{"type":"kv"}"""));
         Assert.AreEqual("cannot mount 'kv' of type 'secret' as an auth method", wrongType.GetProperty("errors")[0].GetString());
 
-        var auth = await Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/auth"));
+        var auth = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/auth"));
         Assert.AreEqual("userpass", auth.GetProperty("people/").GetProperty("type").GetString());
         Assert.AreEqual("userpass", auth.GetProperty("data").GetProperty("people/").GetProperty("type").GetString());
 
-        await Expect(HttpStatusCode.NoContent, server.SendAsync("DELETE", "sys/auth/people"));
-        Assert.IsFalse((await Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/auth"))).GetProperty("data").TryGetProperty("people/", out _));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("DELETE", "sys/auth/people"));
+        Assert.IsFalse((await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/auth"))).GetProperty("data").TryGetProperty("people/", out _));
     }
 
     [TestMethod]
@@ -102,16 +102,8 @@ public sealed class SystemRouteTests
     {
         await using var server = await ApiServer.StartAsync();
 
-        var body = await Expect(HttpStatusCode.NotFound, server.SendAsync("GET", "sys/nothing-here"));
+        var body = await ApiServer.Expect(HttpStatusCode.NotFound, server.SendAsync("GET", "sys/nothing-here"));
 
         StringAssert.Contains(body.GetProperty("errors")[0].GetString(), "unsupported path");
-    }
-
-    private static async Task<JsonElement> Expect(HttpStatusCode status, Task<HttpResponseMessage> sending)
-    {
-        using var response = await sending;
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.AreEqual(status, response.StatusCode, text);
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 }

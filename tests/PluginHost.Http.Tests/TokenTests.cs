@@ -28,15 +28,15 @@ public sealed class TokenTests
                 }
             });
         });
-        await Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/auth/userpass", """{"type":"userpass"}"""));
-        await Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/secret", """{"type":"kv"}"""));
-        await Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "auth/userpass/users/alice", """{"password":"s3cret","token_policies":"dev","ttl":"1h"}"""));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/auth/userpass", """{"type":"userpass"}"""));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/secret", """{"type":"kv"}"""));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "auth/userpass/users/alice", """{"password":"s3cret","token_policies":"dev","ttl":"1h"}"""));
         return server;
     }
 
     private static async Task<(string Token, JsonElement Auth)> LoginAsync(ApiServer server)
     {
-        var body = await Expect(HttpStatusCode.OK, server.SendAsAsync(null, "POST", "auth/userpass/login/alice", """{"password":"s3cret"}"""));
+        var body = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsAsync(null, "POST", "auth/userpass/login/alice", """{"password":"s3cret"}"""));
         var auth = body.GetProperty("auth");
         return (auth.GetProperty("client_token").GetString()!, auth);
     }
@@ -46,7 +46,7 @@ public sealed class TokenTests
     {
         await using var server = await WithUserpassAsync();
 
-        var body = await Expect(HttpStatusCode.OK, server.SendAsAsync(null, "POST", "auth/userpass/login/alice", """{"password":"s3cret"}"""));
+        var body = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsAsync(null, "POST", "auth/userpass/login/alice", """{"password":"s3cret"}"""));
 
         Assert.AreEqual(JsonValueKind.Null, body.GetProperty("data").ValueKind);
         Assert.AreEqual("userpass", body.GetProperty("mount_type").GetString());
@@ -66,7 +66,7 @@ public sealed class TokenTests
     {
         await using var server = await WithUserpassAsync();
 
-        var body = await Expect(HttpStatusCode.BadRequest, server.SendAsAsync(null, "POST", "auth/userpass/login/alice", """{"password":"wrong"}"""));
+        var body = await ApiServer.Expect(HttpStatusCode.BadRequest, server.SendAsAsync(null, "POST", "auth/userpass/login/alice", """{"password":"wrong"}"""));
 
         Assert.AreEqual("""["invalid username or password"]""", body.GetProperty("errors").GetRawText());
         Assert.IsFalse(body.TryGetProperty("auth", out _));
@@ -89,13 +89,13 @@ public sealed class TokenTests
         await using var server = await WithUserpassAsync();
         var (token, _) = await LoginAsync(server);
 
-        await Expect(HttpStatusCode.NoContent, server.SendAsAsync(token, "PUT", "secret/foo", """{"value":"bar"}"""));
-        var read = await Expect(HttpStatusCode.OK, server.SendAsAsync(token, "GET", "secret/foo"));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsAsync(token, "PUT", "secret/foo", """{"value":"bar"}"""));
+        var read = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsAsync(token, "GET", "secret/foo"));
         Assert.AreEqual("bar", read.GetProperty("data").GetProperty("value").GetString());
 
         await ExpectDenied(server.SendAsAsync(token, "GET", "sys/mounts"));
         await ExpectDenied(server.SendAsAsync(token, "POST", "sys/mounts/other", """{"type":"kv"}"""));
-        var mounts = await Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts"));
+        var mounts = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts"));
         Assert.IsFalse(mounts.GetProperty("data").TryGetProperty("other/", out _), "the refused mount was not made");
     }
 
@@ -107,7 +107,7 @@ public sealed class TokenTests
         var (token, auth) = await LoginAsync(server);
         clock.Advance(TimeSpan.FromMinutes(10));
 
-        var data = (await Expect(HttpStatusCode.OK, server.SendAsAsync(token, "GET", "auth/token/lookup-self"))).GetProperty("data");
+        var data = (await ApiServer.Expect(HttpStatusCode.OK, server.SendAsAsync(token, "GET", "auth/token/lookup-self"))).GetProperty("data");
 
         Assert.AreEqual(token, data.GetProperty("id").GetString());
         Assert.AreEqual(auth.GetProperty("accessor").GetString(), data.GetProperty("accessor").GetString());
@@ -125,14 +125,14 @@ public sealed class TokenTests
     {
         await using var server = await WithUserpassAsync();
 
-        var data = (await Expect(HttpStatusCode.OK, server.SendAsync("GET", "auth/token/lookup-self"))).GetProperty("data");
+        var data = (await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "auth/token/lookup-self"))).GetProperty("data");
         Assert.AreEqual("""["root"]""", data.GetProperty("policies").GetRawText());
         Assert.AreEqual(ApiServer.RootToken, data.GetProperty("id").GetString());
         Assert.AreEqual(JsonValueKind.Null, data.GetProperty("expire_time").ValueKind);
 
-        var refused = await Expect(HttpStatusCode.BadRequest, server.SendAsync("POST", "auth/token/revoke-self"));
+        var refused = await ApiServer.Expect(HttpStatusCode.BadRequest, server.SendAsync("POST", "auth/token/revoke-self"));
         StringAssert.Contains(refused.GetProperty("errors")[0].GetString(), "cannot be revoked");
-        await Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts"));
+        await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts"));
     }
 
     [TestMethod]
@@ -141,7 +141,7 @@ public sealed class TokenTests
         await using var server = await WithUserpassAsync();
         var (token, _) = await LoginAsync(server);
 
-        await Expect(HttpStatusCode.NoContent, server.SendAsAsync(token, "POST", "auth/token/revoke-self"));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsAsync(token, "POST", "auth/token/revoke-self"));
 
         await ExpectDenied(server.SendAsAsync(token, "GET", "auth/token/lookup-self"));
         await ExpectDenied(server.SendAsAsync(token, "GET", "secret/foo"));
@@ -153,7 +153,7 @@ public sealed class TokenTests
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         await using var server = await WithUserpassAsync(clock);
         var (token, _) = await LoginAsync(server);
-        await Expect(HttpStatusCode.OK, server.SendAsAsync(token, "GET", "auth/token/lookup-self"));
+        await ApiServer.Expect(HttpStatusCode.OK, server.SendAsAsync(token, "GET", "auth/token/lookup-self"));
 
         clock.Advance(TimeSpan.FromHours(1));
 
@@ -186,8 +186,8 @@ public sealed class TokenTests
         Assert.IsNull(await tokens.InitializeRootAsync(), "a host is initialized once; its root token is not shown again");
 
         await ExpectDenied(server.SendAsync("GET", "sys/mounts"));
-        await Expect(HttpStatusCode.OK, server.SendAsAsync(root, "GET", "sys/mounts"));
-        var data = (await Expect(HttpStatusCode.OK, server.SendAsAsync(root, "GET", "auth/token/lookup-self"))).GetProperty("data");
+        await ApiServer.Expect(HttpStatusCode.OK, server.SendAsAsync(root, "GET", "sys/mounts"));
+        var data = (await ApiServer.Expect(HttpStatusCode.OK, server.SendAsAsync(root, "GET", "auth/token/lookup-self"))).GetProperty("data");
         Assert.AreEqual("""["root"]""", data.GetProperty("policies").GetRawText());
         Assert.AreEqual(0, data.GetProperty("ttl").GetInt32());
     }
@@ -197,7 +197,7 @@ public sealed class TokenTests
     {
         await using var server = await WithUserpassAsync();
 
-        var body = await Expect(HttpStatusCode.NotFound, server.SendAsync("POST", "auth/token/create", "{}"));
+        var body = await ApiServer.Expect(HttpStatusCode.NotFound, server.SendAsync("POST", "auth/token/create", "{}"));
 
         Assert.AreEqual(
             "unsupported path \"auth/token/create\": PluginHost's token store serves auth/token/lookup-self and auth/token/revoke-self",
@@ -205,15 +205,7 @@ public sealed class TokenTests
     }
 
     private static async Task ExpectDenied(Task<HttpResponseMessage> sending) =>
-        Assert.AreEqual("""["permission denied"]""", (await Expect(HttpStatusCode.Forbidden, sending)).GetProperty("errors").GetRawText());
-
-    private static async Task<JsonElement> Expect(HttpStatusCode status, Task<HttpResponseMessage> sending)
-    {
-        using var response = await sending;
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.AreEqual(status, response.StatusCode, text);
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-    }
+        Assert.AreEqual("""["permission denied"]""", (await ApiServer.Expect(HttpStatusCode.Forbidden, sending)).GetProperty("errors").GetRawText());
 
     /// <summary>A clock the test moves.</summary>
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider
