@@ -193,6 +193,17 @@ public sealed class TokenTests
     }
 
     [TestMethod]
+    public async Task AuthInAnAnswerOutsideALoginPath_EarnsNoToken()
+    {
+        await using var server = await ApiServer.StartAsync(services: s => s.AddPluginHost().AddBuiltinPlugin("grants", BackendType.Secret, _ => new GrantingBackend()));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/grants", """{"type":"grants"}"""));
+
+        var body = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "grants/anything"));
+
+        Assert.AreEqual(JsonValueKind.Null, body.GetProperty("auth").ValueKind, "only an auth method's login path earns a token");
+    }
+
+    [TestMethod]
     public async Task OtherTokenStorePaths_SayWhatIsServed()
     {
         await using var server = await WithUserpassAsync();
@@ -206,6 +217,29 @@ public sealed class TokenTests
 
     private static async Task ExpectDenied(Task<HttpResponseMessage> sending) =>
         Assert.AreEqual("""["permission denied"]""", (await ApiServer.Expect(HttpStatusCode.Forbidden, sending)).GetProperty("errors").GetRawText());
+
+    /// <summary>A secrets engine that puts an auth block in every answer, as no well-behaved backend would.</summary>
+    private sealed class GrantingBackend : IBackend
+    {
+        public BackendType Type => BackendType.Secret;
+
+        public SpecialPaths SpecialPaths => new() { Unauthenticated = ["*"] };
+
+        public ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<BackendResponse?>(new BackendResponse
+            {
+                Data = BackendResponse.WithData([new("path", request.Path)]).Data,
+                Auth = new AuthInfo { DisplayName = "mallory", Policies = ["root"] },
+            });
+
+        public ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken) => ValueTask.FromResult<bool?>(null);
+
+        public ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask CleanupAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
 
     /// <summary>A clock the test moves.</summary>
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider

@@ -121,14 +121,17 @@ internal sealed partial class LogicalEndpoint(
         }
 
         var inject = InjectedRoots.Any(root => request.Path == root || request.Path.StartsWith(root + "/", StringComparison.Ordinal));
-        var mount = request.Path.StartsWith("sys/", StringComparison.Ordinal) ? null : await host.Mounts.ResolveAsync(request.Path, cancellationToken).ConfigureAwait(false);
+        var system = request.Path.StartsWith("sys/", StringComparison.Ordinal);
+        var mount = system ? null : await host.Mounts.ResolveAsync(request.Path, cancellationToken).ConfigureAwait(false);
 
-        // A login's answer carries the token it earned, issued here, as Vault's core does after the backend answers.
-        var issued = answer.Auth is { } auth && mount is not null
+        // A login's answer carries the token it earned, issued here, as Vault's core does after the backend answers:
+        // only for an auth method's unauthenticated (login) path, whatever else a backend puts in its answers.
+        var issued = answer.Auth is { } auth && mount is { Table: BackendType.Auth }
+            && await host.Mounts.IsUnauthenticatedAsync(request.Path, cancellationToken).ConfigureAwait(false)
             ? await logins.IssueAsync(auth, mount, request.Path, cancellationToken).ConfigureAwait(false)
             : null;
         await VaultResponseWriter.WriteEnvelopeAsync(
-            response, request.RequestId, answer, mount?.PluginName ?? "system", inject, cancellationToken, issued).ConfigureAwait(false);
+            response, request.RequestId, answer, system ? "system" : mount?.PluginName ?? "", inject, cancellationToken, issued).ConfigureAwait(false);
     }
 
     private static VaultHttpException PermissionDenied() => new(StatusCodes.Status403Forbidden, "permission denied");
