@@ -93,6 +93,8 @@ internal sealed class AdversarialEndpoint(Socket socket)
                 return null;
             case "hang":
                 return await HangAsync(cancellationToken);
+            case "slow":
+                return await SlowAsync(request, cancellationToken);
             case "crash":
                 await Console.Error.WriteLineAsync("about to crash on purpose");
                 Environment.Exit(3);
@@ -112,6 +114,16 @@ internal sealed class AdversarialEndpoint(Socket socket)
             default:
                 return BackendResponse.WithData([new("pid", Environment.ProcessId), new("path", request.Path)]);
         }
+    }
+
+    // Answers after the "ms" the request gives (a slow but finite backend), saying when it starts so a test knows the
+    // request is in flight.
+    private static async Task<BackendResponse?> SlowAsync(BackendRequest request, CancellationToken cancellationToken)
+    {
+        var ms = request.Data is { } data && data.TryGetValue("ms", out var value) ? int.Parse(value.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 1000;
+        Stderr.Log("Information", "slow started");
+        await Task.Delay(ms, cancellationToken);
+        return BackendResponse.WithData([new("slow", "done")]);
     }
 
     // Never answers, but stops when asked to, as a slow yet well-behaved backend does.

@@ -16,6 +16,9 @@ public static class Published
 
     public static string UserpassPlugin => Path.Combine(_directory, "plugins", "my-userpass-plugin");
 
+    /// <summary>The test plugin with misbehaviours on request (here: <c>slow</c>, for the drain on SIGTERM).</summary>
+    public static string AdversarialPlugin => Path.Combine(_directory, "plugins", "adversarial-plugin");
+
     public static string MockSha256 { get; private set; } = "";
 
     public static string UserpassSha256 { get; private set; } = "";
@@ -33,6 +36,7 @@ public static class Published
         await PublishAsync("samples/ConsoleHost", "bin", context.CancellationToken);
         await PublishAsync("samples/MockPlugin", "plugins", context.CancellationToken);
         await PublishAsync("samples/UserpassPlugin", "plugins", context.CancellationToken);
+        await PublishAsync("tests/PluginHost.AdversarialPlugin", "plugins", context.CancellationToken);
         MockSha256 = Sha256Of(MockPlugin);
         UserpassSha256 = Sha256Of(UserpassPlugin);
     }

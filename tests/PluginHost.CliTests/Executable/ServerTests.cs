@@ -65,6 +65,47 @@ public sealed class ServerTests
     }
 
     [TestMethod]
+    public async Task Sigterm_LetsTheRequestInFlightFinish_ThenExits()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+        File.Copy(Published.AdversarialPlugin, Path.Join(sandbox.Plugins, "adversarial-plugin"));
+        using var server = sandbox.Start(["server", "-dev", $"-dev-root-token-id={RootToken}", "-dev-listen-address=127.0.0.1:0", "-dev-plugin-dir=plugins"]);
+        var stdout = new OutputLines(server.StandardOutput);
+        _ = server.StandardError.ReadToEndAsync();
+        try
+        {
+            await stdout.WaitForAsync(line => line.StartsWith("Root Token: ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            var address = stdout.Lines.Select(l => l.Trim()).Single(l => l.StartsWith("$ export PLUGIN_HOST_ADDR='", StringComparison.Ordinal))["$ export PLUGIN_HOST_ADDR='".Length..^1];
+            using var http = new HttpClient { BaseAddress = new Uri(address + "/v1/") };
+            http.DefaultRequestHeaders.Add("X-Vault-Token", RootToken);
+            await ExpectAsync(HttpStatusCode.NoContent, http.PutAsJsonAsync(
+                "sys/plugins/catalog/secret/adversarial-plugin", new { sha256 = Published.Sha256Of(Published.AdversarialPlugin), command = "adversarial-plugin" }));
+            await ExpectAsync(HttpStatusCode.NoContent, http.PostAsJsonAsync("sys/mounts/slow-mount", new { type = "adversarial-plugin" }));
+
+            // The plugin logs "slow started" when the request reaches it, then takes 2 s to answer: SIGTERM lands mid-request.
+            var inFlight = http.GetAsync("slow-mount/slow?ms=2000");
+            await stdout.WaitForAsync(l => l.Contains("slow started", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            Signal("TERM", server.Id);
+
+            var answer = await ExpectAsync(HttpStatusCode.OK, inFlight);
+            Assert.AreEqual("done", answer.GetProperty("data").GetProperty("slow").GetString(), "the request in flight was answered, not cut");
+            Assert.IsTrue(server.WaitForExit(TimeSpan.FromSeconds(30)), "the server exits once drained");
+            Assert.AreEqual(0, server.ExitCode);
+            var lines = stdout.Lines;
+            Assert.IsTrue(
+                lines.ToList().FindIndex(l => l.Contains("shutdown triggered", StringComparison.Ordinal)) >= 0,
+                string.Join('\n', lines));
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [TestMethod]
     public async Task ClientMode_PrintsWhatEmbeddedModePrints_AndErrorsAsVaultsCliShowsThem()
     {
         using var sandbox = new Sandbox(writeConfig: false);
