@@ -18,6 +18,9 @@ public sealed class SystemRouteTests
         CollectionAssert.Contains(catalog.GetProperty("data").GetProperty("secret").EnumerateArray().Select(e => e.GetString()).ToArray(), "kv");
         CollectionAssert.Contains(catalog.GetProperty("data").GetProperty("auth").EnumerateArray().Select(e => e.GetString()).ToArray(), "userpass");
 
+        var all = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("LIST", "sys/plugins/catalog"));
+        var names = all.GetProperty("data").GetProperty("keys").EnumerateArray().Select(e => e.GetString()).ToArray();
+        CollectionAssert.IsSubsetOf(new[] { "kv", "userpass" }, names);
         var listed = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("LIST", "sys/plugins/catalog/secret"));
         CollectionAssert.Contains(listed.GetProperty("data").GetProperty("keys").EnumerateArray().Select(e => e.GetString()).ToArray(), "kv");
         await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/plugins/catalog/auth?list=true"));
@@ -76,6 +79,9 @@ public sealed class SystemRouteTests
 
         await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("DELETE", "sys/mounts/crew"));
         await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("DELETE", "sys/mounts/crew"));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/auth/people", """{"type":"userpass"}"""));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/auth/people/tune", """{"max_lease_ttl":"2h"}"""));
+        Assert.AreEqual(7200, (await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/auth/people/tune"))).GetProperty("data").GetProperty("max_lease_ttl").GetInt32());
         var mounts = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts"));
         Assert.IsFalse(mounts.TryGetProperty("crew/", out _));
     }

@@ -14,8 +14,8 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
         new PathRoute
         {
             Pattern = CatalogPattern(),
-            Handlers = new Dictionary<Operation, PathHandler> { [Operation.Read] = ReadCatalogAsync },
-            Synopsis = "Lists the plugins in the catalog, by type.",
+            Handlers = new Dictionary<Operation, PathHandler> { [Operation.Read] = ReadCatalogAsync, [Operation.List] = ListAllAsync },
+            Synopsis = "Lists the plugins in the catalog, by type (read), or all their names (list).",
         },
         new PathRoute
         {
@@ -63,6 +63,14 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
                 ["deprecation_status"] = e.Builtin ? "supported" : null,
             }).ToArray()),
         ]);
+    }
+
+    // Vault's untyped list: every name in the catalog once, whatever its type.
+    private async ValueTask<BackendResponse?> ListAllAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
+    {
+        var entries = await catalog.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var names = entries.Select(e => e.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        return names.Length == 0 ? null : BackendResponse.ForList(names);
     }
 
     private async ValueTask<BackendResponse?> ListTypeAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
