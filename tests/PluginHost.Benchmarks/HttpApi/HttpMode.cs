@@ -23,6 +23,7 @@ internal static class HttpMode
 {
     private const string RootToken = "bench-root";
     private const string Path = "mock/kv/foo";
+    private const string BuiltinPath = "builtin/foo";
     private static readonly int[] Callers = [1, 64];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -61,6 +62,12 @@ internal static class HttpMode
                     {
                         throw new InvalidOperationException($"GET /v1/{Path} answered {(int)response.StatusCode}");
                     }
+                }),
+                ("http_builtin_kv_read", async ct =>
+                {
+                    // The same HTTP layer over the in-process kv: what HTTP costs without the plugin's two round trips.
+                    using var response = await http.GetAsync("/v1/" + BuiltinPath, ct);
+                    await response.Content.CopyToAsync(Stream.Null, ct);
                 }),
                 ("floor_iplugin_host_kv_read", async ct => await host.ReadAsync(Path, ct)),
                 ("floor_kestrel_fixed_body", async ct =>
@@ -139,7 +146,7 @@ internal static class HttpMode
         {
             output.WriteLine();
             output.WriteLine($"{callers} client(s)                          requests/s        p50 µs        p99 µs");
-            foreach (var name in new[] { "http_kv_read", "floor_iplugin_host_kv_read", "floor_kestrel_fixed_body" })
+            foreach (var name in new[] { "http_kv_read", "http_builtin_kv_read", "floor_iplugin_host_kv_read", "floor_kestrel_fixed_body" })
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {name,-30}{results[$"{name}_rps_c{callers}"],14:N0}{results[$"{name}_us_p50_c{callers}"],14:0.0}{results[$"{name}_us_p99_c{callers}"],14:0.0}"));
@@ -163,6 +170,8 @@ internal static class HttpMode
             });
             await host.Mounts.EnableAsync(new PluginHost.Mounts.MountRequest { Type = BackendType.Secret, Plugin = plugin.Name, Path = "mock" });
             await host.WriteAsync(Path, new { value = "bar" });
+            await host.Mounts.EnableAsync(new PluginHost.Mounts.MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = "builtin" });
+            await host.WriteAsync(BuiltinPath, new { value = "bar" });
         }
     }
 }
