@@ -65,7 +65,7 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
         ]);
     }
 
-    // Vault's untyped list: every name in the catalog once, whatever its type.
+    // Every name in the catalog once, whatever its type. Vault answers this path to GET only; LIST is PluginHost's addition.
     private async ValueTask<BackendResponse?> ListAllAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
         var entries = await catalog.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
