@@ -10,15 +10,7 @@ namespace PluginHost.ConsoleHost.Hosting;
 internal sealed class StderrLoggerFactory(TextWriter error, LogLevelSetting level) : ILoggerFactory
 {
     private readonly Lock _gate = new();
-    private readonly LogLevel _minimum = level switch
-    {
-        LogLevelSetting.Trace => LogLevel.Trace,
-        LogLevelSetting.Debug => LogLevel.Debug,
-        LogLevelSetting.Info => LogLevel.Information,
-        LogLevelSetting.Warn => LogLevel.Warning,
-        LogLevelSetting.Error => LogLevel.Error,
-        _ => LogLevel.None,
-    };
+    private readonly LogLevel _minimum = level.ToLogLevel();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 

@@ -18,15 +18,7 @@ internal sealed class ReloadableSettings(HostConfig initial) : IOptionsChangeTok
 
     public string? Name => Options.DefaultName;
 
-    public LogLevel MinimumLevel => Current.LogLevel switch
-    {
-        LogLevelSetting.Trace => LogLevel.Trace,
-        LogLevelSetting.Debug => LogLevel.Debug,
-        LogLevelSetting.Info => LogLevel.Information,
-        LogLevelSetting.Warn => LogLevel.Warning,
-        LogLevelSetting.Error => LogLevel.Error,
-        _ => LogLevel.None,
-    };
+    public LogLevel MinimumLevel => Current.LogLevel.ToLogLevel();
 
     public IChangeToken GetChangeToken() => new CancellationChangeToken(_changed.Token);
 
