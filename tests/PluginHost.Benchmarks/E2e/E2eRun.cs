@@ -105,17 +105,7 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         figures.PluginIdleRssMib = Round(await IdleRss.MeasureMibAsync(workspace, plugin, _budget, cancellationToken), 1, "plugin_idle_rss_mib");
         await ExpectNoPluginProcessAsync(cancellationToken);
 
-        var overheads = new List<MountOverhead>();
-        for (var repeat = 0; repeat < _budget.MountOverheadRepeats; repeat++)
-        {
-            Progress($"mount overhead: 1 → {MountOverhead.Mounts} mounts, fresh host {repeat + 1}/{_budget.MountOverheadRepeats}");
-            var overhead = await MountOverhead.MeasureAsync(workspace, plugin, _budget, cancellationToken);
-            Detail(
-                "mount overhead KiB (total, host rss, plugin rss, host managed, plugin managed)",
-                [overhead.TotalRssKib, overhead.HostRssKib, overhead.PluginRssKib, overhead.HostManagedKib, overhead.PluginManagedKib]);
-            overheads.Add(overhead);
-            await ExpectNoPluginProcessAsync(cancellationToken);
-        }
+        var overheads = await MountOverheadsAsync(plugin, induceGcInPlugin: true, "", cancellationToken);
 
         figures.MountOverheadKib = Round(Stats.Median(overheads.Select(o => o.TotalRssKib)), 1, "mount_overhead_kib");
         figures.MountOverheadHostRssKib = Round(Stats.Median(overheads.Select(o => o.HostRssKib)), 1, "mount_overhead_host_rss_kib");
@@ -187,16 +177,28 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         figures.AotPluginIdleRssMib = Round(await IdleRss.MeasureMibAsync(workspace, aot, _budget, cancellationToken), 1, "aot_plugin_idle_rss_mib");
         await ExpectNoPluginProcessAsync(cancellationToken);
 
-        var overheads = new List<MountOverhead>();
-        for (var repeat = 0; repeat < _budget.MountOverheadRepeats; repeat++)
-        {
-            Progress($"NativeAOT: mount overhead: 1 → {MountOverhead.Mounts} mounts, fresh host {repeat + 1}/{_budget.MountOverheadRepeats}");
-            overheads.Add(await MountOverhead.MeasureAsync(workspace, aot, _budget, cancellationToken, induceGcInPlugin: false));
-            await ExpectNoPluginProcessAsync(cancellationToken);
-        }
+        var overheads = await MountOverheadsAsync(aot, induceGcInPlugin: false, "NativeAOT: ", cancellationToken);
 
         figures.AotMountOverheadKib = Round(Stats.Median(overheads.Select(o => o.TotalRssKib)), 1, "aot_mount_overhead_kib");
         figures.AotMountOverheadPluginRssKib = Round(Stats.Median(overheads.Select(o => o.PluginRssKib)), 1, "aot_mount_overhead_plugin_rss_kib");
+    }
+
+    // The 1 → 100 mounts measurement in as many fresh hosts as the budget says.
+    private async Task<List<MountOverhead>> MountOverheadsAsync(MockPluginBinary plugin, bool induceGcInPlugin, string label, CancellationToken cancellationToken)
+    {
+        var overheads = new List<MountOverhead>();
+        for (var repeat = 0; repeat < _budget.MountOverheadRepeats; repeat++)
+        {
+            Progress($"{label}mount overhead: 1 → {MountOverhead.Mounts} mounts, fresh host {repeat + 1}/{_budget.MountOverheadRepeats}");
+            var overhead = await MountOverhead.MeasureAsync(workspace, plugin, _budget, cancellationToken, induceGcInPlugin);
+            Detail(
+                "mount overhead KiB (total, host rss, plugin rss, host managed, plugin managed)",
+                [overhead.TotalRssKib, overhead.HostRssKib, overhead.PluginRssKib, overhead.HostManagedKib, overhead.PluginManagedKib]);
+            overheads.Add(overhead);
+            await ExpectNoPluginProcessAsync(cancellationToken);
+        }
+
+        return overheads;
     }
 
     private async Task<double> P50(Task<LatencyResult> measurement)
