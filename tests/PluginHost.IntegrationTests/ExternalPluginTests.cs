@@ -230,9 +230,13 @@ public sealed class ExternalPluginTests
     [DataRow("my-mock-plugin")]
     [DataRow("my-userpass-plugin")]
     [DataRow("raw-protocol-plugin")]
-    public async Task PluginRunByHand_SaysItIsAPluginAndExitsWithOne(string plugin)
+    public Task PluginRunByHand_SaysItIsAPluginAndExitsWithOne(string plugin) =>
+        AssertRunByHandSaysItIsAPluginAsync(PublishedPlugins.All.Single(p => Path.GetFileName(p) == plugin));
+
+    /// <summary>Runs a plugin binary without a host (no magic cookie) and expects the SDK's refusal and exit code 1.</summary>
+    internal static async Task AssertRunByHandSaysItIsAPluginAsync(string binary)
     {
-        var start = new ProcessStartInfo(PublishedPlugins.All.Single(p => Path.GetFileName(p) == plugin)) { RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(binary) { RedirectStandardError = true, UseShellExecute = false };
         start.Environment.Remove(PluginHost.Protocol.PluginEnvironment.MagicCookieKey);
         using var process = Process.Start(start)!;
         var stderr = await process.StandardError.ReadToEndAsync();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
 
@@ -40,15 +39,6 @@ public sealed class NativeAotPluginTests
     }
 
     [TestMethod]
-    public async Task NativeAotMockPlugin_RunByHand_SaysItIsAPlugin()
-    {
-        var start = new ProcessStartInfo(PublishedPlugins.MockPluginNativeAot) { RedirectStandardError = true, UseShellExecute = false };
-        start.Environment.Remove(PluginHost.Protocol.PluginEnvironment.MagicCookieKey);
-        using var process = Process.Start(start)!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-
-        Assert.AreEqual(1, process.ExitCode);
-        Assert.AreEqual("This binary is a plugin. These are not meant to be executed directly.", stderr.Trim());
-    }
+    public Task NativeAotMockPlugin_RunByHand_SaysItIsAPlugin() =>
+        ExternalPluginTests.AssertRunByHandSaysItIsAPluginAsync(PublishedPlugins.MockPluginNativeAot);
 }

@@ -28,42 +28,33 @@ public sealed class NodeVaultTests
             }
 
             using var sandbox = new Sandbox(writeConfig: false);
-            using var server = sandbox.Start(["server", "-dev", "-dev-root-token-id=root", "-dev-listen-address=127.0.0.1:0", "-dev-plugin-dir=plugins"]);
-            var stdout = new OutputLines(server.StandardOutput);
-            try
-            {
-                await stdout.WaitForAsync(l => l.StartsWith("Root Token: ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-                var address = stdout.Lines.Select(l => l.Trim()).First(l => l.StartsWith("$ export VAULT_ADDR='", StringComparison.Ordinal))["$ export VAULT_ADDR='".Length..^1];
+            using var server = ServerProcess.StartDev(sandbox);
+            var address = await server.AddressAsync();
 
-                var guide = await RunAsync(
-                    "node",
-                    ["guide.js"],
-                    client,
-                    new() { ["VAULT_ADDR"] = address, ["VAULT_TOKEN"] = "root", ["PLUGIN"] = Path.Join(sandbox.Plugins, "my-mock-plugin") },
-                    TimeSpan.FromMinutes(1));
+            var guide = await RunAsync(
+                "node",
+                ["guide.js"],
+                client,
+                new() { ["VAULT_ADDR"] = address, ["VAULT_TOKEN"] = ServerProcess.DevRootToken, ["PLUGIN"] = Path.Join(sandbox.Plugins, "my-mock-plugin") },
+                TimeSpan.FromMinutes(1));
 
-                Assert.IsNotNull(guide, "node not found, though npm was");
-                Assert.AreEqual(0, guide.Value.ExitCode, guide.Value.Output);
-                Assert.AreEqual(
-                    """
-                    health initialized=true
-                    mounts ["my-secrets-plugin/"]
-                    write {"value":"bar"}
-                    read {"value":"bar"}
-                    list {"keys":["foo"]}
-                    read after delete 404
-                    login ["default","dev"]
-                    lookup-self userpass-alice
-                    login token on sys/mounts 403 permission denied
-                    unmounted
+            Assert.IsNotNull(guide, "node not found, though npm was");
+            Assert.AreEqual(0, guide.Value.ExitCode, guide.Value.Output);
+            Assert.AreEqual(
+                """
+                health initialized=true
+                mounts ["my-secrets-plugin/"]
+                write {"value":"bar"}
+                read {"value":"bar"}
+                list {"keys":["foo"]}
+                read after delete 404
+                login ["default","dev"]
+                lookup-self userpass-alice
+                login token on sys/mounts 403 permission denied
+                unmounted
 
-                    """,
-                    guide.Value.Output);
-            }
-            finally
-            {
-                server.Kill(entireProcessTree: true);
-            }
+                """,
+                guide.Value.Output);
         }
         finally
         {
