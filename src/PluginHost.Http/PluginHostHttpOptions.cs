@@ -7,10 +7,10 @@ public sealed class PluginHostHttpOptions
     public const long DefaultMaxRequestBodyBytes = 32 * 1024 * 1024;
 
     /// <summary>
-    /// A root token given by the application (dev mode): requests that present it (<c>X-Vault-Token</c>, or
-    /// <c>Authorization: Bearer</c>) may call every path. When null, only stored tokens with the <c>root</c> policy are
-    /// root, such as the one <see cref="Tokens.TokenStore.InitializeRootAsync"/> makes once per host; with neither,
-    /// nothing but logins and <c>sys/health</c> can be called.
+    /// A root token chosen by the application (dev mode's <c>-dev-root-token-id</c>): stored in the host's token store as
+    /// a root token before the first request, then looked up, authorized and revocable like any other token. When null,
+    /// the host's tokens are those it issued, such as the one <see cref="Tokens.TokenStore.InitializeRootAsync"/> makes
+    /// once per host.
     /// </summary>
     public string? RootToken { get; set; }
 
@@ -19,12 +19,6 @@ public sealed class PluginHostHttpOptions
     /// no limit of ours (the server's own still applies).
     /// </summary>
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
-
-    /// <summary>
-    /// How long a login's token is valid when neither the login nor its mount's default lease TTL says: Vault's 768
-    /// hours (32 days).
-    /// </summary>
-    public TimeSpan DefaultTokenTtl { get; set; } = TimeSpan.FromHours(768);
 
     /// <summary>The version <c>sys/health</c> reports; by default this package's informational version.</summary>
     public string? Version { get; set; }

@@ -9,7 +9,7 @@ public static class PluginHostHttpServiceCollectionExtensions
 {
     /// <summary>Adds the HTTP API's services and settings; the host itself comes from <c>AddPluginHost</c>.</summary>
     /// <param name="services">The application's services.</param>
-    /// <param name="configure">Sets <see cref="PluginHostHttpOptions"/>; <see cref="PluginHostHttpOptions.RootToken"/> is required.</param>
+    /// <param name="configure">Sets <see cref="PluginHostHttpOptions"/>.</param>
     /// <returns><paramref name="services"/>.</returns>
     public static IServiceCollection AddPluginHostHttp(this IServiceCollection services, Action<PluginHostHttpOptions> configure)
     {
@@ -17,9 +17,7 @@ public static class PluginHostHttpServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<Auth.Authenticator>();
-        services.TryAddSingleton<Auth.LoginTokens>();
-        services.TryAddSingleton<TokenEndpoint>();
+        services.TryAddSingleton<DevRootToken>();
         services.TryAddSingleton<LogicalEndpoint>();
         services.TryAddSingleton<HealthEndpoint>();
         return services;

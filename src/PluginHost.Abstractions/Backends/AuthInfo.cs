@@ -27,6 +27,10 @@ public sealed record AuthInfo
     [JsonConverter(typeof(SecondsTimeSpanConverter))]
     public TimeSpan MaxTtl { get; init; }
 
+    /// <summary>Whether the token is issued without the <c>default</c> policy (Vault's <c>token_no_default_policy</c>).</summary>
+    [JsonPropertyName("no_default_policy")]
+    public bool NoDefaultPolicy { get; init; }
+
     /// <summary>Whether the token can be renewed.</summary>
     [JsonPropertyName("renewable")]
     public bool Renewable { get; init; }

@@ -20,4 +20,8 @@ internal sealed record UserEntry
     /// <summary>The token's maximum TTL in seconds; zero for the mount's maximum.</summary>
     [JsonPropertyName("max_ttl")]
     public long MaxTtlSeconds { get; init; }
+
+    /// <summary>Whether the user's tokens are issued without the <c>default</c> policy.</summary>
+    [JsonPropertyName("no_default_policy")]
+    public bool NoDefaultPolicy { get; init; }
 }

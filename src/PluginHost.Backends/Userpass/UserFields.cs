@@ -2,7 +2,11 @@ using PluginHost.Sdk;
 
 namespace PluginHost.Backends;
 
-/// <summary>The fields of userpass paths, and how a user write's token fields (<c>policies</c>/<c>token_policies</c>, <c>ttl</c>, <c>max_ttl</c>) apply to a stored user.</summary>
+/// <summary>
+/// The fields of userpass paths, and how a user write's token fields apply to a stored user: Vault's
+/// <c>token_policies</c>, <c>token_ttl</c>, <c>token_max_ttl</c> and <c>token_no_default_policy</c>, and the legacy
+/// <c>policies</c>, <c>ttl</c> and <c>max_ttl</c> (a legacy field and its current name must agree when both are given).
+/// </summary>
 internal static class UserFields
 {
     private static readonly Dictionary<string, FieldSchema> All = new(StringComparer.Ordinal)
@@ -12,8 +16,11 @@ internal static class UserFields
         ["password"] = new() { Type = FieldType.String, Description = "The user's password." },
         ["policies"] = new() { Type = FieldType.CommaStringSlice, Description = "Deprecated: use 'token_policies'." },
         ["token_policies"] = new() { Type = FieldType.CommaStringSlice, Description = "The policies of the user's tokens." },
-        ["ttl"] = new() { Type = FieldType.Duration, Description = "The lifetime of the user's tokens; 0 for the mount's default." },
-        ["max_ttl"] = new() { Type = FieldType.Duration, Description = "The longest lifetime of the user's tokens; 0 for no limit of its own." },
+        ["token_ttl"] = new() { Type = FieldType.Duration, Description = "The lifetime of the user's tokens; 0 for the mount's default." },
+        ["ttl"] = new() { Type = FieldType.Duration, Description = "Deprecated: use 'token_ttl'." },
+        ["token_max_ttl"] = new() { Type = FieldType.Duration, Description = "The longest lifetime of the user's tokens; 0 for no limit of its own." },
+        ["max_ttl"] = new() { Type = FieldType.Duration, Description = "Deprecated: use 'token_max_ttl'." },
+        ["token_no_default_policy"] = new() { Type = FieldType.Bool, Description = "Whether the user's tokens are issued without the default policy." },
     };
 
     /// <summary>The declarations of the named fields, for a route's <see cref="PathRoute.Fields"/>.</summary>
@@ -30,25 +37,34 @@ internal static class UserFields
     /// <exception cref="PluginHostException">The two policy fields differ, or ttl exceeds max_ttl.</exception>
     public static UserEntry Apply(FieldData fields, UserEntry? existing, PasswordHash? newHash)
     {
-        var policies = fields.IsSet("policies") ? PolicyNames.Normalize(fields.GetStrings("policies")) : null;
-        var tokenPolicies = fields.IsSet("token_policies") ? PolicyNames.Normalize(fields.GetStrings("token_policies")) : null;
-        if (policies is not null && tokenPolicies is not null && !policies.SequenceEqual(tokenPolicies, StringComparer.Ordinal))
-        {
-            throw new PluginHostException(ErrorCode.BadRequest,
-                "'policies' and 'token_policies' differ; give only one of them ('token_policies' is the current name)");
-        }
-
+        var policies = Either(fields, "policies", "token_policies", f => PolicyNames.Normalize(fields.GetStrings(f)), (a, b) => a.SequenceEqual(b, StringComparer.Ordinal));
+        var ttl = Either<TimeSpan?>(fields, "ttl", "token_ttl", f => fields.GetDuration(f), (a, b) => a == b);
+        var maxTtl = Either<TimeSpan?>(fields, "max_ttl", "token_max_ttl", f => fields.GetDuration(f), (a, b) => a == b);
         var user = new UserEntry
         {
             PasswordHash = newHash ?? existing!.PasswordHash,
-            Policies = tokenPolicies ?? policies ?? existing?.Policies ?? [],
-            TtlSeconds = fields.IsSet("ttl") ? (long)fields.GetDuration("ttl").TotalSeconds : existing?.TtlSeconds ?? 0,
-            MaxTtlSeconds = fields.IsSet("max_ttl") ? (long)fields.GetDuration("max_ttl").TotalSeconds : existing?.MaxTtlSeconds ?? 0,
+            Policies = policies ?? existing?.Policies ?? [],
+            TtlSeconds = ttl is { } t ? (long)t.TotalSeconds : existing?.TtlSeconds ?? 0,
+            MaxTtlSeconds = maxTtl is { } m ? (long)m.TotalSeconds : existing?.MaxTtlSeconds ?? 0,
+            NoDefaultPolicy = fields.IsSet("token_no_default_policy") ? fields.GetBool("token_no_default_policy") : existing?.NoDefaultPolicy ?? false,
         };
 
         return user.MaxTtlSeconds != 0 && user.TtlSeconds > user.MaxTtlSeconds
             ? throw new PluginHostException(ErrorCode.BadRequest,
-                $"'ttl' ({user.TtlSeconds}s) cannot be greater than 'max_ttl' ({user.MaxTtlSeconds}s); lower 'ttl' or raise 'max_ttl'")
+                $"'token_ttl' ({user.TtlSeconds}s) cannot be greater than 'token_max_ttl' ({user.MaxTtlSeconds}s); lower the TTL or raise the max")
             : user;
+    }
+
+    // The value given under a field's legacy or current name, or null when neither was given; both given must agree.
+    private static T? Either<T>(FieldData fields, string legacy, string current, Func<string, T> read, Func<T, T, bool> same)
+    {
+        var old = fields.IsSet(legacy) ? read(legacy) : default;
+        var now = fields.IsSet(current) ? read(current) : default;
+        if (old is not null && now is not null && !same(old, now))
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, $"'{legacy}' and '{current}' differ; give only one of them ('{current}' is the current name)");
+        }
+
+        return now ?? old;
     }
 }

@@ -11,7 +11,8 @@ namespace PluginHost.Backends;
 /// </summary>
 /// <remarks>
 /// Paths: <c>users/</c> (list), <c>users/&lt;name&gt;</c> (read, create, update, delete; fields <c>password</c>,
-/// <c>policies</c> or <c>token_policies</c>, <c>ttl</c>, <c>max_ttl</c>), <c>users/&lt;name&gt;/password</c> (update),
+/// Vault's token fields <c>token_policies</c>, <c>token_ttl</c>, <c>token_max_ttl</c>, <c>token_no_default_policy</c>, and the
+/// legacy <c>policies</c>, <c>ttl</c>, <c>max_ttl</c>), <c>users/&lt;name&gt;/password</c> (update),
 /// <c>login/&lt;name&gt;</c> and <c>login</c> with a <c>username</c> field (field <c>password</c>).
 /// Passwords are stored only as PBKDF2-HMAC-SHA256 hashes and are never answered or logged. At most
 /// <see cref="UserpassBackendOptions.MaxConcurrentHashes"/> hashes run at once, so unauthenticated logins cannot take every
@@ -82,7 +83,7 @@ public sealed partial class UserpassBackend : PathBackend
             new PathRoute
             {
                 Pattern = UserPattern(),
-                Fields = UserFields.Schemas("name", "password", "policies", "token_policies", "ttl", "max_ttl"),
+                Fields = UserFields.Schemas("name", "password", "policies", "token_policies", "ttl", "token_ttl", "max_ttl", "token_max_ttl", "token_no_default_policy"),
                 Handlers = new Dictionary<Operation, PathHandler>
                 {
                     [Operation.Read] = ReadUserAsync,
@@ -137,7 +138,11 @@ public sealed partial class UserpassBackend : PathBackend
             new("policies", user.Policies),
             new("token_policies", user.Policies),
             new("ttl", user.TtlSeconds),
+            new("token_ttl", user.TtlSeconds),
             new("max_ttl", user.MaxTtlSeconds),
+            new("token_max_ttl", user.MaxTtlSeconds),
+            new("token_no_default_policy", user.NoDefaultPolicy),
+            new("token_type", "default"),
         ]);
     }
 
@@ -230,6 +235,7 @@ public sealed partial class UserpassBackend : PathBackend
                 Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["username"] = name },
                 Ttl = TimeSpan.FromSeconds(user.TtlSeconds),
                 MaxTtl = TimeSpan.FromSeconds(user.MaxTtlSeconds),
+                NoDefaultPolicy = user.NoDefaultPolicy,
                 Renewable = true,
                 AliasName = name,
             },

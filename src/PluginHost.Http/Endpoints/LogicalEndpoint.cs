@@ -2,27 +2,27 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PluginHost.Authorization;
 using PluginHost.Hosting;
-using PluginHost.Http.Auth;
 using PluginHost.Http.Requests;
 using PluginHost.Http.Responses;
 
 namespace PluginHost.Http.Endpoints;
 
 /// <summary>
-/// Serves every <c>/v1/&lt;path&gt;</c> the way Vault's logical handler does: checks the token, translates the request,
-/// sends it to <see cref="IPluginHost"/> (the system paths and the mounts) and writes Vault's answer.
+/// Serves every <c>/v1/&lt;path&gt;</c> the way Vault's logical handler does: translates the HTTP request, hands it with
+/// the client's token to <see cref="IPluginHost"/> — which authenticates, authorizes, routes and issues tokens — and
+/// writes Vault's answer from what the host answered, without asking the host anything else.
 /// </summary>
 internal sealed partial class LogicalEndpoint(
     IPluginHost host,
-    Authenticator authenticator,
-    TokenEndpoint tokenPaths,
-    LoginTokens logins,
+    DevRootToken devRootToken,
     IOptions<PluginHostHttpOptions> options,
     ILogger<LogicalEndpoint> logger)
 {
-    // Vault's injectDataIntoTopRoutes that PluginHost serves: mount listings repeat their data at the top level.
-    private static readonly string[] InjectedRoots = ["sys/mounts", "sys/auth", "sys/remount"];
+    // Vault's injectDataIntoTopRoutes that PluginHost serves: these answers repeat their data at the top level.
+    private static readonly string[] InjectedRoots =
+        ["sys/mounts", "sys/auth", "sys/remount", "sys/policy", "sys/capabilities", "sys/capabilities-self", "sys/capabilities-accessor", "sys/audit", "sys/audit-hash"];
 
     public async Task HandleAsync(HttpContext context, string path)
     {
@@ -30,28 +30,16 @@ internal sealed partial class LogicalEndpoint(
         var requestId = Guid.NewGuid().ToString();
         try
         {
-            var token = ClientToken.Of(context.Request);
-            var caller = await authenticator.AuthenticateAsync(token, cancellationToken).ConfigureAwait(false);
-            RequestPath.Validate(path);
-            if (TokenEndpoint.Serves(path))
-            {
-                await tokenPaths.HandleAsync(context, path, caller ?? throw PermissionDenied(), requestId).ConfigureAwait(false);
-                return;
-            }
-
-            // No token (or an unknown one) reaches only a backend's unauthenticated paths, such as a login.
-            if (caller is null
-                ? !await host.Mounts.IsUnauthenticatedAsync(path, cancellationToken).ConfigureAwait(false)
-                : !Authenticator.MayCall(caller, path))
-            {
-                throw PermissionDenied();
-            }
-
+            await devRootToken.EnsureStoredAsync(cancellationToken).ConfigureAwait(false);
             AllowBodiesUpToTheLimit(context);
-            var request = await VaultRequestReader.ReadAsync(
-                context.Request, path, caller?.Token, requestId, options.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-            var answer = await host.HandleRequestAsync(request, cancellationToken).ConfigureAwait(false);
-            await WriteAnswerAsync(context.Response, request, answer, cancellationToken).ConfigureAwait(false);
+            var request = await VaultRequestReader.ReadAsync(context.Request, path, requestId, options.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+            var caller = RequestCaller.FromToken(ClientToken.Of(context.Request)) with
+            {
+                RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
+                RemotePort = context.Connection.RemotePort == 0 ? null : context.Connection.RemotePort,
+            };
+            var answer = await host.HandleRequestAsync(request, caller, cancellationToken).ConfigureAwait(false);
+            await WriteAnswerAsync(context.Response, answer, cancellationToken).ConfigureAwait(false);
         }
         catch (VaultHttpException refused)
         {
@@ -90,12 +78,18 @@ internal sealed partial class LogicalEndpoint(
         }
     }
 
-    private async Task WriteAnswerAsync(HttpResponse response, BackendRequest request, BackendResponse? answer, CancellationToken cancellationToken)
+    private static async Task WriteAnswerAsync(HttpResponse response, HostResponse answer, CancellationToken cancellationToken)
     {
-        if (answer is null)
+        var body = answer.Response;
+        if (answer.Auth is { } issued)
+        {
+            // A login's or token creation's answer: the token goes in the auth block, whatever data came with it.
+            body ??= new BackendResponse();
+        }
+        else if (body is null)
         {
             // Nothing at a read or a list is Vault's 404 with an empty error list; any other operation succeeded quietly.
-            if (request.Operation is Operation.Read or Operation.List)
+            if (answer.Operation is Operation.Read or Operation.List)
             {
                 await VaultResponseWriter.WriteErrorAsync(response, StatusCodes.Status404NotFound, null, cancellationToken).ConfigureAwait(false);
             }
@@ -107,34 +101,23 @@ internal sealed partial class LogicalEndpoint(
             return;
         }
 
-        if (answer.Redirect is { Length: > 0 } redirect)
+        if (body.Redirect is { Length: > 0 } redirect)
         {
             VaultResponseWriter.Prepare(response, StatusCodes.Status307TemporaryRedirect);
             response.Headers.Location = redirect;
             return;
         }
 
-        if (request.Operation == Operation.List && answer.GetListKeys().Count == 0 && answer.Warnings is not { Count: > 0 })
+        if (answer.Operation == Operation.List && body.GetListKeys().Count == 0 && body.Warnings is not { Count: > 0 })
         {
             await VaultResponseWriter.WriteErrorAsync(response, StatusCodes.Status404NotFound, null, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var inject = InjectedRoots.Any(root => request.Path == root || request.Path.StartsWith(root + "/", StringComparison.Ordinal));
-        var system = request.Path.StartsWith("sys/", StringComparison.Ordinal);
-        var mount = system ? null : await host.Mounts.ResolveAsync(request.Path, cancellationToken).ConfigureAwait(false);
-
-        // A login's answer carries the token it earned, issued here, as Vault's core does after the backend answers:
-        // only for an auth method's unauthenticated (login) path, whatever else a backend puts in its answers.
-        var issued = answer.Auth is { } auth && mount is { Table: BackendType.Auth }
-            && await host.Mounts.IsUnauthenticatedAsync(request.Path, cancellationToken).ConfigureAwait(false)
-            ? await logins.IssueAsync(auth, mount, request.Path, cancellationToken).ConfigureAwait(false)
-            : null;
-        await VaultResponseWriter.WriteEnvelopeAsync(
-            response, request.RequestId, answer, system ? "system" : mount?.PluginName ?? "", inject, cancellationToken, issued).ConfigureAwait(false);
+        var path = answer.Path;
+        var inject = InjectedRoots.Any(root => path == root || path.StartsWith(root + "/", StringComparison.Ordinal));
+        await VaultResponseWriter.WriteEnvelopeAsync(response, answer.RequestId, body, answer.MountType, inject, cancellationToken, answer.Auth).ConfigureAwait(false);
     }
-
-    private static VaultHttpException PermissionDenied() => new(StatusCodes.Status403Forbidden, "permission denied");
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} /v1/{Path} failed unexpectedly (request {RequestId})")]
     private static partial void LogUnexpected(ILogger logger, Exception error, string method, string path, string requestId);

@@ -14,7 +14,7 @@ internal static class VaultRequestReader
     /// <summary>Reads the operation, path and data of <paramref name="http"/>.</summary>
     /// <exception cref="VaultHttpException">The method, path, query or body cannot make a request; the status says why.</exception>
     public static async Task<BackendRequest> ReadAsync(
-        HttpRequest http, string path, string? clientToken, string requestId, long maxBodyBytes, CancellationToken cancellationToken)
+        HttpRequest http, string path, string requestId, long maxBodyBytes, CancellationToken cancellationToken)
     {
         Operation operation;
         IReadOnlyDictionary<string, JsonElement>? data;
@@ -53,7 +53,6 @@ internal static class VaultRequestReader
             Operation = operation,
             Path = path,
             Data = data,
-            ClientToken = clientToken,
             RequestId = requestId,
         };
     }

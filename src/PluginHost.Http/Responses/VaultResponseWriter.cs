@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using PluginHost.Http.Auth;
+using PluginHost.Tokens;
 
 namespace PluginHost.Http.Responses;
 
@@ -24,7 +24,7 @@ internal static class VaultResponseWriter
     /// <c>sys/remount</c> (older clients read the mounts from there).
     /// </param>
     public static async Task WriteEnvelopeAsync(
-        HttpResponse response, string requestId, BackendResponse answer, string mountType, bool injectDataAtTop, CancellationToken cancellationToken, IssuedAuth? issued = null)
+        HttpResponse response, string requestId, BackendResponse answer, string mountType, bool injectDataAtTop, CancellationToken cancellationToken, IssuedToken? issued = null)
     {
         Prepare(response, StatusCodes.Status200OK);
         await using (var writer = new Utf8JsonWriter(response.BodyWriter))
@@ -104,7 +104,7 @@ internal static class VaultResponseWriter
     }
 
     // Vault's HTTPAuth: every key present; token_policies only when there are any.
-    private static void WriteAuth(Utf8JsonWriter writer, IssuedAuth? issued)
+    private static void WriteAuth(Utf8JsonWriter writer, IssuedToken? issued)
     {
         if (issued is null)
         {
@@ -125,11 +125,11 @@ internal static class VaultResponseWriter
         }
 
         writer.WriteEndObject();
-        writer.WriteNumber("lease_duration", (long)entry.CreationTtl.TotalSeconds);
-        writer.WriteBoolean("renewable", issued.Renewable);
+        writer.WriteNumber("lease_duration", entry.ExpireTime is { } expires ? (long)(expires - (entry.LastRenewalTime ?? entry.CreationTime)).TotalSeconds : 0);
+        writer.WriteBoolean("renewable", entry.Renewable);
         writer.WriteString("entity_id", "");
         writer.WriteString("token_type", "service");
-        writer.WriteBoolean("orphan", true);
+        writer.WriteBoolean("orphan", entry.Orphan);
         writer.WriteNull("mfa_requirement");
         writer.WriteNumber("num_uses", 0);
         writer.WriteEndObject();

@@ -65,4 +65,16 @@ public sealed class PluginHostOptions
 
     /// <summary>Whether the built-in <c>kv</c> secrets engine and <c>userpass</c> auth method are in the catalog. Default: <see langword="true"/>.</summary>
     public bool RegisterDefaultBuiltins { get; set; } = true;
+
+    /// <summary>
+    /// The TTL of tokens (and later leases) when neither the request nor the mount says (Vault's <c>default_lease_ttl</c>).
+    /// Default: 768 hours (32 days).
+    /// </summary>
+    public TimeSpan DefaultLeaseTtl { get; set; } = TimeSpan.FromHours(768);
+
+    /// <summary>
+    /// The longest TTL any token (and later lease) may have, whatever a mount's <c>max_lease_ttl</c> or a login asks
+    /// (Vault's <c>max_lease_ttl</c>). Default: 768 hours (32 days).
+    /// </summary>
+    public TimeSpan MaxLeaseTtl { get; set; } = TimeSpan.FromHours(768);
 }

@@ -62,6 +62,11 @@ internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOp
             }
         }
 
+        if (options.DefaultLeaseTtl <= TimeSpan.Zero || options.MaxLeaseTtl <= TimeSpan.Zero || options.DefaultLeaseTtl > options.MaxLeaseTtl)
+        {
+            failures.Add($"PluginHostOptions.DefaultLeaseTtl and MaxLeaseTtl must be positive, and the default at most the max, not {options.DefaultLeaseTtl} and {options.MaxLeaseTtl}");
+        }
+
         if (options.StorageLockTimeout < TimeSpan.Zero)
         {
             failures.Add($"PluginHostOptions.StorageLockTimeout cannot be negative, not {options.StorageLockTimeout}");

@@ -1,54 +1,85 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PluginHost.Authorization;
 using PluginHost.Catalog;
 using PluginHost.Mounts;
+using PluginHost.Routing;
 using PluginHost.Runtime;
 using PluginHost.SystemPaths;
+using PluginHost.Tokens;
 
 namespace PluginHost.Hosting;
 
-/// <summary>The default <see cref="IPluginHost"/>: routes requests through the mount table's current snapshot.</summary>
+/// <summary>
+/// The default <see cref="IPluginHost"/>: normalises each request's path once, authenticates the caller, authorizes it
+/// on that path, routes it (the system paths, the token store, or the mount table's current snapshot), issues a login's
+/// token, and answers with the mount it matched.
+/// </summary>
 internal sealed partial class PluginHostService(
     PluginCatalog catalog,
     MountTable mounts,
+    SystemBackend system,
+    TokenPaths tokenPaths,
+    RequestAuthenticator authenticator,
+    LoginTokens logins,
+    ClientTokenIds clientTokenIds,
     IOptionsMonitor<PluginHostOptions> options,
     ILogger<PluginHostService> logger) : IPluginHost, IDisposable
 {
-    private readonly SystemBackend _system = new(catalog, mounts);
+    private const string SystemMountType = "system";
+    private const string TokenMountType = "token";
 
     public PluginCatalog Catalog => catalog;
 
     public MountTable Mounts => mounts;
 
-    public async ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken = default)
+    public async ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var path = (request.Path ?? "").TrimStart('/');
-        if (path.Length == 0)
+        if (request.ClientToken is not null)
         {
-            throw new PluginHostException(ErrorCode.BadRequest, "request path is empty; give a logical path such as 'secret/foo'");
+            throw new ArgumentException(
+                "BackendRequest.ClientToken is set: pass the caller as HandleRequestAsync(request, RequestCaller.FromToken(token)) so the host authenticates it; this overload acts as the application itself",
+                nameof(request));
         }
 
+        return (await HandleRequestAsync(request, RequestCaller.Application, cancellationToken).ConfigureAwait(false)).Response;
+    }
+
+    public async ValueTask<HostResponse> HandleRequestAsync(BackendRequest request, RequestCaller caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
+        var path = LogicalPath.Normalize(request.Path);
         await mounts.EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
+        var principal = await authenticator.AuthenticateAsync(caller, cancellationToken).ConfigureAwait(false);
+        var routed = request with { Path = path, RequestId = RequestIdOf(request), ClientToken = null };
+
         if (path.StartsWith(SystemBackend.Prefix, StringComparison.Ordinal))
         {
-            var system = request with
-            {
-                Path = path,
-                RequestId = RequestIdOf(request),
-            };
-            return await _system.HandleAsync(system, cancellationToken).ConfigureAwait(false);
+            var relative = path[SystemBackend.Prefix.Length..];
+            AccessCheck.Demand(principal, path, routed.Operation, SystemRootPaths.Contains(relative), routed.Data);
+            return await HandleCoreAsync(routed, relative, SystemMountType, principal, system.HandleAsync, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (TokenPaths.Serves(path))
+        {
+            var relative = path.Length > TokenPaths.MountPoint.Length ? path[TokenPaths.MountPoint.Length..] : "";
+            AccessCheck.Demand(principal, path, routed.Operation, SpecialPathMatch.Any(TokenPaths.RootPaths, relative), routed.Data);
+            return await HandleCoreAsync(routed, relative, TokenMountType, principal, tokenPaths.HandleAsync, cancellationToken).ConfigureAwait(false);
         }
 
         if (!mounts.Routes.TryMatch(path, out var mount))
         {
+            // Whoever may not call the path learns nothing, not even that nothing is mounted there.
+            AccessCheck.Demand(principal, path, routed.Operation, rootPath: false, routed.Data);
             throw new PluginHostException(ErrorCode.NotFound, $"no handler for route \"{path}\". route entry not found.");
         }
 
         var lease = await mount.AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await SendAsync(lease, mount.Entry.RoutePath, path, request, cancellationToken).ConfigureAwait(false);
+            return await HandleMountAsync(lease, mount.Entry, routed, principal, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -60,8 +91,44 @@ internal sealed partial class PluginHostService(
 
     public void Dispose() => mounts.Dispose();
 
-    private async ValueTask<BackendResponse?> SendAsync(BackendLease lease, string mountPath, string path, BackendRequest request, CancellationToken cancellationToken)
+    private static async ValueTask<HostResponse> HandleCoreAsync(
+        BackendRequest request,
+        string relative,
+        string mountType,
+        Principal? principal,
+        Func<BackendRequest, CancellationToken, ValueTask<BackendResponse?>> handle,
+        CancellationToken cancellationToken)
     {
+        using var scope = CoreRequestScope.Enter(principal);
+        var response = await handle(request with { Path = relative, MountPoint = request.Path[..^relative.Length] }, cancellationToken).ConfigureAwait(false);
+        return new HostResponse
+        {
+            Response = response,
+            RequestId = request.RequestId,
+            Path = request.Path,
+            Operation = request.Operation,
+            MountType = mountType,
+            Auth = scope.Scope.Issued,
+        };
+    }
+
+    private async ValueTask<HostResponse> HandleMountAsync(
+        BackendLease lease, MountEntry mount, BackendRequest request, Principal? principal, CancellationToken cancellationToken)
+    {
+        var path = request.Path;
+        var mountPath = mount.RoutePath;
+        var relative = path.Length > mountPath.Length ? path[mountPath.Length..] : "";
+        var backend = lease.Backend;
+        var unauthenticated = SpecialPathMatch.Any(backend.SpecialPaths.Unauthenticated, relative);
+        if (!unauthenticated && request.Operation == Operation.Update)
+        {
+            AccessCheck.DemandWriteAccess(principal, path);
+        }
+        else if (!unauthenticated && principal is null)
+        {
+            throw AccessCheck.Denied();
+        }
+
         var timeout = options.CurrentValue.RequestTimeout;
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
@@ -69,18 +136,49 @@ internal sealed partial class PluginHostService(
         {
             var routed = request with
             {
-                Path = path.Length > mountPath.Length ? path[mountPath.Length..] : "",
+                Path = relative,
                 MountPoint = mountPath,
-                RequestId = RequestIdOf(request),
+
+                // A backend never sees a token: an HMAC of it keyed for this mount (Vault's salted token id).
+                ClientToken = principal?.Token is { } token
+                    ? await clientTokenIds.ForMountAsync(token, mount.Uuid, timeoutSource.Token).ConfigureAwait(false)
+                    : null,
             };
-            var backend = lease.Backend;
             if (routed.Operation == Operation.Update
                 && await backend.ExistenceCheckAsync(routed, timeoutSource.Token).ConfigureAwait(false) == false)
             {
                 routed = routed with { Operation = Operation.Create };
             }
 
-            return await backend.HandleRequestAsync(routed, timeoutSource.Token).ConfigureAwait(false);
+            if (!unauthenticated)
+            {
+                AccessCheck.Demand(principal, path, routed.Operation, SpecialPathMatch.Any(backend.SpecialPaths.Root, relative), routed.Data);
+            }
+
+            var response = await backend.HandleRequestAsync(routed, timeoutSource.Token).ConfigureAwait(false);
+
+            // A login's answer earns a token, issued here as Vault's core does: only for an auth method's
+            // unauthenticated (login) path, whatever else a backend puts in its answers.
+            IssuedToken? issued = null;
+            if (response?.Auth is { } auth && mount.Table == BackendType.Auth && unauthenticated)
+            {
+                (issued, var warning) = await logins.IssueAsync(auth, mount, path, timeoutSource.Token).ConfigureAwait(false);
+                if (warning is not null)
+                {
+                    response = response with { Warnings = [.. response.Warnings ?? [], warning] };
+                }
+            }
+
+            return new HostResponse
+            {
+                Response = response,
+                RequestId = routed.RequestId,
+                Path = path,
+                Operation = routed.Operation,
+                Mount = mount,
+                MountType = mount.PluginName,
+                Auth = issued,
+            };
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

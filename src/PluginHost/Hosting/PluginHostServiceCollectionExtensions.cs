@@ -7,7 +7,11 @@ using PluginHost;
 using PluginHost.Catalog;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
+using PluginHost.Authorization;
+using PluginHost.Policies;
 using PluginHost.Runtime;
+using PluginHost.SystemPaths;
+using PluginHost.Tokens;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -73,13 +77,27 @@ public static class PluginHostServiceCollectionExtensions
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetRequiredService<BackendActivator>(),
             sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            ClockOf(sp),
             LoggerOf<MountTable>(sp)));
-        services.TryAddSingleton(sp => new PluginHost.Tokens.TokenStore(
-            sp.GetRequiredService<HostStorage>().Storage, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.TryAddSingleton(sp => new TokenStore(sp.GetRequiredService<HostStorage>().Storage, ClockOf(sp)));
+        services.TryAddSingleton(sp => new PolicyStore(sp.GetRequiredService<HostStorage>().Storage));
+        services.TryAddSingleton(sp => new ClientTokenIds(sp.GetRequiredService<HostStorage>().Storage));
+        services.TryAddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<PolicyStore>()));
+        services.TryAddSingleton(sp => new LoginTokens(sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>()));
+        services.TryAddSingleton(sp => new TokenPaths(
+            sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(), ClockOf(sp)));
+        services.TryAddSingleton(sp => new SystemBackend(
+            new CatalogPaths(sp.GetRequiredService<PluginCatalog>(), sp.GetRequiredService<MountTable>()),
+            new MountSystemPaths(sp.GetRequiredService<MountTable>()),
+            new PolicySystemPaths(sp.GetRequiredService<PolicyStore>(), sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<TokenStore>())));
         services.TryAddSingleton<IPluginHost>(sp => new PluginHostService(
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetRequiredService<MountTable>(),
+            sp.GetRequiredService<SystemBackend>(),
+            sp.GetRequiredService<TokenPaths>(),
+            sp.GetRequiredService<RequestAuthenticator>(),
+            sp.GetRequiredService<LoginTokens>(),
+            sp.GetRequiredService<ClientTokenIds>(),
             sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
             LoggerOf<PluginHostService>(sp)));
         return new PluginHostBuilder(services);
@@ -103,6 +121,8 @@ public static class PluginHostServiceCollectionExtensions
         builder.Services.AddSingleton(new BuiltinPlugin(name, type, factory) { Version = version });
         return builder;
     }
+
+    private static TimeProvider ClockOf(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
 
     // Resolved optionally so that the application's AddLogging, called before or after us, always wins.
     private static ILoggerFactory LoggerFactoryOf(IServiceProvider services) =>

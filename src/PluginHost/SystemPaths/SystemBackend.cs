@@ -1,13 +1,13 @@
-using PluginHost.Catalog;
-using PluginHost.Mounts;
+using PluginHost.Policies;
 using PluginHost.Sdk;
 
 namespace PluginHost.SystemPaths;
 
 /// <summary>
 /// Answers Vault's system paths (<c>sys/plugins/catalog/…</c>, <c>sys/mounts/…</c>, <c>sys/auth/…</c>,
-/// <c>sys/remount</c>, <c>sys/plugins/reload/backend</c>) with Vault's fields and data, so Vault-style clients manage
-/// plugins and mounts with plain logical requests (docs/system-paths.md).
+/// <c>sys/remount</c>, <c>sys/plugins/reload/backend</c>, <c>sys/policy/…</c>, <c>sys/policies/acl/…</c>,
+/// <c>sys/capabilities…</c>) with Vault's fields and data, so Vault-style clients manage the host with plain logical
+/// requests (docs/system-paths.md). The host has authorized the caller before a request gets here.
 /// </summary>
 internal sealed class SystemBackend
 {
@@ -16,16 +16,16 @@ internal sealed class SystemBackend
 
     private readonly PathTable _paths;
 
-    public SystemBackend(PluginCatalog catalog, MountTable mounts) =>
+    public SystemBackend(CatalogPaths catalog, MountSystemPaths mounts, PolicySystemPaths policies) =>
         _paths = new PathTable(
-            "The system backend: the plugin catalog, mounts and plugin reloads.",
-            [.. new CatalogPaths(catalog, mounts).Routes, .. new MountSystemPaths(mounts).Routes]);
+            "The system backend: the plugin catalog, mounts, plugin reloads, policies and capabilities.",
+            [.. catalog.Routes, .. mounts.Routes, .. policies.Routes]);
 
-    /// <summary>Handles a request on a <c>sys/</c> path.</summary>
-    /// <param name="request">The request; its path starts with <see cref="Prefix"/>.</param>
+    /// <summary>Handles a request whose path is relative to <c>sys/</c>.</summary>
+    /// <param name="request">The request.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The response, or <see langword="null"/> when there is nothing at the path.</returns>
     /// <exception cref="PluginHostException">The path or operation is not supported, a field is invalid, or the change failed.</exception>
     public ValueTask<BackendResponse?> HandleAsync(BackendRequest request, CancellationToken cancellationToken) =>
-        _paths.HandleAsync(request with { Path = request.Path[Prefix.Length..] }, cancellationToken);
+        _paths.HandleAsync(request, cancellationToken);
 }

@@ -58,7 +58,7 @@ public sealed class UserpassBackendTests
 
         var read = await backend.SendAsync(Operation.Read, "users/alice");
 
-        CollectionAssert.AreEquivalent(new[] { "policies", "token_policies", "ttl", "max_ttl" }, read!.Data!.Keys.ToArray());
+        CollectionAssert.AreEquivalent(new[] { "policies", "token_policies", "ttl", "token_ttl", "max_ttl", "token_max_ttl", "token_no_default_policy", "token_type" }, read!.Data!.Keys.ToArray());
         Assert.AreEqual("[\"admin\",\"dev\",\"ops\"]", read.Field("policies"));
         Assert.AreEqual("[\"admin\",\"dev\",\"ops\"]", read.Field("token_policies"));
         Assert.AreEqual("3600", read.Field("ttl"));
@@ -356,7 +356,32 @@ public sealed class UserpassBackendTests
         var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () =>
             await backend.SendAsync(Operation.Create, "users/bob", ("password", "pw"), ("ttl", "2h"), ("max_ttl", "1h")));
 
-        StringAssert.StartsWith(error.Message, "'ttl' (7200s) cannot be greater than 'max_ttl' (3600s)");
+        StringAssert.StartsWith(error.Message, "'token_ttl' (7200s) cannot be greater than 'token_max_ttl' (3600s)");
+    }
+
+    [TestMethod]
+    public async Task VaultsTokenFields_ReachTheLogin()
+    {
+        var backend = await NewAsync();
+        await backend.SendAsync(Operation.Create, "users/bob", ("password", "pw"), ("token_policies", "dev"), ("token_ttl", "20m"), ("token_max_ttl", "1h"), ("token_no_default_policy", "true"));
+
+        var auth = (await LoginAsync(backend, "bob", "pw"))!.Auth!;
+
+        CollectionAssert.AreEqual(new[] { "dev" }, auth.Policies.ToArray());
+        Assert.AreEqual(TimeSpan.FromMinutes(20), auth.Ttl);
+        Assert.AreEqual(TimeSpan.FromHours(1), auth.MaxTtl);
+        Assert.IsTrue(auth.NoDefaultPolicy);
+    }
+
+    [TestMethod]
+    public async Task ALegacyFieldAndItsCurrentName_MustAgree()
+    {
+        var backend = await NewAsync();
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () =>
+            await backend.SendAsync(Operation.Create, "users/bob", ("password", "pw"), ("ttl", "1h"), ("token_ttl", "2h")));
+
+        Assert.AreEqual("'ttl' and 'token_ttl' differ; give only one of them ('token_ttl' is the current name)", error.Message);
     }
 
     [TestMethod]

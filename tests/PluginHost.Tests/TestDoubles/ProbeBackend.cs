@@ -8,6 +8,7 @@ namespace PluginHost.Tests.TestDoubles;
 internal sealed class ProbeBackend(BackendType type = BackendType.Secret) : IBackend
 {
     private readonly ConcurrentQueue<BackendRequest> _requests = new();
+    private int _existenceChecks;
     private int _setups;
     private int _cleanups;
 
@@ -27,6 +28,8 @@ internal sealed class ProbeBackend(BackendType type = BackendType.Secret) : IBac
     public IReadOnlyCollection<BackendRequest> Requests => _requests;
 
     public int Setups => Volatile.Read(ref _setups);
+
+    public int ExistenceChecks => Volatile.Read(ref _existenceChecks);
 
     public int Cleanups => Volatile.Read(ref _cleanups);
 
@@ -63,7 +66,11 @@ internal sealed class ProbeBackend(BackendType type = BackendType.Secret) : IBac
         return BackendResponse.WithData([new("path", request.Path), new("operation", request.Operation.ToString()), new("mount", request.MountPoint)]);
     }
 
-    public ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken) => ValueTask.FromResult(Exists);
+    public ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _existenceChecks);
+        return ValueTask.FromResult(Exists);
+    }
 
     public ValueTask CleanupAsync(CancellationToken cancellationToken)
     {

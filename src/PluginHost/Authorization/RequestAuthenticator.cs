@@ -1,0 +1,37 @@
+using PluginHost.Policies;
+using PluginHost.Tokens;
+
+namespace PluginHost.Authorization;
+
+/// <summary>Turns a <see cref="RequestCaller"/> into a <see cref="Principal"/>: looks its token up and compiles its policies.</summary>
+internal sealed class RequestAuthenticator(TokenStore tokens, PolicyStore policies)
+{
+    private static readonly Principal ApplicationPrincipal =
+        new(null, null, PolicyStore.RootAcl, "application", [TokenStore.RootPolicy]);
+
+    /// <summary>The caller, or null when it presented no token or one that is unknown, revoked or expired.</summary>
+    public async ValueTask<Principal?> AuthenticateAsync(RequestCaller caller, CancellationToken cancellationToken)
+    {
+        switch (caller.Kind)
+        {
+            case CallerKind.Application:
+                return ApplicationPrincipal;
+            case CallerKind.Policies:
+                var acl = await policies.AclOfAsync(caller.Policies, cancellationToken).ConfigureAwait(false);
+                return new Principal(null, null, acl, caller.DisplayName, caller.Policies);
+            default:
+                if (caller.Token is not { Length: > 0 } token
+                    || await tokens.LookupAsync(token, cancellationToken).ConfigureAwait(false) is not { } entry)
+                {
+                    return null;
+                }
+
+                var tokenAcl = await policies.AclOfAsync(entry.Policies, cancellationToken).ConfigureAwait(false);
+                return new Principal(token, entry, tokenAcl, entry.DisplayName, entry.Policies);
+        }
+    }
+
+    /// <summary>The principal of another token (for <c>sys/capabilities</c>), or null when it is not valid.</summary>
+    public ValueTask<Principal?> AuthenticateTokenAsync(string token, CancellationToken cancellationToken) =>
+        AuthenticateAsync(RequestCaller.FromToken(token), cancellationToken);
+}
