@@ -57,9 +57,9 @@ internal sealed class FileAuditSink(string path, UnixFileMode? mode) : IAuditSin
         var file = new FileStream(path, options);
         try
         {
-            // An existing file gets the mode too (the create mode is also cut by the umask). Only regular files: a
-            // device such as /dev/null is shared with everything else on the machine (Vault special-cases that one).
-            if (mode is { } wanted && file.CanSeek && !OperatingSystem.IsWindows())
+            // An existing file gets the mode too (the create mode is also cut by the umask). Not a device: /dev/null or
+            // /dev/full are shared with everything else on the machine (Vault special-cases /dev/null).
+            if (mode is { } wanted && !IsDevice(path) && !OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(file.SafeFileHandle, wanted);
             }
@@ -110,6 +110,8 @@ internal sealed class FileAuditSink(string path, UnixFileMode? mode) : IAuditSin
             file.Write(entry);
         }
     }
+
+    private static bool IsDevice(string path) => path.StartsWith("/dev/", StringComparison.Ordinal);
 
     private void Close()
     {
