@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using PluginHost.Mounts;
 
@@ -16,12 +15,9 @@ namespace PluginHost.Audit;
 /// </remarks>
 internal sealed class AuditBroker : IAsyncDisposable
 {
-    private const int SaltBytes = 32;
-
     private readonly AuditTableStore _store;
-    private readonly TimeProvider _clock;
     private readonly ILogger _logger;
-    private readonly Func<AuditDeviceOptions, IAuditSink> _openSink;
+    private readonly AuditDeviceFactory _factory;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile AuditDevice[] _devices = [];
 
@@ -30,7 +26,7 @@ internal sealed class AuditBroker : IAsyncDisposable
     /// <param name="clock">The clock of the enable-time test entry.</param>
     /// <param name="loggerFactory">Where device failures are logged.</param>
     public AuditBroker(IStorage hostStorage, TimeProvider clock, ILoggerFactory loggerFactory)
-        : this(hostStorage, clock, loggerFactory, OpenSink)
+        : this(hostStorage, clock, loggerFactory, AuditDeviceFactory.DefaultSink)
     {
     }
 
@@ -46,9 +42,8 @@ internal sealed class AuditBroker : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(openSink);
         _store = new AuditTableStore(hostStorage);
-        _clock = clock;
         _logger = loggerFactory.CreateLogger<AuditBroker>();
-        _openSink = openSink;
+        _factory = new AuditDeviceFactory(clock, _logger, openSink);
     }
 
     /// <summary>Whether any device is enabled; a volatile read, cheap enough for every request.</summary>
@@ -71,7 +66,7 @@ internal sealed class AuditBroker : IAsyncDisposable
             var devices = new List<AuditDevice>(stored.Count);
             foreach (var (info, salt) in stored)
             {
-                devices.Add(Restore(info, salt));
+                devices.Add(_factory.Restore(info, salt));
             }
 
             var previous = _devices;
@@ -145,10 +140,9 @@ internal sealed class AuditBroker : IAsyncDisposable
                 Options = new Dictionary<string, string>(options, StringComparer.Ordinal),
                 Local = local,
             };
-            var device = new AuditDevice(info, parsed, RandomNumberGenerator.GetBytes(SaltBytes), _openSink(parsed));
+            var device = _factory.Create(info, parsed);
             try
             {
-                OpenAndTest(device);
                 cancellationToken.ThrowIfCancellationRequested();
                 await _store.SaveAsync([.. devices.Select(Stored), Stored(device)], cancellationToken).ConfigureAwait(false);
             }
@@ -253,13 +247,6 @@ internal sealed class AuditBroker : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static IAuditSink OpenSink(AuditDeviceOptions options) => options.FilePath switch
-    {
-        AuditDeviceOptions.Stdout => new StdoutAuditSink(),
-        AuditDeviceOptions.Discard => new DiscardAuditSink(),
-        _ => new FileAuditSink(options.FilePath, options.Mode),
-    };
-
     private static AuditTableStore.Entry Stored(AuditDevice device) => new(device.Info, device.Salt);
 
     private static string SanitizePath(string path)
@@ -306,61 +293,4 @@ internal sealed class AuditBroker : IAsyncDisposable
     }
 
     private static string EntryType(bool response) => response ? "response" : "request";
-
-    // Vault writes a test entry through a new device before enabling it, so an unwritable target fails the enable.
-    private void OpenAndTest(AuditDevice device)
-    {
-        try
-        {
-            device.Open();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new PluginHostException(ErrorCode.BadRequest, $"audit backend failed test message: cannot open \"{device.Options.FilePath}\": {ex.Message}", ex);
-        }
-
-        if (device.Options.SkipTest)
-        {
-            return;
-        }
-
-        var probe = new AuditEvent
-        {
-            Time = _clock.GetUtcNow(),
-            Request = new AuditRequestInfo { Id = Guid.NewGuid().ToString(), Operation = Operation.Update, Path = "sys/audit/test" },
-        };
-        if (device.TryWrite(probe, response: false, out var failure) != AuditDevice.WriteResult.Written)
-        {
-            throw new PluginHostException(ErrorCode.BadRequest, $"audit backend failed test message: {failure?.Message}", failure);
-        }
-    }
-
-    private AuditDevice Restore(AuditDeviceInfo info, byte[] salt)
-    {
-        AuditDeviceOptions options;
-        IAuditSink sink;
-        try
-        {
-            options = AuditDeviceOptions.Parse(info.Type, info.Options);
-            sink = _openSink(options);
-        }
-        catch (PluginHostException ex)
-        {
-            AuditLog.Unusable(_logger, info.Path, ex.Message);
-            options = new AuditDeviceOptions { FilePath = AuditDeviceOptions.Discard };
-            sink = new BrokenAuditSink($"the device's stored options are invalid: {ex.Message}");
-        }
-
-        var device = new AuditDevice(info, options, salt, sink);
-        try
-        {
-            device.Open();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            AuditLog.OpenFailed(_logger, info.Path, options.FilePath, ex.Message);
-        }
-
-        return device;
-    }
 }

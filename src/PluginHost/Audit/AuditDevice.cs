@@ -63,7 +63,7 @@ internal sealed class AuditDevice : IDisposable
     /// <summary>The salt, kept to persist the table.</summary>
     public byte[] Salt { get; }
 
-    /// <summary>The device's hasher.</summary>
+    /// <summary>The device's hasher; its span overloads only under the device's lock.</summary>
     public AuditHasher Hasher { get; }
 
     /// <summary>Opens the sink now.</summary>
@@ -143,6 +143,7 @@ internal sealed class AuditDevice : IDisposable
             _closed = true;
             _writer.Dispose();
             _sink.Dispose();
+            Hasher.Dispose();
         }
     }
 }

@@ -74,6 +74,7 @@ internal static class AuditEntryWriter
     public static void Write(Utf8JsonWriter writer, AuditEvent entry, bool response, AuditDeviceOptions options, AuditHasher hasher)
     {
         var hash = !options.LogRaw;
+        var tokens = new EntryTokenHashes(hasher, stackalloc byte[2 * AuditHasher.HashedLength]);
         writer.WriteStartObject();
 
         Span<byte> time = stackalloc byte[40];
@@ -81,34 +82,34 @@ internal static class AuditEntryWriter
 
         // A login's response entry shows the token it earned, as Vault's handleLoginRequest passes that auth on.
         writer.WritePropertyName(AuthName);
-        WriteAuth(writer, (response ? entry.Auth ?? entry.ResponseAuth : entry.Auth) ?? NoAuth, hash, options.HmacAccessor && hash, hasher);
+        WriteAuth(writer, (response ? entry.Auth ?? entry.ResponseAuth : entry.Auth) ?? NoAuth, hash, options.HmacAccessor && hash, ref tokens);
 
         if (!string.IsNullOrEmpty(entry.Error))
         {
             writer.WriteString(ErrorName, entry.Error);
         }
 
-        WriteRequest(writer, entry.Request, hash, options.HmacAccessor && hash, hasher);
+        WriteRequest(writer, entry.Request, hash, options.HmacAccessor && hash, ref tokens);
         if (response)
         {
-            WriteResponse(writer, entry, hash, options, hasher);
+            WriteResponse(writer, entry, hash, options, ref tokens);
         }
 
         writer.WriteString(TypeName, response ? ResponseType : RequestType);
         writer.WriteEndObject();
     }
 
-    private static void WriteAuth(Utf8JsonWriter writer, AuditAuth auth, bool hash, bool hashAccessor, AuditHasher hasher)
+    private static void WriteAuth(Utf8JsonWriter writer, AuditAuth auth, bool hash, bool hashAccessor, ref EntryTokenHashes tokens)
     {
         writer.WriteStartObject();
         if (!string.IsNullOrEmpty(auth.Accessor))
         {
-            AuditValueWriter.WriteString(writer, AccessorName, auth.Accessor, hashAccessor, hasher);
+            WriteToken(writer, AccessorName, auth.Accessor, hashAccessor, ref tokens);
         }
 
         if (!string.IsNullOrEmpty(auth.ClientToken))
         {
-            AuditValueWriter.WriteString(writer, ClientTokenName, auth.ClientToken, hash, hasher);
+            WriteToken(writer, ClientTokenName, auth.ClientToken, hash, ref tokens);
         }
 
         WriteNonEmpty(writer, DisplayNameName, auth.DisplayName);
@@ -141,20 +142,20 @@ internal static class AuditEntryWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteRequest(Utf8JsonWriter writer, AuditRequestInfo request, bool hash, bool hashAccessor, AuditHasher hasher)
+    private static void WriteRequest(Utf8JsonWriter writer, AuditRequestInfo request, bool hash, bool hashAccessor, ref EntryTokenHashes tokens)
     {
         writer.WriteStartObject(RequestName);
         if (!string.IsNullOrEmpty(request.ClientToken))
         {
-            AuditValueWriter.WriteString(writer, ClientTokenName, request.ClientToken, hash, hasher);
+            WriteToken(writer, ClientTokenName, request.ClientToken, hash, ref tokens);
         }
 
         if (!string.IsNullOrEmpty(request.ClientTokenAccessor))
         {
-            AuditValueWriter.WriteString(writer, ClientTokenAccessorName, request.ClientTokenAccessor, hashAccessor, hasher);
+            WriteToken(writer, ClientTokenAccessorName, request.ClientTokenAccessor, hashAccessor, ref tokens);
         }
 
-        AuditValueWriter.WriteData(writer, DataName, request.Data, hash, elideList: false, hasher);
+        AuditValueWriter.WriteData(writer, DataName, request.Data, hash, elideList: false, tokens.Hasher);
         WriteNonEmpty(writer, IdName, request.Id);
         WriteMount(writer, request, MountRunningVersionName);
 
@@ -177,23 +178,23 @@ internal static class AuditEntryWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteResponse(Utf8JsonWriter writer, AuditEvent entry, bool hash, AuditDeviceOptions options, AuditHasher hasher)
+    private static void WriteResponse(Utf8JsonWriter writer, AuditEvent entry, bool hash, AuditDeviceOptions options, ref EntryTokenHashes tokens)
     {
         var response = entry.Response;
         writer.WriteStartObject(ResponseName);
         if (entry.ResponseAuth is { } issued)
         {
             writer.WritePropertyName(AuthName);
-            WriteAuth(writer, issued, hash, options.HmacAccessor && hash, hasher);
+            WriteAuth(writer, issued, hash, options.HmacAccessor && hash, ref tokens);
         }
         else if (response?.Auth is { } granted)
         {
             writer.WritePropertyName(AuthName);
-            WriteAuth(writer, FromAuthInfo(granted), hash, options.HmacAccessor && hash, hasher);
+            WriteAuth(writer, FromAuthInfo(granted), hash, options.HmacAccessor && hash, ref tokens);
         }
 
         var elide = options.ElideListResponses && entry.Request.Operation == Operation.List;
-        AuditValueWriter.WriteData(writer, DataName, response?.Data, hash, elide, hasher);
+        AuditValueWriter.WriteData(writer, DataName, response?.Data, hash, elide, tokens.Hasher);
 
         // The response repeats the mount, with Go's other name for the running version.
         WriteMount(writer, entry.Request, MountRunningPluginVersionName);
@@ -231,6 +232,18 @@ internal static class AuditEntryWriter
         Metadata = auth.Metadata,
         TokenTtlSeconds = (long)auth.Ttl.TotalSeconds,
     };
+
+    private static void WriteToken(Utf8JsonWriter writer, JsonEncodedText name, string value, bool hash, ref EntryTokenHashes tokens)
+    {
+        if (hash)
+        {
+            writer.WriteString(name, tokens.Hash(value));
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
 
     private static void WriteNonEmpty(Utf8JsonWriter writer, JsonEncodedText name, string? value)
     {

@@ -11,25 +11,6 @@ namespace PluginHost.Audit;
 /// </summary>
 internal static class AuditValueWriter
 {
-    /// <summary>Writes a string property, hashed unless <paramref name="hash"/> is false.</summary>
-    /// <param name="writer">The writer.</param>
-    /// <param name="name">The property name.</param>
-    /// <param name="value">The raw value.</param>
-    /// <param name="hash">Whether to hash it.</param>
-    /// <param name="hasher">The device's hasher.</param>
-    public static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, string value, bool hash, AuditHasher hasher)
-    {
-        if (!hash)
-        {
-            writer.WriteString(name, value);
-            return;
-        }
-
-        Span<byte> hashed = stackalloc byte[AuditHasher.HashedLength];
-        hasher.Hash(value, hashed);
-        writer.WriteString(name, hashed);
-    }
-
     /// <summary>Writes a data map (request or response <c>data</c>) as an object property; nothing when it is empty.</summary>
     /// <param name="writer">The writer.</param>
     /// <param name="name">The property name.</param>

@@ -1,13 +1,16 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace PluginHost.Audit;
 
 /// <summary>
 /// Appends entries to a log file, as Vault's file sink: the file (and a missing directory) is created, its mode set,
-/// each entry is one unbuffered write at the file's current end, and a failed write reopens the file once and retries.
+/// the file is opened append-only and each entry is one unbuffered write, and a failed write reopens the file once and
+/// retries.
 /// </summary>
 /// <remarks>
-/// Writing at the current length, read before each write, keeps appending correct after <c>copytruncate</c> rotation;
-/// after rename rotation the old file is written until <see cref="Reopen"/> (Vault's SIGHUP). Not thread-safe: the
-/// owning device serializes calls.
+/// On Linux and macOS the file is opened with <c>O_APPEND</c> (<see cref="AppendOnlyFile"/>), so <c>copytruncate</c>
+/// rotation needs nothing; after rename rotation the old file is written until <see cref="Reopen"/> (Vault's SIGHUP).
+/// Elsewhere each entry is written at the length read just before. Not thread-safe: the owning device serializes calls.
 /// </remarks>
 internal sealed class FileAuditSink(string path, UnixFileMode? mode) : IAuditSink
 {
@@ -16,11 +19,12 @@ internal sealed class FileAuditSink(string path, UnixFileMode? mode) : IAuditSin
 
     private const UnixFileMode DefaultCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private FileStream? _file;
+    private SafeFileHandle? _appendOnly;
+    private FileStream? _fallback;
 
     public void Open()
     {
-        if (_file is not null)
+        if (_appendOnly is not null || _fallback is not null)
         {
             return;
         }
@@ -38,6 +42,57 @@ internal sealed class FileAuditSink(string path, UnixFileMode? mode) : IAuditSin
             }
         }
 
+        // .NET creates the file with its mode (it knows each platform's open(2)); the append-only handle is opened after.
+        var file = CreateOrOpen();
+        SafeFileHandle? appendOnly;
+        try
+        {
+            appendOnly = AppendOnlyFile.TryOpen(path);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+
+        if (appendOnly is null)
+        {
+            _fallback = file;
+            return;
+        }
+
+        file.Dispose();
+        _appendOnly = appendOnly;
+    }
+
+    public void Write(ReadOnlyMemory<byte> entry)
+    {
+        Open();
+        try
+        {
+            Append(entry.Span);
+        }
+        catch (IOException)
+        {
+            // As Vault: one retry on a fresh handle (a file replaced under us, a stale NFS handle). A second failure is final.
+            Close();
+            Open();
+            Append(entry.Span);
+        }
+    }
+
+    public void Reopen()
+    {
+        Close();
+        Open();
+    }
+
+    public void Dispose() => Close();
+
+    private static bool IsDevice(string path) => path.StartsWith("/dev/", StringComparison.Ordinal);
+
+    private FileStream CreateOrOpen()
+    {
         var options = new FileStreamOptions
         {
             Mode = FileMode.Append,
@@ -70,53 +125,34 @@ internal sealed class FileAuditSink(string path, UnixFileMode? mode) : IAuditSin
             throw;
         }
 
-        _file = file;
+        return file;
     }
 
-    public void Write(ReadOnlyMemory<byte> entry)
+    private void Append(ReadOnlySpan<byte> entry)
     {
-        Open();
-        try
+        if (_appendOnly is { } appendOnly)
         {
-            Append(_file!, entry.Span);
+            AppendOnlyFile.Write(appendOnly, entry, path);
         }
-        catch (IOException)
+        else if (_fallback!.CanSeek)
         {
-            // As Vault: one retry on a fresh handle (a file replaced under us, a stale NFS handle). A second failure is final.
-            Close();
-            Open();
-            Append(_file!, entry.Span);
-        }
-    }
-
-    public void Reopen()
-    {
-        Close();
-        Open();
-    }
-
-    public void Dispose() => Close();
-
-    private static void Append(FileStream file, ReadOnlySpan<byte> entry)
-    {
-        if (file.CanSeek)
-        {
-            var handle = file.SafeFileHandle;
+            var handle = _fallback.SafeFileHandle;
             RandomAccess.Write(handle, entry, RandomAccess.GetLength(handle));
         }
         else
         {
             // A pipe or character device has no end to seek to.
-            file.Write(entry);
+            _fallback.Write(entry);
         }
     }
 
-    private static bool IsDevice(string path) => path.StartsWith("/dev/", StringComparison.Ordinal);
-
     private void Close()
     {
-        var file = _file;
-        _file = null;
-        file?.Dispose();
+        var appendOnly = _appendOnly;
+        var fallback = _fallback;
+        _appendOnly = null;
+        _fallback = null;
+        appendOnly?.Dispose();
+        fallback?.Dispose();
     }
 }

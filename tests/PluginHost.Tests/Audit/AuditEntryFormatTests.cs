@@ -116,6 +116,30 @@ public sealed class AuditEntryFormatTests
     }
 
     [TestMethod]
+    public async Task DistinctTokensInOneEntry_EachIsHashedFromItsOwnValue()
+    {
+        await using var kit = new AuditTestKit();
+        var broker = kit.Broker();
+        await kit.EnableFileAsync(broker, "file");
+        var salt = await kit.StoredSaltAsync("file/");
+        var entry = AuditSamples.Login() with
+        {
+            Auth = AuditSamples.Alice,
+            Request = AuditSamples.Login().Request with { ClientToken = "hvs.other", ClientTokenAccessor = "alice-accessor" },
+        };
+
+        await broker.LogResponseAsync(entry, CancellationToken.None);
+
+        var line = kit.Lines("file")[^1];
+        Assert.AreEqual(AuditTestKit.Hmac(salt, "hvs.alice-token"), line.GetProperty("auth").GetProperty("client_token").GetString());
+        Assert.AreEqual(AuditTestKit.Hmac(salt, "alice-accessor"), line.GetProperty("auth").GetProperty("accessor").GetString());
+        Assert.AreEqual(AuditTestKit.Hmac(salt, "hvs.other"), line.GetProperty("request").GetProperty("client_token").GetString());
+        Assert.AreEqual(AuditTestKit.Hmac(salt, "alice-accessor"), line.GetProperty("request").GetProperty("client_token_accessor").GetString());
+        Assert.AreEqual(AuditTestKit.Hmac(salt, "hvs.new-token"), line.GetProperty("response").GetProperty("auth").GetProperty("client_token").GetString());
+        Assert.AreEqual(AuditTestKit.Hmac(salt, "new-accessor"), line.GetProperty("response").GetProperty("auth").GetProperty("accessor").GetString());
+    }
+
+    [TestMethod]
     public async Task LogRaw_WritesEveryValueAsItIs()
     {
         await using var kit = new AuditTestKit();
