@@ -77,6 +77,43 @@ public sealed class AuditBrokerTests
     }
 
     [TestMethod]
+    public async Task Mode0000_KeepsTheModeOfAnExistingFile()
+    {
+        await using var kit = new AuditTestKit();
+        var broker = kit.Broker();
+        await File.WriteAllTextAsync(kit.PathOf("kept.log"), "");
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Unix file modes only.");
+        }
+        else
+        {
+            const UnixFileMode GroupReadable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+            File.SetUnixFileMode(kit.PathOf("kept.log"), GroupReadable);
+
+            await kit.EnableFileAsync(broker, "kept", ("mode", "0000"));
+
+            Assert.AreEqual(GroupReadable, File.GetUnixFileMode(kit.PathOf("kept.log")));
+            Assert.HasCount(1, kit.Lines("kept"));
+        }
+    }
+
+    [TestMethod]
+    public async Task StdoutAndDiscard_AreFilePathKeywords_InAnyCase()
+    {
+        await using var kit = new AuditTestKit();
+        var broker = kit.Broker();
+
+        await broker.EnableAsync("out", "file", "", new Dictionary<string, string> { ["file_path"] = "STDOUT", ["skip_test"] = "true" }, false, CancellationToken.None);
+        await broker.EnableAsync("none", "file", "", new Dictionary<string, string> { ["file_path"] = "Discard" }, false, CancellationToken.None);
+        await broker.EnableAsync("none2", "file", "", new Dictionary<string, string> { ["file_path"] = "discard" }, false, CancellationToken.None);
+        await broker.LogRequestAsync(AuditSamples.KvWrite(), CancellationToken.None);
+
+        Assert.AreEqual("STDOUT", broker.List().Single(d => d.Path == "out/").Options["file_path"], "listed as given");
+        Assert.IsEmpty(Directory.GetFiles(kit.Root), "no file named after a keyword");
+    }
+
+    [TestMethod]
     public async Task Enable_IsRefusedInVaultsWords_AndNothingIsStored()
     {
         await using var kit = new AuditTestKit();
