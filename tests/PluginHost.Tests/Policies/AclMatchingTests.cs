@@ -137,4 +137,17 @@ public sealed class AclMatchingTests
         Assert.AreEqual(Capabilities.Update, acl.CapabilitiesOf("team-x/shared/creds"));
         Assert.AreEqual(Capabilities.None, acl.CapabilitiesOf("team-42/app/other"));
     }
+
+    [TestMethod]
+    public void PlusRule_MatchesPathsWithMoreSegmentsThanFitOnTheStack()
+    {
+        var acl = AclOf(("p", """
+            path "deep/+/*" { capabilities = ["read"] }
+            path "deep/+/s/+" { capabilities = ["update"] }
+            """));
+        var deep = "deep/x/" + string.Join('/', Enumerable.Repeat("s", 200));
+
+        Assert.AreEqual(Capabilities.Read, acl.CapabilitiesOf(deep));
+        Assert.AreEqual(Capabilities.Update, acl.CapabilitiesOf("deep/x/s/y"));
+    }
 }
