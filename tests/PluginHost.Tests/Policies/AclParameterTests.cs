@@ -1,4 +1,5 @@
 using PluginHost.Policies;
+using static PluginHost.Tests.Policies.VaultParameterTestPolicies;
 using static PluginHost.Tests.Policies.VaultTestPolicies;
 
 namespace PluginHost.Tests.Policies;

@@ -195,6 +195,7 @@ public sealed class PolicyParseTests
     [DataRow("")]
     [DataRow("  \n# nothing but a comment\n")]
     [DataRow("{}")]
+    [DataRow("\uFEFF")]
     public void Parse_EmptyPolicy_IsValidAndGrantsNothing(string text)
     {
         var policy = Policy.Parse("empty", text);
