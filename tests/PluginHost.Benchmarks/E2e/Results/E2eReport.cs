@@ -88,6 +88,9 @@ internal sealed class PluginHostFigures
     [JsonPropertyName("builtin_kv_read_authz_us_p50")]
     public double? BuiltinKvReadAuthzUsP50 { get; set; }
 
+    [JsonPropertyName("audit_overhead_us_p50")]
+    public double? AuditOverheadUsP50 { get; set; }
+
     [JsonPropertyName("acl_check_ns_p50")]
     public double? AclCheckNsP50 { get; set; }
 
