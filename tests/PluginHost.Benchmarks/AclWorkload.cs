@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using PluginHost.Benchmarks.E2e.Measurement;
 using PluginHost.Policies;
+using PluginHost.Testing;
 
 namespace PluginHost.Benchmarks;
 
@@ -31,7 +32,7 @@ internal static class AclWorkload
     ];
 
     /// <summary>Builds the ACL (parsing every policy).</summary>
-    public static Acl Create() => Acl.Create(Enumerable.Range(0, PolicyCount).Select(TeamPolicy));
+    public static Acl Create() => Acl.Create(Enumerable.Range(0, PolicyCount).Select(LargeAclPolicies.Team));
 
     /// <summary>
     /// The median time of one <see cref="Acl.AllowsOperation"/> over <see cref="Checks"/> (cycled), in nanoseconds:
@@ -82,31 +83,5 @@ internal static class AclWorkload
 
             next = next + 1 == checks.Length ? 0 : next + 1;
         }
-    }
-
-    private static Policy TeamPolicy(int team)
-    {
-        var text = new StringBuilder();
-        for (var i = 0; i < 30; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"path \"team-{team}/app-{i}/config\" {{ capabilities = [\"read\", \"update\"] }}\n");
-        }
-
-        for (var i = 0; i < 12; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"path \"team-{team}/kv/data/app-{i}/*\" {{ capabilities = [\"read\", \"list\"] }}\n");
-        }
-
-        for (var i = 0; i < 6; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"path \"team-{team}/+/creds/role-{i}\" {{ capabilities = [\"read\"] }}\n");
-        }
-
-        for (var i = 0; i < 2; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"path \"team-{team}/kv/data/app-{i}/admin\" {{ capabilities = [\"deny\"] }}\n");
-        }
-
-        return Policy.Parse($"team-{team}", text.ToString());
     }
 }

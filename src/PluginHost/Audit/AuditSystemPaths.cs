@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using PluginHost.Sdk;
+using PluginHost.SystemPaths;
 
 namespace PluginHost.Audit;
 
@@ -72,7 +73,7 @@ internal sealed partial class AuditSystemPaths(AuditBroker broker)
             fields.GetString("path"),
             fields.GetString("type"),
             fields.GetString("description"),
-            OptionsOf(fields.GetMap("options")),
+            SystemFields.StringOptions(fields.GetMap("options")),
             fields.GetBool("local"),
             cancellationToken).ConfigureAwait(false);
         return null;
@@ -113,18 +114,6 @@ internal sealed partial class AuditSystemPaths(AuditBroker broker)
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
     }
-
-    // Vault's options are strings; numbers and booleans are taken as their text (so log_raw=true works unquoted).
-    private static Dictionary<string, string> OptionsOf(IReadOnlyDictionary<string, JsonElement> options) =>
-        options.ToDictionary(
-            o => o.Key,
-            o => o.Value.ValueKind switch
-            {
-                JsonValueKind.String => o.Value.GetString() ?? "",
-                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => o.Value.GetRawText(),
-                _ => throw new PluginHostException(ErrorCode.BadRequest, $"invalid value for 'options.{o.Key}': {o.Value.GetRawText()}; options are strings"),
-            },
-            StringComparer.Ordinal);
 
     [GeneratedRegex("^audit/?$", RegexOptions.CultureInvariant)]
     private static partial Regex TablePattern();

@@ -109,7 +109,7 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
                 {
                     DefaultLeaseTtl = Duration(config, "default_lease_ttl"),
                     MaxLeaseTtl = Duration(config, "max_lease_ttl"),
-                    Options = Options(fields.GetMap("options")),
+                    Options = SystemFields.StringOptions(fields.GetMap("options")),
                 },
             },
             cancellationToken).ConfigureAwait(false);
@@ -126,7 +126,7 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
                 Description = fields.IsSet("description") ? fields.GetString("description") : null,
                 DefaultLeaseTtl = fields.IsSet("default_lease_ttl") ? fields.GetDuration("default_lease_ttl") : null,
                 MaxLeaseTtl = fields.IsSet("max_lease_ttl") ? fields.GetDuration("max_lease_ttl") : null,
-                Options = fields.IsSet("options") ? Options(fields.GetMap("options")) : null,
+                Options = fields.IsSet("options") ? SystemFields.StringOptions(fields.GetMap("options")) : null,
                 PluginVersion = fields.IsSet("plugin_version") ? fields.GetString("plugin_version") : null,
             },
             cancellationToken).ConfigureAwait(false);
@@ -171,18 +171,6 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
         config.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null
             ? TimeSpan.FromSeconds(DurationParser.Parse("config." + name, value))
             : TimeSpan.Zero;
-
-    // Vault's options are strings; numbers and booleans are taken as their text.
-    private static Dictionary<string, string> Options(IReadOnlyDictionary<string, JsonElement> options) =>
-        options.ToDictionary(
-            o => o.Key,
-            o => o.Value.ValueKind switch
-            {
-                JsonValueKind.String => o.Value.GetString() ?? "",
-                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => o.Value.GetRawText(),
-                _ => throw new PluginHostException(ErrorCode.BadRequest, $"invalid value for 'options.{o.Key}': {o.Value.GetRawText()}; options are strings"),
-            },
-            StringComparer.Ordinal);
 
     private static PluginHostException NoMount(BackendType table, string path) =>
         new(ErrorCode.BadRequest, $"no mount at {(table == BackendType.Auth ? MountPaths.AuthPrefix : "")}{MountPaths.Sanitize(path)}");

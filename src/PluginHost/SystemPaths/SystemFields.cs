@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PluginHost.Sdk;
 
 namespace PluginHost.SystemPaths;
@@ -32,4 +33,22 @@ internal static class SystemFields
     /// <returns>The declarations.</returns>
     public static IReadOnlyDictionary<string, FieldSchema> Of(params string[] names) =>
         names.ToDictionary(name => name, name => All[name], StringComparer.Ordinal);
+
+    /// <summary>
+    /// A mount's or audit device's <c>options</c> as Vault keeps them, strings: numbers and booleans are taken as their
+    /// text (so <c>log_raw=true</c> works unquoted); anything else is refused.
+    /// </summary>
+    /// <param name="options">The <c>options</c> field.</param>
+    /// <returns>The options.</returns>
+    /// <exception cref="PluginHostException">A value is an object, an array or null (BadRequest).</exception>
+    public static Dictionary<string, string> StringOptions(IReadOnlyDictionary<string, JsonElement> options) =>
+        options.ToDictionary(
+            o => o.Key,
+            o => o.Value.ValueKind switch
+            {
+                JsonValueKind.String => o.Value.GetString() ?? "",
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => o.Value.GetRawText(),
+                _ => throw new PluginHostException(ErrorCode.BadRequest, $"invalid value for 'options.{o.Key}': {o.Value.GetRawText()}; options are strings"),
+            },
+            StringComparer.Ordinal);
 }

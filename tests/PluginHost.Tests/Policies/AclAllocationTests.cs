@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text;
 using PluginHost.Policies;
+using PluginHost.Testing;
 
 namespace PluginHost.Tests.Policies;
 
@@ -8,7 +7,7 @@ namespace PluginHost.Tests.Policies;
 [TestClass]
 public sealed class AclAllocationTests
 {
-    private static readonly Acl Large = Acl.Create(Enumerable.Range(0, 100).Select(LargePolicy));
+    private static readonly Acl Large = Acl.Create(Enumerable.Range(0, 100).Select(LargeAclPolicies.Team));
 
     [TestMethod]
     [DataRow("team-7/app-3/config", Operation.Read, true)] // exact
@@ -30,32 +29,5 @@ public sealed class AclAllocationTests
         }
 
         Assert.AreEqual(0, GC.GetAllocatedBytesForCurrentThread() - before);
-    }
-
-    // 30 exact paths, 12 prefixes, 6 '+' rules and 2 denials per policy (the benchmark's mix).
-    private static Policy LargePolicy(int team)
-    {
-        var text = new StringBuilder();
-        for (var i = 0; i < 30; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"path \"team-{team}/app-{i}/config\" {{ capabilities = [\"read\", \"update\"] }}\n");
-        }
-
-        for (var i = 0; i < 12; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"path \"team-{team}/kv/data/app-{i}/*\" {{ capabilities = [\"read\", \"list\"] }}\n");
-        }
-
-        for (var i = 0; i < 6; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"path \"team-{team}/+/creds/role-{i}\" {{ capabilities = [\"read\"] }}\n");
-        }
-
-        for (var i = 0; i < 2; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"path \"team-{team}/kv/data/app-{i}/admin\" {{ capabilities = [\"deny\"] }}\n");
-        }
-
-        return Policy.Parse($"team-{team}", text.ToString());
     }
 }
