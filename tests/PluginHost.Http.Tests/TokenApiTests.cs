@@ -114,4 +114,15 @@ public sealed class TokenApiTests
 
         StringAssert.Contains(refused.GetProperty("errors")[0].GetString(), error);
     }
+
+    [TestMethod]
+    public async Task ATokenInThePath_IsNotAccepted_SoItNeverReachesALogUnhashed()
+    {
+        await using var server = await StartAsync();
+        var token = (await CreateAsync(server, null, new { policies = new[] { "dev" } })).GetProperty("client_token").GetString();
+
+        await ApiServer.Expect(HttpStatusCode.NotFound, server.SendAsync("GET", "auth/token/lookup/" + token));
+        await ApiServer.Expect(HttpStatusCode.NotFound, server.SendAsync("POST", "auth/token/revoke/" + token, "{}"));
+        await ApiServer.Expect(HttpStatusCode.OK, server.SendAsAsync(token, "GET", "auth/token/lookup-self"));
+    }
 }

@@ -11,6 +11,8 @@ namespace PluginHost.Tokens;
 /// <c>lookup-self</c>, <c>lookup-accessor</c>, <c>renew</c>, <c>renew-self</c>, <c>renew-accessor</c>, <c>revoke</c>,
 /// <c>revoke-self</c>, <c>revoke-accessor</c> and <c>accessors/</c> (sudo). The host has authorized the caller on the
 /// path before a handler runs; the handlers add the token store's own rules (child policies, orphans, ids).
+/// Tokens and accessors are taken from the request's fields only, never from the path (Vault's deprecated
+/// <c>lookup/:token</c> form): a path is written as it is to audit and access logs, a field's value is hashed.
 /// </summary>
 internal sealed partial class TokenPaths
 {
@@ -175,10 +177,10 @@ internal sealed partial class TokenPaths
     [GeneratedRegex("^lookup-self/?$")]
     private static partial Regex LookupSelfPattern();
 
-    [GeneratedRegex("^lookup-accessor(?:/(?<accessor>[^/]+))?/?$")]
+    [GeneratedRegex("^lookup-accessor/?$")]
     private static partial Regex LookupAccessorPattern();
 
-    [GeneratedRegex("^lookup(?:/(?<token>[^/]+))?/?$")]
+    [GeneratedRegex("^lookup/?$")]
     private static partial Regex LookupPattern();
 
     [GeneratedRegex("^renew-self/?$")]
@@ -187,16 +189,16 @@ internal sealed partial class TokenPaths
     [GeneratedRegex("^renew-accessor/?$")]
     private static partial Regex RenewAccessorPattern();
 
-    [GeneratedRegex("^renew(?:/(?<token>[^/]+))?/?$")]
+    [GeneratedRegex("^renew/?$")]
     private static partial Regex RenewPattern();
 
     [GeneratedRegex("^revoke-self/?$")]
     private static partial Regex RevokeSelfPattern();
 
-    [GeneratedRegex("^revoke-accessor(?:/(?<accessor>[^/]+))?/?$")]
+    [GeneratedRegex("^revoke-accessor/?$")]
     private static partial Regex RevokeAccessorPattern();
 
-    [GeneratedRegex("^revoke(?:/(?<token>[^/]+))?/?$")]
+    [GeneratedRegex("^revoke/?$")]
     private static partial Regex RevokePattern();
 
     [GeneratedRegex("^accessors/?$")]
