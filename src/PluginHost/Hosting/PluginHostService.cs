@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PluginHost.Audit;
 using PluginHost.Authorization;
 using PluginHost.Catalog;
 using PluginHost.Mounts;
@@ -23,11 +24,15 @@ internal sealed partial class PluginHostService(
     RequestAuthenticator authenticator,
     LoginTokens logins,
     ClientTokenIds clientTokenIds,
+    AuditBroker audit,
+    TimeProvider clock,
     IOptionsMonitor<PluginHostOptions> options,
     ILogger<PluginHostService> logger) : IPluginHost, IDisposable
 {
     private const string SystemMountType = "system";
     private const string TokenMountType = "token";
+
+    private Task? _auditRestored;
 
     public PluginCatalog Catalog => catalog;
 
@@ -51,22 +56,55 @@ internal sealed partial class PluginHostService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
         var path = LogicalPath.Normalize(request.Path);
-        await mounts.EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var principal = await authenticator.AuthenticateAsync(caller, cancellationToken).ConfigureAwait(false);
         var routed = request with { Path = path, RequestId = RequestIdOf(request), ClientToken = null };
+        var trail = RequestAudit.Begin(audit, clock, principal, caller, routed);
+        try
+        {
+            return await RouteAsync(routed, principal, trail, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (trail is not null && error is not OperationCanceledException)
+        {
+            await trail.FailedAsync(error.Message, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
 
+    public ValueTask DisposeAsync() => mounts.DisposeAsync();
+
+    public void Dispose() => mounts.Dispose();
+
+    private Task EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        var restoring = mounts.EnsureRestoredAsync(cancellationToken);
+        var ready = LazyInitializer.EnsureInitialized(ref _auditRestored, () => audit.RestoreAsync(CancellationToken.None));
+        if (ready.IsFaulted)
+        {
+            // A storage failure is not remembered: the next request tries again.
+            Interlocked.CompareExchange(ref _auditRestored, null, ready);
+        }
+
+        return restoring.IsCompletedSuccessfully && ready.IsCompletedSuccessfully
+            ? Task.CompletedTask
+            : Task.WhenAll(restoring, ready.WaitAsync(cancellationToken));
+    }
+
+    private async ValueTask<HostResponse> RouteAsync(BackendRequest routed, Principal? principal, RequestAudit? trail, CancellationToken cancellationToken)
+    {
+        var path = routed.Path;
         if (path.StartsWith(SystemBackend.Prefix, StringComparison.Ordinal))
         {
             var relative = path[SystemBackend.Prefix.Length..];
             AccessCheck.Demand(principal, path, routed.Operation, SystemRootPaths.Contains(relative), routed.Data);
-            return await HandleCoreAsync(routed, relative, SystemMountType, principal, system.HandleAsync, cancellationToken).ConfigureAwait(false);
+            return await HandleCoreAsync(routed, relative, SystemMountType, principal, trail, system.HandleAsync, cancellationToken).ConfigureAwait(false);
         }
 
         if (TokenPaths.Serves(path))
         {
             var relative = path.Length > TokenPaths.MountPoint.Length ? path[TokenPaths.MountPoint.Length..] : "";
             AccessCheck.Demand(principal, path, routed.Operation, SpecialPathMatch.Any(TokenPaths.RootPaths, relative), routed.Data);
-            return await HandleCoreAsync(routed, relative, TokenMountType, principal, tokenPaths.HandleAsync, cancellationToken).ConfigureAwait(false);
+            return await HandleCoreAsync(routed, relative, TokenMountType, principal, trail, tokenPaths.HandleAsync, cancellationToken).ConfigureAwait(false);
         }
 
         if (!mounts.Routes.TryMatch(path, out var mount))
@@ -79,7 +117,7 @@ internal sealed partial class PluginHostService(
         var lease = await mount.AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await HandleMountAsync(lease, mount.Entry, routed, principal, cancellationToken).ConfigureAwait(false);
+            return await HandleMountAsync(lease, mount.Entry, routed, principal, trail, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -87,20 +125,28 @@ internal sealed partial class PluginHostService(
         }
     }
 
-    public ValueTask DisposeAsync() => mounts.DisposeAsync();
-
-    public void Dispose() => mounts.Dispose();
-
     private static async ValueTask<HostResponse> HandleCoreAsync(
         BackendRequest request,
         string relative,
         string mountType,
         Principal? principal,
+        RequestAudit? trail,
         Func<BackendRequest, CancellationToken, ValueTask<BackendResponse?>> handle,
         CancellationToken cancellationToken)
     {
+        var mountPoint = request.Path[..^relative.Length];
+        if (trail is not null)
+        {
+            await trail.RequestAsync(request.Operation, mountPoint, mountType, null, cancellationToken).ConfigureAwait(false);
+        }
+
         using var scope = CoreRequestScope.Enter(principal);
-        var response = await handle(request with { Path = relative, MountPoint = request.Path[..^relative.Length] }, cancellationToken).ConfigureAwait(false);
+        var response = await handle(request with { Path = relative, MountPoint = mountPoint }, cancellationToken).ConfigureAwait(false);
+        if (trail is not null)
+        {
+            await trail.ResponseAsync(response, scope.Scope.Issued, cancellationToken).ConfigureAwait(false);
+        }
+
         return new HostResponse
         {
             Response = response,
@@ -113,7 +159,7 @@ internal sealed partial class PluginHostService(
     }
 
     private async ValueTask<HostResponse> HandleMountAsync(
-        BackendLease lease, MountEntry mount, BackendRequest request, Principal? principal, CancellationToken cancellationToken)
+        BackendLease lease, MountEntry mount, BackendRequest request, Principal? principal, RequestAudit? trail, CancellationToken cancellationToken)
     {
         var path = request.Path;
         var mountPath = mount.RoutePath;
@@ -155,6 +201,11 @@ internal sealed partial class PluginHostService(
                 AccessCheck.Demand(principal, path, routed.Operation, SpecialPathMatch.Any(backend.SpecialPaths.Root, relative), routed.Data);
             }
 
+            if (trail is not null)
+            {
+                await trail.RequestAsync(routed.Operation, mountPath, mount.PluginName, mount, cancellationToken).ConfigureAwait(false);
+            }
+
             var response = await backend.HandleRequestAsync(routed, timeoutSource.Token).ConfigureAwait(false);
 
             // A login's answer earns a token, issued here as Vault's core does: only for an auth method's
@@ -167,6 +218,11 @@ internal sealed partial class PluginHostService(
                 {
                     response = response with { Warnings = [.. response.Warnings ?? [], warning] };
                 }
+            }
+
+            if (trail is not null)
+            {
+                await trail.ResponseAsync(response, issued, cancellationToken).ConfigureAwait(false);
             }
 
             return new HostResponse

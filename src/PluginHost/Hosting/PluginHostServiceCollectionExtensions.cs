@@ -7,6 +7,7 @@ using PluginHost;
 using PluginHost.Catalog;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
+using PluginHost.Audit;
 using PluginHost.Authorization;
 using PluginHost.Policies;
 using PluginHost.Runtime;
@@ -86,10 +87,12 @@ public static class PluginHostServiceCollectionExtensions
         services.TryAddSingleton(sp => new LoginTokens(sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>()));
         services.TryAddSingleton(sp => new TokenPaths(
             sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(), ClockOf(sp)));
+        services.TryAddSingleton(sp => new AuditBroker(sp.GetRequiredService<HostStorage>().Storage, ClockOf(sp), LoggerFactoryOf(sp)));
         services.TryAddSingleton(sp => new SystemBackend(
             new CatalogPaths(sp.GetRequiredService<PluginCatalog>(), sp.GetRequiredService<MountTable>()),
             new MountSystemPaths(sp.GetRequiredService<MountTable>()),
-            new PolicySystemPaths(sp.GetRequiredService<PolicyStore>(), sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<TokenStore>())));
+            new PolicySystemPaths(sp.GetRequiredService<PolicyStore>(), sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<TokenStore>()),
+            new AuditSystemPaths(sp.GetRequiredService<AuditBroker>())));
         services.TryAddSingleton<IPluginHost>(sp => new PluginHostService(
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetRequiredService<MountTable>(),
@@ -98,6 +101,8 @@ public static class PluginHostServiceCollectionExtensions
             sp.GetRequiredService<RequestAuthenticator>(),
             sp.GetRequiredService<LoginTokens>(),
             sp.GetRequiredService<ClientTokenIds>(),
+            sp.GetRequiredService<AuditBroker>(),
+            ClockOf(sp),
             sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
             LoggerOf<PluginHostService>(sp)));
         return new PluginHostBuilder(services);

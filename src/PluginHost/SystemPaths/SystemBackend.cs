@@ -1,3 +1,4 @@
+using PluginHost.Audit;
 using PluginHost.Policies;
 using PluginHost.Sdk;
 
@@ -6,7 +7,7 @@ namespace PluginHost.SystemPaths;
 /// <summary>
 /// Answers Vault's system paths (<c>sys/plugins/catalog/…</c>, <c>sys/mounts/…</c>, <c>sys/auth/…</c>,
 /// <c>sys/remount</c>, <c>sys/plugins/reload/backend</c>, <c>sys/policy/…</c>, <c>sys/policies/acl/…</c>,
-/// <c>sys/capabilities…</c>) with Vault's fields and data, so Vault-style clients manage the host with plain logical
+/// <c>sys/capabilities…</c>, <c>sys/audit…</c>) with Vault's fields and data, so Vault-style clients manage the host with plain logical
 /// requests (docs/system-paths.md). The host has authorized the caller before a request gets here.
 /// </summary>
 internal sealed class SystemBackend
@@ -16,10 +17,10 @@ internal sealed class SystemBackend
 
     private readonly PathTable _paths;
 
-    public SystemBackend(CatalogPaths catalog, MountSystemPaths mounts, PolicySystemPaths policies) =>
+    public SystemBackend(CatalogPaths catalog, MountSystemPaths mounts, PolicySystemPaths policies, AuditSystemPaths audit) =>
         _paths = new PathTable(
-            "The system backend: the plugin catalog, mounts, plugin reloads, policies and capabilities.",
-            [.. catalog.Routes, .. mounts.Routes, .. policies.Routes]);
+            "The system backend: the plugin catalog, mounts, plugin reloads, policies, capabilities and audit devices.",
+            [.. catalog.Routes, .. mounts.Routes, .. policies.Routes, .. audit.Routes]);
 
     /// <summary>Handles a request whose path is relative to <c>sys/</c>.</summary>
     /// <param name="request">The request.</param>

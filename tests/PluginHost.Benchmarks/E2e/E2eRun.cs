@@ -70,6 +70,8 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
 
         Progress("builtin kv read");
         figures.BuiltinKvReadUsP50 = Round(await P50(BuiltinKvRead.MeasureAsync(workspace, sampler, cancellationToken)), 2, "builtin_kv_read_us_p50");
+        Progress("builtin kv read through the full authorized path (token, ACL, per-mount token id)");
+        figures.BuiltinKvReadAuthzUsP50 = Round(await P50(BuiltinKvReadAuthorized.MeasureAsync(workspace, sampler, cancellationToken)), 2, "builtin_kv_read_authz_us_p50");
 
         Progress($"route lookup among {InHarnessLibraryFigures.Mounts:N0} mounts (Stopwatch loop)");
         var (routeNs, routeAlloc) = InHarnessLibraryFigures.RouteLookup(_budget);

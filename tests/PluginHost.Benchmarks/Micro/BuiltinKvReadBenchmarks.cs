@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
+using PluginHost.Authorization;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
 
@@ -13,9 +14,12 @@ namespace PluginHost.Benchmarks.Micro;
 [MemoryDiagnoser]
 public class BuiltinKvReadBenchmarks
 {
+    private static readonly BackendRequest ReadRequest = new() { Operation = Operation.Read, Path = "builtin/foo" };
+
     private ServiceProvider? _provider;
     private IPluginHost _host = null!;
     private DirectoryInfo? _directory;
+    private RequestCaller _reader = RequestCaller.Anonymous;
 
     [GlobalSetup]
     public void Setup()
@@ -32,6 +36,13 @@ public class BuiltinKvReadBenchmarks
         _host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = "builtin" }, CancellationToken.None)
             .GetAwaiter().GetResult();
         _host.WriteAsync("builtin/foo", new { value = "bar" }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        _host.WriteAsync("sys/policies/acl/reader", new { policy = """path "builtin/*" { capabilities = ["read"] }""" }, CancellationToken.None)
+            .AsTask().GetAwaiter().GetResult();
+        var created = _host.HandleRequestAsync(
+            new BackendRequest { Operation = Operation.Update, Path = "auth/token/create", Data = BackendResponse.WithData([new("policies", new[] { "reader" })]).Data },
+            RequestCaller.Application,
+            CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        _reader = RequestCaller.FromToken(created.Auth!.ClientToken);
     }
 
     [GlobalCleanup]
@@ -41,6 +52,10 @@ public class BuiltinKvReadBenchmarks
         _directory?.Delete(recursive: true);
     }
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     public async Task<BackendResponse?> Read() => await _host.ReadAsync("builtin/foo", CancellationToken.None);
+
+    /// <summary>The same read as a token holder (<c>builtin_kv_read_authz_us_p50</c>): token lookup, ACL check, per-mount token id.</summary>
+    [Benchmark]
+    public async Task<HostResponse> AuthorizedRead() => await _host.HandleRequestAsync(ReadRequest, _reader, CancellationToken.None);
 }

@@ -85,6 +85,9 @@ internal sealed class PluginHostFigures
     [JsonPropertyName("builtin_kv_read_us_p50")]
     public double? BuiltinKvReadUsP50 { get; set; }
 
+    [JsonPropertyName("builtin_kv_read_authz_us_p50")]
+    public double? BuiltinKvReadAuthzUsP50 { get; set; }
+
     [JsonPropertyName("route_lookup_10k_ns")]
     public double? RouteLookup10kNs { get; set; }
 
