@@ -130,7 +130,7 @@ internal sealed class HclFormatter
         if (next < _pieces.Count && _pieces[next].Kind == HclPieceKind.RightBrace)
         {
             // An empty block stays {}.
-            Append("}", HclPieceKind.RightBrace);
+            _line.Append('}');
             _index = next;
             _closesTopLevelBlock |= _depth == 0;
             EndOfValue();
