@@ -130,7 +130,7 @@ public sealed class MountTests
         var login = sandbox.Run("write", "auth/people/login/alice", "password=s3cret");
         Assert.AreEqual(0, login.ExitCode, login.ToString());
         StringAssert.Contains(login.Stdout, "token_policies         [\"default\" \"dev\"]\n");
-        StringAssert.Matches(login.Stdout, new System.Text.RegularExpressions.Regex("\ntoken                  hvs\\.[A-Za-z0-9]+\n"), "embedded mode shows the token the host issued");
+        StringAssert.Matches(login.Stdout, new System.Text.RegularExpressions.Regex("\ntoken                  hvs\\.\\S+\n"), "embedded mode shows the token the host issued");
 
         var list = sandbox.Run("auth", "list");
         StringAssert.Matches(list.Stdout, new System.Text.RegularExpressions.Regex(
