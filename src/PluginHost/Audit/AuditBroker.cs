@@ -13,7 +13,7 @@ namespace PluginHost.Audit;
 /// Logging reads an immutable snapshot of the devices (no lock across devices); each device serializes its own writes.
 /// Enabling, disabling and restoring are serialized with each other and persist before they take effect.
 /// </remarks>
-internal sealed class AuditBroker : IAsyncDisposable
+internal sealed class AuditBroker : IAsyncDisposable, IDisposable
 {
     private readonly AuditTableStore _store;
     private readonly ILogger _logger;
@@ -236,6 +236,13 @@ internal sealed class AuditBroker : IAsyncDisposable
     /// <returns>A completed task.</returns>
     public ValueTask DisposeAsync()
     {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Closes every device (closing is synchronous, so a provider disposed either way closes them).</summary>
+    public void Dispose()
+    {
         var devices = _devices;
         _devices = [];
         foreach (var device in devices)
@@ -244,7 +251,6 @@ internal sealed class AuditBroker : IAsyncDisposable
         }
 
         _gate.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private static AuditTableStore.Entry Stored(AuditDevice device) => new(device.Info, device.Salt);

@@ -11,6 +11,12 @@ namespace PluginHost.Authorization;
 /// <param name="Policies">Its policy names.</param>
 internal sealed record Principal(string? Token, TokenEntry? Entry, Acl Acl, string DisplayName, IReadOnlyList<string> Policies)
 {
+    private System.Collections.Concurrent.ConcurrentDictionary<string, string>? _mountTokenIds;
+
     /// <summary>Whether the caller has every capability (the root policy, or the application itself).</summary>
     public bool IsRoot => Acl.IsRoot;
+
+    /// <summary>The ids backends of the mounts this caller called were given for its token, by mount uuid (computed once each).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> MountTokenIds =>
+        LazyInitializer.EnsureInitialized(ref _mountTokenIds, () => new(StringComparer.Ordinal));
 }

@@ -187,7 +187,9 @@ internal sealed partial class PluginHostService(
 
                 // A backend never sees a token: an HMAC of it keyed for this mount (Vault's salted token id).
                 ClientToken = principal?.Token is { } token
-                    ? await clientTokenIds.ForMountAsync(token, mount.Uuid, timeoutSource.Token).ConfigureAwait(false)
+                    ? principal.MountTokenIds.TryGetValue(mount.Uuid, out var id)
+                        ? id
+                        : principal.MountTokenIds[mount.Uuid] = await clientTokenIds.ForMountAsync(token, mount.Uuid, timeoutSource.Token).ConfigureAwait(false)
                     : null,
             };
             if (routed.Operation == Operation.Update

@@ -5,9 +5,7 @@ namespace PluginHost.Policies;
 /// (<c>create</c>, <c>read</c>, …); <see cref="Root"/> is never written in a policy: only the root policy has it.
 /// </summary>
 [Flags]
-#pragma warning disable CA1028 // The lead's API fixes uint; the bits never reach a signed context.
 public enum Capabilities : uint
-#pragma warning restore CA1028
 {
     /// <summary>Nothing is granted (also the answer when no rule matches a path).</summary>
     None = 0,

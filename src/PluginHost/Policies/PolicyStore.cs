@@ -119,6 +119,10 @@ internal sealed class PolicyStore(IStorage storage) : IDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="acl"/> is still the ACL of <paramref name="policies"/> (no policy changed since).</summary>
+    public bool IsCurrent(IReadOnlyList<string> policies, Acl acl) =>
+        ReferenceEquals(acl, RootAcl) || (Volatile.Read(ref _acls).TryGetValue(policies, out var current) && ReferenceEquals(current, acl));
+
     /// <summary>
     /// The compiled ACL of <paramref name="policies"/> (names a token carries); names of policies that do not exist
     /// grant nothing, as in Vault. Cached per list object until a policy changes.

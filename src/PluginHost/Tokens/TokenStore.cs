@@ -32,6 +32,9 @@ public sealed class TokenStore
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, TokenEntry> _cache = new(StringComparer.Ordinal);
 
+    // The storage key of tokens presented lately, so a request does not hash its token again (bounded like the cache).
+    private readonly ConcurrentDictionary<string, string> _keys = new(StringComparer.Ordinal);
+
     // Counts revocations, so a lookup that read storage while a revocation ran does not cache what was revoked.
     private long _revocations;
 
@@ -135,7 +138,25 @@ public sealed class TokenStore
     public ValueTask<TokenEntry?> LookupAsync(string token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return LookupByKeyAsync(KeyOf(token), cancellationToken);
+        return LookupByKeyAsync(CachedKeyOf(token), cancellationToken);
+    }
+
+    /// <summary>
+    /// The entry of <paramref name="token"/> when it is cached and valid, without touching storage: what a request served
+    /// a moment ago with the same token can reuse. False does not mean the token is invalid; look it up then.
+    /// </summary>
+    /// <param name="token">The token as presented.</param>
+    /// <param name="entry">The cached entry.</param>
+    /// <returns>Whether a valid cached entry was found.</returns>
+    internal bool TryGetCached(string token, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TokenEntry? entry)
+    {
+        if (_keys.TryGetValue(token, out var key) && _cache.TryGetValue(key, out entry) && !IsExpired(entry))
+        {
+            return true;
+        }
+
+        entry = null;
+        return false;
     }
 
     /// <summary>The entry of a valid token found by its accessor, or null.</summary>
@@ -196,7 +217,7 @@ public sealed class TokenStore
     public async Task RevokeAsync(string token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        await RevokeByKeyAsync(KeyOf(token), cancellationToken).ConfigureAwait(false);
+        await RevokeByKeyAsync(CachedKeyOf(token), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Revokes the token with <paramref name="accessor"/> and the tokens it created; an unknown accessor is not an error.</summary>
@@ -305,6 +326,7 @@ public sealed class TokenStore
         if (_cache.Count >= MaxCachedTokens)
         {
             _cache.Clear();
+            _keys.Clear();
         }
 
         _cache[key] = entry;
@@ -315,6 +337,21 @@ public sealed class TokenStore
     // Entries stored before expire_time existed carry only their creation TTL.
     private static TokenEntry? Upgrade(TokenEntry? entry) =>
         entry is { ExpireTime: null } && entry.CreationTtl > TimeSpan.Zero ? entry with { ExpireTime = entry.CreationTime + entry.CreationTtl } : entry;
+
+    private string CachedKeyOf(string token)
+    {
+        if (_keys.TryGetValue(token, out var key))
+        {
+            return key;
+        }
+
+        if (_keys.Count >= MaxCachedTokens)
+        {
+            _keys.Clear();
+        }
+
+        return _keys[token] = KeyOf(token);
+    }
 
     private static string KeyOf(string token) => TokensPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

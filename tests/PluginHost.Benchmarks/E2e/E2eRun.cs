@@ -73,6 +73,16 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         Progress("builtin kv read through the full authorized path (token, ACL, per-mount token id)");
         figures.BuiltinKvReadAuthzUsP50 = Round(await P50(BuiltinKvReadAuthorized.MeasureAsync(workspace, sampler, cancellationToken)), 2, "builtin_kv_read_authz_us_p50");
 
+        Progress("audit: HTTP read of a builtin kv secret with and without a file audit device (alternating passes)");
+        var audit = await AuditOverhead.MeasureAsync(workspace, sampler, passes: 3, cancellationToken);
+        Detail("http read µs p50 without / with audit", [audit.PlainUsP50, audit.AuditedUsP50]);
+        figures.AuditOverheadUsP50 = Round(audit.OverheadUsP50, 2, "audit_overhead_us_p50");
+
+        Progress("ACL check: 100 policies × 50 paths on one token (Stopwatch loop)");
+        var (aclNs, aclAlloc) = AclWorkload.MeasureCheck(_budget.Warmup, _budget.Repeats * 3);
+        figures.AclCheckNsP50 = Round(aclNs, 1, "acl_check_ns_p50");
+        figures.AclCheckAllocB = Round(aclAlloc, 2, "acl_check_alloc_b");
+
         Progress($"route lookup among {InHarnessLibraryFigures.Mounts:N0} mounts (Stopwatch loop)");
         var (routeNs, routeAlloc) = InHarnessLibraryFigures.RouteLookup(_budget);
         figures.RouteLookup10kNs = Round(routeNs, 1, "route_lookup_10k_ns");

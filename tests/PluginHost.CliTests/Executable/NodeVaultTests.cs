@@ -35,7 +35,13 @@ public sealed class NodeVaultTests
                 "node",
                 ["guide.js"],
                 client,
-                new() { ["VAULT_ADDR"] = address, ["VAULT_TOKEN"] = ServerProcess.DevRootToken, ["PLUGIN"] = Path.Join(sandbox.Plugins, "my-mock-plugin") },
+                new()
+                {
+                    ["VAULT_ADDR"] = address,
+                    ["VAULT_TOKEN"] = ServerProcess.DevRootToken,
+                    ["PLUGIN"] = Path.Join(sandbox.Plugins, "my-mock-plugin"),
+                    ["AUDIT_LOG"] = Path.Join(client, "audit.log"),
+                },
                 TimeSpan.FromMinutes(1));
 
             Assert.IsNotNull(guide, "node not found, though npm was");
@@ -51,10 +57,21 @@ public sealed class NodeVaultTests
                 login ["default","dev"]
                 lookup-self userpass-alice
                 login token on sys/mounts 403 permission denied
+                policy path "my-secrets-plugin/*" { capabilities = ["read", "list"] }
+                policies ["default","reader","root"]
+                audits ["file/"]
+                capabilities-self ["root"]
+                policies ["default","root"]
                 unmounted
 
                 """,
                 guide.Value.Output);
+
+            // The audit device recorded node-vault's requests while it was enabled, tokens hashed.
+            var audit = await File.ReadAllTextAsync(Path.Join(client, "audit.log"));
+            StringAssert.Contains(audit, "\"path\":\"sys/capabilities-self\"");
+            Assert.IsFalse(audit.Contains($"\"client_token\":\"{ServerProcess.DevRootToken}\"", StringComparison.Ordinal), "the root token is hashed in the audit log");
+            StringAssert.Contains(audit, "\"client_token\":\"hmac-sha256:");
         }
         finally
         {

@@ -34,6 +34,18 @@ const vault = require('node-vault')({ apiVersion: 'v1', endpoint: process.env.VA
   }
 
   vault.token = process.env.VAULT_TOKEN; // node-vault switched to the login's token
+
+  // Policies and audit devices through node-vault's own calls (sys/policy, sys/audit).
+  await vault.addPolicy({ name: 'reader', rules: 'path "my-secrets-plugin/*" { capabilities = ["read", "list"] }' });
+  console.log('policy ' + (await vault.getPolicy({ name: 'reader' })).rules);
+  console.log('policies ' + JSON.stringify((await vault.policies()).policies));
+  await vault.enableAudit({ name: 'file', type: 'file', options: { file_path: process.env.AUDIT_LOG } });
+  console.log('audits ' + JSON.stringify(Object.keys((await vault.audits()).data)));
+  const caps = await vault.write('sys/capabilities-self', { paths: ['my-secrets-plugin/kv/foo'] });
+  console.log('capabilities-self ' + JSON.stringify(caps.data.capabilities));
+  await vault.disableAudit({ name: 'file' });
+  await vault.removePolicy({ name: 'reader' });
+  console.log('policies ' + JSON.stringify((await vault.policies()).policies));
   await vault.unmount({ mount_point: 'my-secrets-plugin' });
   console.log('unmounted');
 })().catch(e => {

@@ -33,9 +33,12 @@ internal sealed class PathIndex
     /// </summary>
     public AclPermissions? FindBest(ReadOnlySpan<char> path)
     {
+        // Segment starts live on the stack; a path with more segments than this (never seen in practice) gets an array.
+        const int MaxSegments = 64;
+        Span<int> segmentStarts = stackalloc int[MaxSegments + 2];
+        var segmentStartCount = 0;
         var node = _root;
         var position = 0;
-        var pathSegments = -1;
         Node? longestPrefix = null;
         MatchCandidate best = default;
         var found = false;
@@ -48,14 +51,15 @@ internal sealed class PathIndex
 
             if (node.SegmentRules is { } rules)
             {
-                if (pathSegments < 0)
+                if (segmentStartCount == 0)
                 {
-                    pathSegments = path.Count('/') + 1;
+                    segmentStarts = path.Count('/') < MaxSegments ? segmentStarts : new int[path.Length + 2];
+                    segmentStartCount = SegmentRule.FindSegmentStarts(path, segmentStarts);
                 }
 
                 foreach (var rule in rules)
                 {
-                    if (rule.Matches(path, pathSegments) && (!found || best.RanksBelow(rule.Candidate)))
+                    if (rule.Matches(path, segmentStarts[..segmentStartCount]) && (!found || best.RanksBelow(rule.Candidate)))
                     {
                         best = rule.Candidate;
                         found = true;

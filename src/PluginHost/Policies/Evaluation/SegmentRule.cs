@@ -3,6 +3,9 @@ namespace PluginHost.Policies.Evaluation;
 /// <summary>A rule whose pattern has <c>+</c> segments (each matching exactly one segment), compiled for matching without allocating.</summary>
 internal sealed class SegmentRule
 {
+    // Every "+" part is this instance, so matching tells wildcards apart by reference.
+    private const string Wildcard = "+";
+
     private readonly string[] _parts;
     private readonly MatchCandidate _candidate;
 
@@ -11,10 +14,10 @@ internal sealed class SegmentRule
     {
         var isPrefix = pattern.EndsWith('*');
         var wildcardPath = isPrefix ? pattern[..^1] : pattern;
-        _parts = wildcardPath.Split('/');
+        _parts = [.. wildcardPath.Split('/').Select(part => part == Wildcard ? Wildcard : part)];
         var firstWildcard = pattern.IndexOf('+', StringComparison.Ordinal);
         LiteralHead = pattern[..firstWildcard];
-        _candidate = new MatchCandidate(firstWildcard, isPrefix, _parts.Count(part => part == "+"), wildcardPath, permissions);
+        _candidate = new MatchCandidate(firstWildcard, isPrefix, _parts.Count(part => part == Wildcard), wildcardPath, permissions);
     }
 
     /// <summary>
@@ -31,30 +34,52 @@ internal sealed class SegmentRule
     /// except that the last one of a pattern ending in <c>*</c> matches any segment it starts, with any segments after.
     /// </summary>
     /// <param name="path">The request path, without a leading <c>/</c>.</param>
-    /// <param name="pathSegments">How many segments <paramref name="path"/> has (slashes + 1).</param>
-    public bool Matches(ReadOnlySpan<char> path, int pathSegments)
+    /// <param name="segmentStarts">
+    /// Where each segment of <paramref name="path"/> starts, then <c>path.Length + 1</c>: segment <c>i</c> is
+    /// <c>path[starts[i]..(starts[i + 1] - 1)]</c>.
+    /// </param>
+    public bool Matches(ReadOnlySpan<char> path, ReadOnlySpan<int> segmentStarts)
     {
+        var pathSegments = segmentStarts.Length - 1;
         if (pathSegments < _parts.Length || (!_candidate.IsPrefix && pathSegments != _parts.Length))
         {
             return false;
         }
 
-        var rest = path;
+        // From the last part back: a rule's tail is usually what tells it apart from its neighbours.
         var last = _parts.Length - 1;
-        for (var i = 0; i <= last; i++)
+        for (var i = last; i >= 0; i--)
         {
-            var slash = rest.IndexOf('/');
-            var segment = slash < 0 ? rest : rest[..slash];
-            rest = slash < 0 ? [] : rest[(slash + 1)..];
             var part = _parts[i];
-            if (part == "+" || segment.SequenceEqual(part) || (_candidate.IsPrefix && i == last && segment.StartsWith(part, StringComparison.Ordinal)))
+            if (ReferenceEquals(part, Wildcard))
             {
                 continue;
             }
 
-            return false;
+            var segment = path[segmentStarts[i]..(segmentStarts[i + 1] - 1)];
+            if (!segment.SequenceEqual(part) && !(_candidate.IsPrefix && i == last && segment.StartsWith(part, StringComparison.Ordinal)))
+            {
+                return false;
+            }
         }
 
         return true;
+    }
+
+    /// <summary>Fills <paramref name="starts"/> for <see cref="Matches"/>; returns how many entries it used (segments + 1).</summary>
+    public static int FindSegmentStarts(ReadOnlySpan<char> path, Span<int> starts)
+    {
+        var count = 0;
+        starts[count++] = 0;
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (path[i] == '/')
+            {
+                starts[count++] = i + 1;
+            }
+        }
+
+        starts[count++] = path.Length + 1;
+        return count;
     }
 }

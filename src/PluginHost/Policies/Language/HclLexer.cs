@@ -156,7 +156,7 @@ internal sealed class HclLexer
         {
             if (_position >= _text.Length || _text[_position] == '\n')
             {
-                throw Error("string is not closed with '\"' on its line");
+                throw PolicyParseException.Because($"line {_line}, column {column}: string is not closed with '\"' on its line");
             }
 
             var c = _text[_position++];

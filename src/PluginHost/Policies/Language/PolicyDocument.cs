@@ -9,6 +9,8 @@ internal static class PolicyDocument
     /// <exception cref="PolicyParseException">Any syntax or language error.</exception>
     public static List<PathRule> ReadRules(string text)
     {
+        // A byte order mark is not whitespace to .NET, but editors write one.
+        text = text.TrimStart('\uFEFF');
         var document = text.AsSpan().TrimStart().StartsWith('{') ? JsonPolicyReader.Read(text) : HclParser.Parse(text);
         var invalid = document.Items.Where(item => !TopLevelKeys.Contains(item.Keys[0])).ToList();
         if (invalid.Count > 0)

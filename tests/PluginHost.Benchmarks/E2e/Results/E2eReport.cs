@@ -88,6 +88,15 @@ internal sealed class PluginHostFigures
     [JsonPropertyName("builtin_kv_read_authz_us_p50")]
     public double? BuiltinKvReadAuthzUsP50 { get; set; }
 
+    [JsonPropertyName("audit_overhead_us_p50")]
+    public double? AuditOverheadUsP50 { get; set; }
+
+    [JsonPropertyName("acl_check_ns_p50")]
+    public double? AclCheckNsP50 { get; set; }
+
+    [JsonPropertyName("acl_check_alloc_b")]
+    public double? AclCheckAllocB { get; set; }
+
     [JsonPropertyName("route_lookup_10k_ns")]
     public double? RouteLookup10kNs { get; set; }
 

@@ -41,6 +41,9 @@ internal static class ReportTable
         [
             ("builtin_kv_read_us_p50", p.BuiltinKvReadUsP50, "IPluginHost.ReadAsync on a builtin kv mount"),
             ("builtin_kv_read_authz_us_p50", p.BuiltinKvReadAuthzUsP50, "same as a token holder: token lookup, ACL check, per-mount token id"),
+            ("audit_overhead_us_p50", p.AuditOverheadUsP50, "what a file audit device adds to an HTTP builtin read (p50 with − without)"),
+            ("acl_check_ns_p50", p.AclCheckNsP50, "Acl.AllowsOperation, 100 policies × 50 paths on one token"),
+            ("acl_check_alloc_b", p.AclCheckAllocB, "bytes allocated per check"),
             ("route_lookup_10k_ns", p.RouteLookup10kNs, "RouteTable.TryMatch, 3-segment hit among 10,000 mounts"),
             ("route_lookup_10k_alloc_b", p.RouteLookup10kAllocB, "bytes allocated per lookup"),
             ("sha256_gb_s", p.Sha256GbS, "PluginChecksum.HashAsync of a 64 MiB file (page cache)"),
@@ -124,6 +127,9 @@ internal static class ReportTable
         Target(output, "SHA-256 ≥ 1 GB/s", p.Sha256GbS, 1, lowerIsBetter: false);
         output.WriteLine();
         output.WriteLine("targets (issue 12)");
+        Target(output, "ACL check (100 policies × 50 paths) ≤ 1,000 ns", p.AclCheckNsP50, 1000, lowerIsBetter: true);
+        Target(output, "ACL check allocates 0 B", p.AclCheckAllocB, 0, lowerIsBetter: true);
+        Target(output, "audit file device adds ≤ 20 µs to an HTTP read", p.AuditOverheadUsP50, 20, lowerIsBetter: true);
         Target(output, "builtin kv read, authorized ≤ 2.5 µs", p.BuiltinKvReadAuthzUsP50, 2.5, lowerIsBetter: true);
     }
 
