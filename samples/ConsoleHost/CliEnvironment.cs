@@ -20,6 +20,12 @@ internal sealed class CliEnvironment
     /// <summary>Whether standard output is a terminal: <c>-field</c> output ends with a newline only then, as in Vault.</summary>
     public bool OutputIsTerminal { get; init; }
 
+    /// <summary>Whether standard input is a terminal: <c>login</c> then prompts for a password and reads it hidden.</summary>
+    public bool InputIsTerminal { get; init; }
+
+    /// <summary>Reads a line from the terminal without echoing it (a password); null at the end of input.</summary>
+    public Func<string?> ReadHiddenLine { get; init; } = () => null;
+
     public static CliEnvironment FromProcess() => new()
     {
         Out = Console.Out,
@@ -29,5 +35,7 @@ internal sealed class CliEnvironment
         CurrentDirectory = Environment.CurrentDirectory,
         HomeDirectory = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
         OutputIsTerminal = !Console.IsOutputRedirected,
+        InputIsTerminal = !Console.IsInputRedirected,
+        ReadHiddenLine = HiddenInput.ReadLine,
     };
 }

@@ -37,10 +37,10 @@ internal sealed class StringFlag(string name, string example, string usage, stri
     protected override void Apply(string value) => Value = value;
 }
 
-/// <summary>A boolean flag: <c>-detailed</c>, <c>-detailed=false</c>.</summary>
-internal sealed class BoolFlag(string name, string usage) : Flag(name, usage)
+/// <summary>A boolean flag: <c>-detailed</c>, <c>-detailed=false</c>; most are false unless given (<c>-renewable</c> is true).</summary>
+internal sealed class BoolFlag(string name, string usage, bool defaultValue = false) : Flag(name, usage)
 {
-    public bool Value { get; private set; }
+    public bool Value { get; private set; } = defaultValue;
 
     public override string Example => "";
 

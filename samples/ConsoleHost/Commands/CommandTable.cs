@@ -29,6 +29,23 @@ internal static class CommandTable
         () => new PluginListCommand(),
         () => new PluginInfoCommand(),
         () => new PluginReloadCommand(),
+        () => Groups.Policy,
+        () => new PolicyListCommand(),
+        () => new PolicyReadCommand(),
+        () => new PolicyWriteCommand(),
+        () => new PolicyDeleteCommand(),
+        () => new PolicyFmtCommand(),
+        () => Groups.Token,
+        () => new TokenCreateCommand(),
+        () => new TokenLookupCommand(),
+        () => new TokenRenewCommand(),
+        () => new TokenRevokeCommand(),
+        () => new TokenCapabilitiesCommand(),
+        () => new LoginCommand(),
+        () => Groups.Audit,
+        () => new AuditEnableCommand(),
+        () => new AuditDisableCommand(),
+        () => new AuditListCommand(),
     }.ToDictionary(factory => factory().Name, StringComparer.Ordinal);
 
     public static IEnumerable<string> Names => Factories.Keys;

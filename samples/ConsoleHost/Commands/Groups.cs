@@ -68,4 +68,72 @@ internal static class Groups
 
           Please see the individual subcommand help for detailed usage information.
         """);
+
+    public static GroupCommand Policy => new(
+        "policy",
+        "Interact with policies",
+        """
+        Usage: plugin-host policy <subcommand> [options] [args]
+
+          This command groups subcommands for interacting with policies.
+          Users can write, read, and list policies in the host.
+
+          List all enabled policies:
+
+              $ plugin-host policy list
+
+          Create a policy named "my-policy" from contents on local disk:
+
+              $ plugin-host policy write my-policy ./my-policy.hcl
+
+          Delete the policy named my-policy:
+
+              $ plugin-host policy delete my-policy
+
+          Please see the individual subcommand help for detailed usage information.
+        """);
+
+    public static GroupCommand Token => new(
+        "token",
+        "Interact with tokens",
+        """
+        Usage: plugin-host token <subcommand> [options] [args]
+
+          This command groups subcommands for interacting with tokens. Users can
+          create, lookup, renew, and revoke tokens.
+
+          Create a new token:
+
+              $ plugin-host token create
+
+          Revoke a token:
+
+              $ plugin-host token revoke 96ddf4bc-d217-f3ba-f9bd-017055595017
+
+          Renew a token:
+
+              $ plugin-host token renew 96ddf4bc-d217-f3ba-f9bd-017055595017
+
+          Please see the individual subcommand help for detailed usage information.
+        """);
+
+    public static GroupCommand Audit => new(
+        "audit",
+        "Interact with audit devices",
+        """
+        Usage: plugin-host audit <subcommand> [options] [args]
+
+          This command groups subcommands for interacting with the host's audit
+          devices. Users can list, enable, and disable audit devices.
+
+          List all enabled audit devices:
+
+              $ plugin-host audit list
+
+          Enable a new audit device "file";
+
+              $ plugin-host audit enable file file_path=/var/log/audit.log
+
+          Please see the individual subcommand help for detailed usage information.
+        """);
 }

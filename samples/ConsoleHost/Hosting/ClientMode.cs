@@ -5,7 +5,8 @@ namespace PluginHost.ConsoleHost.Hosting;
 
 /// <summary>
 /// When <c>PLUGIN_HOST_ADDR</c> (or Vault's <c>VAULT_ADDR</c>) is set, commands talk to that server instead of
-/// opening a host of their own, with <c>PLUGIN_HOST_TOKEN</c> (or <c>VAULT_TOKEN</c>) as the token.
+/// opening a host of their own, with <c>PLUGIN_HOST_TOKEN</c> (or <c>VAULT_TOKEN</c>) as the token, else the one
+/// <c>login</c> stored in <c>~/.plugin-host-token</c>.
 /// </summary>
 internal static class ClientMode
 {
@@ -22,8 +23,28 @@ internal static class ClientMode
             ? (variable, value)
             : null;
 
-    public static string? TokenOf(CliEnvironment environment) =>
-        TokenVariables.Select(environment.GetVariable).FirstOrDefault(t => !string.IsNullOrEmpty(t));
+    /// <summary>The first token variable that is set, else the token <c>login</c> stored, else null.</summary>
+    /// <exception cref="TargetUnavailableException">The token file exists but cannot be read.</exception>
+    public static string? TokenOf(CliEnvironment environment)
+    {
+        if (TokenVariables.Select(environment.GetVariable).FirstOrDefault(t => !string.IsNullOrEmpty(t)) is { } token)
+        {
+            return token;
+        }
+
+        try
+        {
+            return TokenFile.Read(environment);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new TargetUnavailableException($"error reading the token file {TokenFile.PathIn(environment)}: {error.Message}", error);
+        }
+    }
+
+    /// <summary>The token variable that is set, which takes precedence over a stored token; null when none is.</summary>
+    public static string? TokenVariableSet(CliEnvironment environment) =>
+        TokenVariables.FirstOrDefault(v => !string.IsNullOrEmpty(environment.GetVariable(v)));
 
     /// <summary>Opens the target for the address in <paramref name="variable"/>.</summary>
     /// <exception cref="TargetUnavailableException">The address is not an http or https URL.</exception>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PluginHost.Authorization;
 using PluginHost.ConsoleHost.Configuration;
 using PluginHost.ConsoleHost.Requests;
 using PluginHost.Hosting;
@@ -10,7 +11,8 @@ namespace PluginHost.ConsoleHost.Hosting;
 /// <summary>
 /// Embedded mode: a plugin host opened in this process on the configured data and plugin directories, on the first
 /// request (so <c>-h</c> and usage errors never touch the data directory), and disposed at exit, which stops the
-/// plugin processes it started.
+/// plugin processes it started. Requests are served as the application itself (<see cref="RequestCaller.Application"/>:
+/// every capability, like a root token), except one that names a token of its own (<c>login TOKEN</c>).
 /// </summary>
 internal sealed class EmbeddedTarget(HostConfig config, ILoggerFactory loggerFactory) : IRequestTarget
 {
@@ -19,12 +21,19 @@ internal sealed class EmbeddedTarget(HostConfig config, ILoggerFactory loggerFac
     private ServiceProvider? _services;
     private IPluginHost? _host;
 
-    public async Task<BackendResponse?> SendAsync(BackendRequest request, CancellationToken cancellationToken)
+    public async Task<TargetResponse?> SendAsync(BackendRequest request, CancellationToken cancellationToken)
     {
         var host = Open();
+        var caller = string.IsNullOrEmpty(request.ClientToken) ? RequestCaller.Application : RequestCaller.FromToken(request.ClientToken);
         try
         {
-            return await host.HandleRequestAsync(request, cancellationToken);
+            var answer = await host.HandleRequestAsync(request with { ClientToken = null }, caller, cancellationToken);
+            if (answer.Auth is { } issued)
+            {
+                return new TargetResponse(answer.Response ?? new BackendResponse(), SecretAuth.From(issued));
+            }
+
+            return answer.Response is { } response ? new TargetResponse(response) : null;
         }
         catch (PluginHostException error)
         {

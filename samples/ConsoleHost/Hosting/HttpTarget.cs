@@ -28,7 +28,7 @@ internal sealed class HttpTarget : IRequestTarget
         _http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    public async Task<BackendResponse?> SendAsync(BackendRequest request, CancellationToken cancellationToken)
+    public async Task<TargetResponse?> SendAsync(BackendRequest request, CancellationToken cancellationToken)
     {
         using var message = ToHttp(request);
         HttpResponseMessage response;
@@ -80,9 +80,10 @@ internal sealed class HttpTarget : IRequestTarget
             _ => (HttpMethod.Put, "", JsonBodyOf(request.Data)),
         };
         var message = new HttpRequestMessage(method, new Uri(_api, path + query));
-        if (!string.IsNullOrEmpty(_token))
+        var token = string.IsNullOrEmpty(request.ClientToken) ? _token : request.ClientToken;
+        if (!string.IsNullOrEmpty(token))
         {
-            message.Headers.Add("X-Vault-Token", _token);
+            message.Headers.Add("X-Vault-Token", token);
         }
 
         if (body is not null)
@@ -126,8 +127,8 @@ internal sealed class HttpTarget : IRequestTarget
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    // Vault's envelope back into what a backend answered: data, warnings, the secret's TTL.
-    private static BackendResponse FromEnvelope(string body, Uri url)
+    // Vault's envelope back into what a backend answered: data, warnings, the secret's TTL, and the token in "auth".
+    private static TargetResponse FromEnvelope(string body, Uri url)
     {
         JsonElement root;
         try
@@ -147,13 +148,39 @@ internal sealed class HttpTarget : IRequestTarget
             : null;
         var ttl = root.TryGetProperty("lease_duration", out var lease) && lease.ValueKind == JsonValueKind.Number ? lease.GetInt64() : 0;
         var renewable = root.TryGetProperty("renewable", out var r) && r.ValueKind == JsonValueKind.True;
-        return new BackendResponse
+        var response = new BackendResponse
         {
             Data = data,
             Warnings = warnings,
             Secret = ttl > 0 || renewable ? new SecretInfo { Ttl = TimeSpan.FromSeconds(ttl), Renewable = renewable } : null,
         };
+        return new TargetResponse(response, root.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.Object ? AuthOf(auth) : null);
     }
+
+    // Vault's api.SecretAuth, from the envelope's "auth" object.
+    private static SecretAuth AuthOf(JsonElement auth) => new()
+    {
+        ClientToken = StringOf(auth, "client_token"),
+        Accessor = StringOf(auth, "accessor"),
+        Policies = StringsOf(auth, "policies"),
+        TokenPolicies = StringsOf(auth, "token_policies"),
+        IdentityPolicies = StringsOf(auth, "identity_policies"),
+        Metadata = auth.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            ? metadata.EnumerateObject().ToDictionary(p => p.Name, p => Text(p.Value), StringComparer.Ordinal)
+            : new Dictionary<string, string>(),
+        Orphan = auth.TryGetProperty("orphan", out var orphan) && orphan.ValueKind == JsonValueKind.True,
+        EntityId = StringOf(auth, "entity_id"),
+        LeaseDuration = auth.TryGetProperty("lease_duration", out var lease) && lease.ValueKind == JsonValueKind.Number && lease.TryGetInt64(out var seconds) ? seconds : 0,
+        Renewable = auth.TryGetProperty("renewable", out var renewable) && renewable.ValueKind == JsonValueKind.True,
+    };
+
+    private static string StringOf(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+
+    private static string[] StringsOf(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray().Select(Text).ToArray()
+            : [];
 
     private static string[] ErrorsOf(string body)
     {

@@ -26,27 +26,36 @@ internal static class SecretJson
         writer.WriteEndObject();
     }
 
-    // Vault's api.SecretAuth. PluginHost issues no tokens, so the token fields are empty.
-    private static void WriteAuth(Utf8JsonWriter writer, AuthInfo auth)
+    // Vault's api.SecretAuth, fields in its order.
+    private static void WriteAuth(Utf8JsonWriter writer, SecretAuth auth)
     {
         writer.WriteStartObject();
-        writer.WriteString("client_token", "");
-        writer.WriteString("accessor", "");
+        writer.WriteString("client_token", auth.ClientToken);
+        writer.WriteString("accessor", auth.Accessor);
         writer.WritePropertyName("policies");
         JsonOutput.WriteStrings(writer, auth.Policies);
         writer.WritePropertyName("token_policies");
-        JsonOutput.WriteStrings(writer, auth.Policies);
-        writer.WriteNull("identity_policies");
-        writer.WriteStartObject("metadata");
-        foreach (var (key, value) in auth.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+        JsonOutput.WriteStrings(writer, auth.TokenPolicies);
+        writer.WritePropertyName("identity_policies");
+        JsonOutput.WriteStrings(writer, auth.IdentityPolicies.Count == 0 ? null : auth.IdentityPolicies);
+        if (auth.Metadata.Count == 0)
         {
-            writer.WriteString(key, value);
+            // Go's nil map.
+            writer.WriteNull("metadata");
         }
+        else
+        {
+            writer.WriteStartObject("metadata");
+            foreach (var (key, value) in auth.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                writer.WriteString(key, value);
+            }
 
-        writer.WriteEndObject();
-        writer.WriteBoolean("orphan", false);
-        writer.WriteString("entity_id", "");
-        writer.WriteNumber("lease_duration", (long)auth.Ttl.TotalSeconds);
+            writer.WriteEndObject();
+        }
+        writer.WriteBoolean("orphan", auth.Orphan);
+        writer.WriteString("entity_id", auth.EntityId);
+        writer.WriteNumber("lease_duration", auth.LeaseDuration);
         writer.WriteBoolean("renewable", auth.Renewable);
         writer.WriteNull("mfa_requirement");
         writer.WriteEndObject();

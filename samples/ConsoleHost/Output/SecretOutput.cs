@@ -39,13 +39,14 @@ internal static class SecretOutput
 
         if (secret.Auth is { } auth)
         {
-            var ttl = (long)auth.Ttl.TotalSeconds;
-            rows.Add(["token", ""]);
-            rows.Add(["token_accessor", ""]);
-            rows.Add(["token_duration", ttl == 0 ? "∞" : HumanDuration.FromSeconds(ttl)]);
+            rows.Add(["token", auth.ClientToken]);
+            rows.Add(["token_accessor", auth.Accessor]);
+
+            // A lease duration of 0 is a token that never expires (a root token): Vault shows infinity.
+            rows.Add(["token_duration", auth.LeaseDuration == 0 ? "∞" : HumanDuration.FromSeconds(auth.LeaseDuration)]);
             rows.Add(["token_renewable", Bool(auth.Renewable)]);
-            rows.Add(["token_policies", GoValueFormatter.QuoteList(auth.Policies)]);
-            rows.Add(["identity_policies", GoValueFormatter.QuoteList([])]);
+            rows.Add(["token_policies", GoValueFormatter.QuoteList(auth.TokenPolicies)]);
+            rows.Add(["identity_policies", GoValueFormatter.QuoteList(auth.IdentityPolicies)]);
             rows.Add(["policies", GoValueFormatter.QuoteList(auth.Policies)]);
             foreach (var (key, value) in auth.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
@@ -139,11 +140,13 @@ internal static class SecretOutput
         {
             return field switch
             {
-                "token" or "token_accessor" => Element(""),
-                "token_duration" => Element((long)auth.Ttl.TotalSeconds),
+                "token" => Element(auth.ClientToken),
+                "token_accessor" => Element(auth.Accessor),
+                "token_duration" => Element(auth.LeaseDuration),
                 "token_renewable" => Element(auth.Renewable),
-                "token_policies" or "policies" => Element(auth.Policies),
-                "identity_policies" => Element(Array.Empty<string>()),
+                "token_policies" => Element(auth.TokenPolicies),
+                "identity_policies" => Element(auth.IdentityPolicies),
+                "policies" => Element(auth.Policies),
                 _ => DataField(secret, field),
             };
         }

@@ -6,8 +6,13 @@ namespace PluginHost.ConsoleHost.Requests;
 /// The four logical operations over an <see cref="IRequestTarget"/>, with the answers Vault's <c>api.Logical</c> gives:
 /// a read or list of a path with nothing there (a null answer or a 404) is <see langword="null"/>, not an error.
 /// </summary>
-internal sealed class LogicalClient(IRequestTarget target)
+/// <param name="target">Where the requests go.</param>
+/// <param name="token">A token to send the requests as, instead of the target's own caller; null for the target's.</param>
+internal sealed class LogicalClient(IRequestTarget target, string? token = null)
 {
+    /// <summary>A client whose requests go to the same target as <paramref name="clientToken"/> (Vault's <c>client.SetToken</c>).</summary>
+    public LogicalClient WithToken(string clientToken) => new(target, clientToken);
+
     public async Task<Secret?> ReadAsync(string path, IReadOnlyDictionary<string, JsonElement>? data, CancellationToken cancellationToken)
     {
         try
@@ -42,12 +47,12 @@ internal sealed class LogicalClient(IRequestTarget target)
     private async Task<Secret?> SendAsync(Operation operation, string path, IReadOnlyDictionary<string, JsonElement>? data, CancellationToken cancellationToken)
     {
         var requestId = Guid.NewGuid().ToString();
-        var request = new BackendRequest { Operation = operation, Path = path, Data = data, RequestId = requestId };
-        var response = await target.SendAsync(request, cancellationToken);
-        return response is null || IsEmpty(response) ? null : Secret.From(response, requestId);
+        var request = new BackendRequest { Operation = operation, Path = path, Data = data, RequestId = requestId, ClientToken = token };
+        var answer = await target.SendAsync(request, cancellationToken);
+        return answer is null || IsEmpty(answer) ? null : Secret.From(answer, requestId);
     }
 
     // Vault answers 204 No Content for a response without data, warnings, lease or auth; its client makes that null.
-    private static bool IsEmpty(BackendResponse response) =>
-        response.Data is not { Count: > 0 } && response.Warnings is not { Count: > 0 } && response.Secret is null && response.Auth is null;
+    private static bool IsEmpty(TargetResponse answer) =>
+        answer.Auth is null && answer.Response is { Data: not { Count: > 0 }, Warnings: not { Count: > 0 }, Secret: null };
 }

@@ -22,18 +22,22 @@ internal sealed record Secret
 
     public IReadOnlyList<string>? Warnings { get; init; }
 
-    /// <summary>What a login answered, or <see langword="null"/>.</summary>
-    public AuthInfo? Auth { get; init; }
+    /// <summary>The token a login, a token creation or a renewal answered with, or <see langword="null"/>.</summary>
+    public SecretAuth? Auth { get; init; }
 
-    public static Secret From(BackendResponse response, string requestId) => new()
+    public static Secret From(TargetResponse answer, string requestId)
     {
-        RequestId = requestId,
-        LeaseDuration = (long)(response.Secret?.Ttl.TotalSeconds ?? 0),
-        Renewable = response.Secret?.Renewable ?? false,
-        Data = response.Data,
-        Warnings = response.Warnings is { Count: > 0 } warnings ? warnings : null,
-        Auth = response.Auth,
-    };
+        var response = answer.Response;
+        return new()
+        {
+            RequestId = requestId,
+            LeaseDuration = (long)(response.Secret?.Ttl.TotalSeconds ?? 0),
+            Renewable = response.Secret?.Renewable ?? false,
+            Data = response.Data,
+            Warnings = response.Warnings is { Count: > 0 } warnings ? warnings : null,
+            Auth = answer.Auth,
+        };
+    }
 
     /// <summary>The <c>keys</c> of a list answer when they are a list of strings (Vault's <c>extractListData</c>).</summary>
     public IReadOnlyList<string>? ListKeys =>

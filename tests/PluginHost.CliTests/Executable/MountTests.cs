@@ -129,7 +129,8 @@ public sealed class MountTests
         sandbox.Run("write", "auth/people/users/alice", "password=s3cret", "token_policies=dev").Is(0, "Success! Data written to: auth/people/users/alice\n");
         var login = sandbox.Run("write", "auth/people/login/alice", "password=s3cret");
         Assert.AreEqual(0, login.ExitCode, login.ToString());
-        StringAssert.Contains(login.Stdout, "token_policies         [\"dev\"]\n");
+        StringAssert.Contains(login.Stdout, "token_policies         [\"default\" \"dev\"]\n");
+        StringAssert.Matches(login.Stdout, new System.Text.RegularExpressions.Regex("\ntoken                  hvs\\.\\S+\n"), "embedded mode shows the token the host issued");
 
         var list = sandbox.Run("auth", "list");
         StringAssert.Matches(list.Stdout, new System.Text.RegularExpressions.Regex(

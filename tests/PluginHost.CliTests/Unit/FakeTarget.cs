@@ -6,7 +6,7 @@ namespace PluginHost.CliTests.Unit;
 /// <summary>A host that records each request and answers from a table of canned responses, by operation and path.</summary>
 internal sealed class FakeTarget : IRequestTarget
 {
-    private readonly Dictionary<(Operation, string), Func<BackendRequest, BackendResponse?>> _answers = [];
+    private readonly Dictionary<(Operation, string), Func<BackendRequest, TargetResponse?>> _answers = [];
 
     public List<BackendRequest> Requests { get; } = [];
 
@@ -15,7 +15,14 @@ internal sealed class FakeTarget : IRequestTarget
     /// <summary>Answers requests of <paramref name="operation"/> to <paramref name="path"/> with <paramref name="answer"/>.</summary>
     public FakeTarget On(Operation operation, string path, Func<BackendRequest, BackendResponse?> answer)
     {
-        _answers[(operation, path)] = answer;
+        _answers[(operation, path)] = request => answer(request) is { } response ? new TargetResponse(response) : null;
+        return this;
+    }
+
+    /// <summary>Answers with a token in the <c>auth</c> block (a login, a token creation, a renewal), and <paramref name="response"/>.</summary>
+    public FakeTarget OnAuth(Operation operation, string path, SecretAuth auth, BackendResponse? response = null)
+    {
+        _answers[(operation, path)] = _ => new TargetResponse(response ?? new BackendResponse(), auth);
         return this;
     }
 
@@ -29,7 +36,7 @@ internal sealed class FakeTarget : IRequestTarget
     public FakeTarget Fail(Operation operation, string path, ErrorCode code, string message) =>
         On(operation, path, request => throw new ResponseException(request.Operation, request.Path, (int)code, [message]));
 
-    public Task<BackendResponse?> SendAsync(BackendRequest request, CancellationToken cancellationToken)
+    public Task<TargetResponse?> SendAsync(BackendRequest request, CancellationToken cancellationToken)
     {
         Requests.Add(request);
         return Task.FromResult(_answers.TryGetValue((request.Operation, request.Path), out var answer) ? answer(request) : null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PluginHost.ConsoleHost.Output;
+using PluginHost.ConsoleHost.Requests;
 
 namespace PluginHost.CliTests.Unit;
 
@@ -141,10 +142,19 @@ public sealed class OutputFormattingTests
     }
 
     [TestMethod]
-    public void LoginTable_ShowsVaultsTokenRowsWithoutAToken()
+    public void LoginTable_ShowsVaultsTokenRows()
     {
         var (ui, output, _) = NewUi("table");
-        var auth = new AuthInfo { Policies = ["default", "dev"], Metadata = new Dictionary<string, string> { ["username"] = "alice" }, Ttl = TimeSpan.FromHours(1) };
+        var auth = new SecretAuth
+        {
+            ClientToken = "hvs.abc",
+            Accessor = "acc",
+            Policies = ["default", "dev"],
+            TokenPolicies = ["default", "dev"],
+            Metadata = new Dictionary<string, string> { ["username"] = "alice" },
+            LeaseDuration = 3600,
+            Renewable = true,
+        };
 
         SecretOutput.OutputSecret(ui, new() { RequestId = "r", Auth = auth });
 
@@ -152,10 +162,10 @@ public sealed class OutputFormattingTests
             """
             Key                    Value
             ---                    -----
-            token                  n/a
-            token_accessor         n/a
+            token                  hvs.abc
+            token_accessor         acc
             token_duration         1h
-            token_renewable        false
+            token_renewable        true
             token_policies         ["default" "dev"]
             identity_policies      []
             policies               ["default" "dev"]
@@ -163,6 +173,68 @@ public sealed class OutputFormattingTests
 
             """,
             output.ToString());
+    }
+
+    [TestMethod]
+    public void TokenThatNeverExpires_HasAnInfiniteDuration_AndItsJsonIsVaultsSecretAuth()
+    {
+        var auth = new SecretAuth { ClientToken = "root", Accessor = "acc", Policies = ["root"], TokenPolicies = ["root"] };
+        var (table, tableOutput, _) = NewUi("table");
+        var (json, jsonOutput, _) = NewUi("json");
+
+        SecretOutput.OutputSecret(table, new() { RequestId = "r", Auth = auth });
+        SecretOutput.OutputSecret(json, new() { RequestId = "r", Auth = auth });
+
+        StringAssert.Contains(tableOutput.ToString(), "token_duration       ∞\n");
+        Assert.AreEqual(
+            """
+            {
+              "request_id": "r",
+              "lease_id": "",
+              "lease_duration": 0,
+              "renewable": false,
+              "data": null,
+              "warnings": null,
+              "auth": {
+                "client_token": "root",
+                "accessor": "acc",
+                "policies": [
+                  "root"
+                ],
+                "token_policies": [
+                  "root"
+                ],
+                "identity_policies": null,
+                "metadata": null,
+                "orphan": false,
+                "entity_id": "",
+                "lease_duration": 0,
+                "renewable": false,
+                "mfa_requirement": null
+              }
+            }
+
+            """,
+            jsonOutput.ToString());
+    }
+
+    [TestMethod]
+    public void RawFieldsOfAToken_AreVaultsTokenFields()
+    {
+        var (ui, output, _) = NewUi("table");
+        var secret = new PluginHost.ConsoleHost.Requests.Secret
+        {
+            RequestId = "r",
+            Auth = new SecretAuth { ClientToken = "hvs.abc", Accessor = "acc", Policies = ["default"], TokenPolicies = ["default"], LeaseDuration = 60 },
+        };
+
+        foreach (var field in (string[])["token", "token_accessor", "token_duration", "token_renewable", "policies"])
+        {
+            Assert.AreEqual(0, SecretOutput.PrintRawField(ui, secret, field), field);
+            output.Write('|');
+        }
+
+        Assert.AreEqual("hvs.abc|acc|60|false|[default]|", output.ToString());
     }
 
     [TestMethod]
