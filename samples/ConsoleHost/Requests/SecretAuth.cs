@@ -44,7 +44,7 @@ internal sealed record SecretAuth
             TokenPolicies = entry.Policies,
             Metadata = entry.Meta ?? new Dictionary<string, string>(),
             Orphan = entry.Orphan,
-            LeaseDuration = entry.ExpireTime is { } expires ? (long)(expires - (entry.LastRenewalTime ?? entry.CreationTime)).TotalSeconds : 0,
+            LeaseDuration = (long)issued.LeaseDuration.TotalSeconds,
             Renewable = entry.Renewable,
         };
     }

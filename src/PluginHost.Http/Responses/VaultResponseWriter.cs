@@ -125,7 +125,7 @@ internal static class VaultResponseWriter
         }
 
         writer.WriteEndObject();
-        writer.WriteNumber("lease_duration", entry.ExpireTime is { } expires ? (long)(expires - (entry.LastRenewalTime ?? entry.CreationTime)).TotalSeconds : 0);
+        writer.WriteNumber("lease_duration", (long)issued.LeaseDuration.TotalSeconds);
         writer.WriteBoolean("renewable", entry.Renewable);
         writer.WriteString("entity_id", "");
         writer.WriteString("token_type", "service");
