@@ -74,7 +74,7 @@ internal static class AuditEntryWriter
     public static void Write(Utf8JsonWriter writer, AuditEvent entry, bool response, AuditDeviceOptions options, AuditHasher hasher)
     {
         var hash = !options.LogRaw;
-        var tokens = new EntryTokenHashes(hasher, stackalloc byte[2 * AuditHasher.HashedLength]);
+        var tokens = new EntryTokenHashes(hasher);
         writer.WriteStartObject();
 
         Span<byte> time = stackalloc byte[40];

@@ -22,8 +22,12 @@ internal sealed class AuditHasher : IDisposable
     // Inputs up to this many UTF-8 bytes are encoded on the stack; longer ones borrow a pooled array.
     private const int StackLimit = 512;
 
+    // Tokens and accessors recur on every entry of their holder: each is hashed once, then copied (bounded).
+    private const int MaxRememberedTokens = 4096;
+
     private readonly byte[] _key;
     private readonly IncrementalHash _hmac;
+    private readonly Dictionary<string, byte[]> _tokens = new(StringComparer.Ordinal);
 
     /// <summary>Creates a hasher over <paramref name="salt"/>.</summary>
     /// <param name="salt">The device's salt, the HMAC key.</param>
@@ -78,6 +82,30 @@ internal sealed class AuditHasher : IDisposable
         _hmac.GetHashAndReset(digest);
         Prefix.CopyTo(destination);
         Convert.TryToHexStringLower(digest, destination[Prefix.Length..], out _);
+    }
+
+    /// <summary>
+    /// The hashed form of a token or accessor, computed once per value while it is among the last
+    /// <see cref="MaxRememberedTokens"/> seen; one caller at a time, as the span overloads.
+    /// </summary>
+    /// <param name="value">A token or accessor.</param>
+    /// <returns>ASCII bytes, <see cref="HashedLength"/> long.</returns>
+    public ReadOnlySpan<byte> HashToken(string value)
+    {
+        if (_tokens.TryGetValue(value, out var hashed))
+        {
+            return hashed;
+        }
+
+        if (_tokens.Count >= MaxRememberedTokens)
+        {
+            _tokens.Clear();
+        }
+
+        hashed = new byte[HashedLength];
+        Hash(value.AsSpan(), hashed);
+        _tokens[value] = hashed;
+        return hashed;
     }
 
     /// <summary>Releases the keyed HMAC.</summary>
