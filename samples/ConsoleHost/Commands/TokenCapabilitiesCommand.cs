@@ -62,12 +62,7 @@ internal sealed class TokenCapabilitiesCommand : Command
 
         var (token, path) = args.Count == 2 ? (args[0].Trim(), args[1]) : ("", args[0]);
         var data = new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["paths"] = JsonSerializer.SerializeToElement(new[] { path }) };
-        var endpoint = "sys/capabilities-self";
-        if (token.Length > 0)
-        {
-            endpoint = _accessor.Value ? "sys/capabilities-accessor" : "sys/capabilities";
-            data[_accessor.Value ? "accessor" : "token"] = JsonSerializer.SerializeToElement(token);
-        }
+        var endpoint = TokenTarget.PathFor("sys/capabilities", token, _accessor.Value, data);
 
         Requests.Secret? secret;
         try

@@ -72,12 +72,7 @@ internal sealed class TokenRenewCommand : Command
         var token = args.Count == 1 ? args[0].Trim() : "";
         var increment = (long)_increment.Value.TotalSeconds;
         var data = new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["increment"] = JsonSerializer.SerializeToElement(increment) };
-        var path = "auth/token/renew-self";
-        if (token.Length > 0)
-        {
-            path = _accessor.Value ? "auth/token/renew-accessor" : "auth/token/renew";
-            data[_accessor.Value ? "accessor" : "token"] = JsonSerializer.SerializeToElement(token);
-        }
+        var path = TokenTarget.PathFor("auth/token/renew", token, _accessor.Value, data);
 
         Requests.Secret? secret;
         try
