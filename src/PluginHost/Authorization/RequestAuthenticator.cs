@@ -10,6 +10,9 @@ internal sealed class RequestAuthenticator(TokenStore tokens, PolicyStore polici
     private static readonly Principal ApplicationPrincipal =
         new(null, null, PolicyStore.RootAcl, "application", [TokenStore.RootPolicy]);
 
+    // The principal of each token served lately, reused while its entry and its policies are unchanged (bounded).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Principal> _principals = new(StringComparer.Ordinal);
+
     /// <summary>The caller, or null when it presented no token or one that is unknown, revoked or expired.</summary>
     public async ValueTask<Principal?> AuthenticateAsync(RequestCaller caller, CancellationToken cancellationToken)
     {
@@ -52,8 +55,6 @@ internal sealed class RequestAuthenticator(TokenStore tokens, PolicyStore polici
                 return principal;
         }
     }
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Principal> _principals = new(StringComparer.Ordinal);
 
     /// <summary>The principal of another token (for <c>sys/capabilities</c>), or null when it is not valid.</summary>
     public ValueTask<Principal?> AuthenticateTokenAsync(string token, CancellationToken cancellationToken) =>

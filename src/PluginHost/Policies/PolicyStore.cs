@@ -15,6 +15,7 @@ namespace PluginHost.Policies;
 internal sealed class PolicyStore(IStorage storage) : IDisposable
 {
     private const string Prefix = "core/policies/";
+    private const int MaxCompiledSets = 1_000;
 
     /// <summary>The ACL of the root policy: every capability on every path.</summary>
     public static Acl RootAcl { get; } = Acl.Create([Policy.Root]);
@@ -24,6 +25,9 @@ internal sealed class PolicyStore(IStorage storage) : IDisposable
 
     // The ACL of a policy list, kept beside the list object itself (a token's cached entry holds the same list for its life).
     private ConditionalWeakTable<IReadOnlyList<string>, Acl> _acls = new();
+
+    // The same, by the names in order, for lists that are not the same object.
+    private ConcurrentDictionary<string, Acl> _aclsByNames = new(StringComparer.Ordinal);
     private Task? _initialized;
 
     /// <summary>Writes the <c>default</c> policy the first time a storage is used.</summary>
@@ -141,18 +145,30 @@ internal sealed class PolicyStore(IStorage storage) : IDisposable
             return RootAcl;
         }
 
-        var parsed = new List<Policy>(policies.Count);
-        foreach (var name in policies)
+        // Another list with the same names (a caller the application rebuilds for each request) shares the compiled ACL.
+        var names = string.Join('\n', policies);
+        var byNames = Volatile.Read(ref _aclsByNames);
+        if (!byNames.TryGetValue(names, out acl))
         {
-            if (await GetAsync(name, cancellationToken).ConfigureAwait(false) is { } policy)
+            var parsed = new List<Policy>(policies.Count);
+            foreach (var name in policies)
             {
-                parsed.Add(policy);
+                if (await GetAsync(name, cancellationToken).ConfigureAwait(false) is { } policy)
+                {
+                    parsed.Add(policy);
+                }
             }
+
+            acl = Acl.Create(parsed);
+            if (byNames.Count >= MaxCompiledSets)
+            {
+                byNames.Clear();
+            }
+
+            byNames[names] = acl;
         }
 
-        acl = Acl.Create(parsed);
-
-        // Cached only if no policy changed while it was compiled (a change swaps the table).
+        // Cached only if no policy changed while it was compiled (a change swaps the tables).
         if (ReferenceEquals(acls, Volatile.Read(ref _acls)))
         {
             acls.AddOrUpdate(policies, acl);
@@ -163,7 +179,11 @@ internal sealed class PolicyStore(IStorage storage) : IDisposable
 
     public void Dispose() => _writes.Dispose();
 
-    private void Invalidate() => Volatile.Write(ref _acls, new ConditionalWeakTable<IReadOnlyList<string>, Acl>());
+    private void Invalidate()
+    {
+        Volatile.Write(ref _aclsByNames, new ConcurrentDictionary<string, Acl>(StringComparer.Ordinal));
+        Volatile.Write(ref _acls, new ConditionalWeakTable<IReadOnlyList<string>, Acl>());
+    }
 
     private Task InitializeAsync(CancellationToken cancellationToken)
     {
