@@ -76,51 +76,6 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
         return Find(table, path)?.Entry;
     }
 
-    /// <summary>
-    /// Returns the mount that serves the logical <paramref name="path"/> (<c>secret/foo</c>, <c>auth/userpass/login/x</c>):
-    /// the longest mount path it starts with, as requests are routed; <see langword="null"/> when none does.
-    /// </summary>
-    /// <param name="path">A logical path, without a leading <c>/</c>.</param>
-    /// <param name="cancellationToken">Cancels waiting for the mount tables to be loaded.</param>
-    /// <returns>The entry, or <see langword="null"/>.</returns>
-    public async Task<MountEntry?> ResolveAsync(string path, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
-        return _routes.TryMatch(path, out var mount) ? mount.Entry : null;
-    }
-
-    /// <summary>
-    /// Whether the logical <paramref name="path"/> is one its backend serves without a client token (Vault's
-    /// <c>PathsSpecial.Unauthenticated</c>, such as userpass's <c>login/*</c>). Starts the mount's backend if it has not
-    /// started, since only the backend knows its special paths.
-    /// </summary>
-    /// <param name="path">A logical path, without a leading <c>/</c> (<c>auth/userpass/login/alice</c>).</param>
-    /// <param name="cancellationToken">Cancels waiting for the mount tables or the backend.</param>
-    /// <returns><see langword="false"/> also when no mount serves the path.</returns>
-    /// <exception cref="PluginHostException">The mount's backend cannot start (Unavailable).</exception>
-    public async Task<bool> IsUnauthenticatedAsync(string path, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        await EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
-        if (!_routes.TryMatch(path, out var mount))
-        {
-            return false;
-        }
-
-        var routePath = mount.Entry.RoutePath;
-        var relative = path.Length > routePath.Length ? path[routePath.Length..] : "";
-        var lease = await mount.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return SpecialPathMatch.Any(lease.Backend.SpecialPaths.Unauthenticated, relative);
-        }
-        finally
-        {
-            lease.Release();
-        }
-    }
-
     /// <summary>Says why a mount's backend is not running (its plugin failed to start or left the catalog), or <see langword="null"/>.</summary>
     /// <param name="table">The mount table.</param>
     /// <param name="path">The path within the table.</param>
