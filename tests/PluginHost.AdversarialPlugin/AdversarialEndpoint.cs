@@ -107,6 +107,11 @@ internal sealed class AdversarialEndpoint(Socket socket)
                 return await WriteIntoTheConnectionAsync(Junk.FramedNonJson, cancellationToken);
             case "escape":
                 return BackendResponse.WithData(await StorageEscape.TryAllAsync(Rpc, instance, request.Data, cancellationToken));
+            case "redirect":
+                // Sends the caller to another site, as a compromised plugin would try.
+                return new BackendResponse { Redirect = "http://evil.example/phish" };
+            case "long-error":
+                throw new LocalRpcException(new string('e', 15 * 1024 * 1024)) { ErrorCode = (int)ErrorCode.BadRequest };
             case "stop-flood":
                 return BackendResponse.WithData([new("flooded_bytes", await StderrFlood.StopAsync())]);
             case var kv when kv.StartsWith("kv/", StringComparison.Ordinal):

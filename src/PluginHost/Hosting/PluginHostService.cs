@@ -114,14 +114,25 @@ internal sealed partial class PluginHostService(
             throw new PluginHostException(ErrorCode.NotFound, $"no handler for route \"{path}\". route entry not found.");
         }
 
-        var lease = await mount.AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await HandleMountAsync(lease, mount.Entry, routed, principal, trail, cancellationToken).ConfigureAwait(false);
+            var lease = await mount.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var answer = await HandleMountAsync(lease, mount.Entry, routed, principal, trail, cancellationToken).ConfigureAwait(false);
+                lease.RecordServed();
+                return answer;
+            }
+            finally
+            {
+                lease.Release();
+            }
         }
-        finally
+        catch (PluginHostException unavailable) when (unavailable.Code == ErrorCode.Unavailable && !PluginFailureDisclosure.MaySeeDetails(principal))
         {
-            lease.Release();
+            // Why a plugin is down (its stderr, paths, digests) is for operators: the log has it under the request id.
+            LogUnavailableWithheld(mount.Entry.RoutePath, routed.RequestId, unavailable.Message);
+            throw PluginFailureDisclosure.Withheld(routed.RequestId, mount.NextStartAt, clock.GetUtcNow());
         }
     }
 
@@ -208,7 +219,7 @@ internal sealed partial class PluginHostService(
                 await trail.RequestAsync(routed.Operation, mountPath, mount.PluginName, mount, cancellationToken).ConfigureAwait(false);
             }
 
-            var response = await backend.HandleRequestAsync(routed, timeoutSource.Token).ConfigureAwait(false);
+            var response = PluginAnswerBounds.Check(await backend.HandleRequestAsync(routed, timeoutSource.Token).ConfigureAwait(false), mountPath);
 
             // A login's answer earns a token, issued here as Vault's core does: only for an auth method's
             // unauthenticated (login) path, whatever else a backend puts in its answers.
@@ -238,6 +249,10 @@ internal sealed partial class PluginHostService(
                 Auth = issued,
             };
         }
+        catch (PluginHostException answered) when (answered.Message.Length > PluginAnswerBounds.MaxErrorMessageChars)
+        {
+            throw PluginAnswerBounds.Shortened(answered);
+        }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new PluginHostException(
@@ -254,6 +269,9 @@ internal sealed partial class PluginHostService(
     // The caller's id when it gave one (an HTTP request's), else a new one: what a backend sees as request_id.
     private static string RequestIdOf(BackendRequest request) =>
         string.IsNullOrEmpty(request.RequestId) ? Guid.NewGuid().ToString() : request.RequestId;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} to {MountPath} failed: {Reason}")]
+    private partial void LogUnavailableWithheld(string mountPath, string requestId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Backend at {MountPath} failed a {Operation} request")]
     private partial void LogBackendFailed(Exception exception, string mountPath, Operation operation);

@@ -9,18 +9,22 @@ namespace PluginHost.Mounts;
 /// replaced lease is handed back to the caller to drain.
 /// </summary>
 /// <remarks>
-/// A circuit breaker guards starts: after a failed start or a backend that died, starts are refused for a delay that
-/// doubles with each failure in a row (1 s up to 30 s), and the refusal says why, how many times it failed and when
-/// it will try again. A backend that ran for <see cref="StableRunTime"/> before dying resets the count, so a plugin
-/// that crashes right after each start backs off instead of being relaunched every second.
+/// Restarts match the failure. A backend that ran and served requests, then died (killed from outside, a crash under
+/// load), is started again by the next request at once. A circuit breaker is for loops: after a failed start, a
+/// backend that died before serving anything, or <see cref="CrashLoopDeaths"/> deaths within
+/// <see cref="CrashLoopWindow"/>, starts are refused for a delay that doubles with each such failure in a row (1 s up
+/// to 30 s), and the refusal says why, how often it failed and when it will try again.
 /// </remarks>
 internal sealed class MountState
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a backend must run before its death no longer counts as one more failure in a row.</summary>
-    internal static readonly TimeSpan StableRunTime = TimeSpan.FromSeconds(60);
+    /// <summary>How far back deaths of backends that served are counted to tell a crash loop from occasional kills.</summary>
+    internal static readonly TimeSpan CrashLoopWindow = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many deaths within <see cref="CrashLoopWindow"/> make a crash loop (kills 10 s apart never do).</summary>
+    internal const int CrashLoopDeaths = 5;
 
     private readonly Func<MountEntry, CancellationToken, ValueTask<ActivatedBackend>> _activate;
     private readonly Func<IBackend, string, Task> _cleanupQuietly;
@@ -32,9 +36,10 @@ internal sealed class MountState
     private string? _closingReason;
     private string? _blockedReason;
     private string? _failureReason;
+    private string? _failureSummary;
     private int _failures;
     private DateTimeOffset _retryAt;
-    private DateTimeOffset _runningSince;
+    private readonly Queue<DateTimeOffset> _recentDeaths = new();
     private int _generation;
 
     public MountState(
@@ -62,6 +67,18 @@ internal sealed class MountState
             lock (_gate)
             {
                 return _current is null ? _blockedReason ?? _failureReason : null;
+            }
+        }
+    }
+
+    /// <summary>When the next start is tried after failures, or <see langword="null"/> when a request may start the backend now.</summary>
+    public DateTimeOffset? NextStartAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failureReason is not null && _retryAt > _time.GetUtcNow() ? _retryAt : null;
             }
         }
     }
@@ -268,7 +285,7 @@ internal sealed class MountState
                 }
                 else if (_closingReason is null && _blockedReason is null && generation == _generation)
                 {
-                    // The failure count stays until the backend has run for StableRunTime: see OnBackendStoppedAsync.
+                    // The failure count stays until the backend serves: see OnBackendStoppedAsync.
                     _current = result = Watch(new BackendLease(activated));
                     _failureReason = null;
                     return result;
@@ -298,7 +315,6 @@ internal sealed class MountState
     // after the retry delay starts a new one.
     private BackendLease Watch(BackendLease lease)
     {
-        _runningSince = _time.GetUtcNow();
         if (lease.Backend is ISupervisedBackend supervised)
         {
             _ = supervised.Stopped.ContinueWith(
@@ -323,12 +339,7 @@ internal sealed class MountState
 
             _generation++;
             _current = null;
-            if (_time.GetUtcNow() - _runningSince >= StableRunTime)
-            {
-                _failures = 0;
-            }
-
-            failure = RecordFailure(reason);
+            failure = RecordDeath(reason, lease.Served);
         }
 
         _failed?.Invoke(this, failure);
@@ -356,16 +367,43 @@ internal sealed class MountState
             var retryIn = Math.Ceiling((_retryAt - now).TotalSeconds);
             throw new PluginHostException(
                 ErrorCode.Unavailable,
-                $"{Unavailable(failure)} (failed {_failures} time{(_failures == 1 ? "" : "s")} in a row; the next start is tried in "
-                + $"{retryIn:0}s, or at once when the plugin is reloaded or registered again)");
+                $"{Unavailable(failure)} ({_failureSummary}; the next start is tried in {retryIn:0}s, or at once when the plugin is reloaded or registered again)");
         }
     }
 
+    // Called under _gate. A backend that served and dies now and then is relaunched at once; dying before serving
+    // anything, or too often, is a loop that backs off.
+    private MountFailure RecordDeath(string reason, bool served)
+    {
+        var now = _time.GetUtcNow();
+        while (_recentDeaths.TryPeek(out var oldest) && now - oldest >= CrashLoopWindow)
+        {
+            _recentDeaths.Dequeue();
+        }
+
+        _recentDeaths.Enqueue(now);
+        if (!served)
+        {
+            return RecordFailure(reason);
+        }
+
+        if (_recentDeaths.Count < CrashLoopDeaths)
+        {
+            _failures = 0;
+            _failureReason = reason;
+            _retryAt = now;
+            return new MountFailure(reason, 0, TimeSpan.Zero);
+        }
+
+        return RecordFailure(reason, $"stopped {_recentDeaths.Count} times within {CrashLoopWindow.TotalSeconds:0}s");
+    }
+
     // Called under _gate.
-    private MountFailure RecordFailure(string reason)
+    private MountFailure RecordFailure(string reason, string? summary = null)
     {
         _failureReason = reason;
         _failures++;
+        _failureSummary = summary ?? $"failed {_failures} time{(_failures == 1 ? "" : "s")} in a row";
         var delay = FirstRetryDelay * Math.Pow(2, Math.Min(_failures - 1, 16));
         delay = delay < MaxRetryDelay ? delay : MaxRetryDelay;
         _retryAt = _time.GetUtcNow() + delay;
@@ -377,6 +415,7 @@ internal sealed class MountState
     {
         _failureReason = null;
         _failures = 0;
+        _recentDeaths.Clear();
     }
 
     private string Unavailable(string reason) => $"mount {Entry.RoutePath} is unavailable: {reason}";

@@ -449,8 +449,17 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
 
     private MountState NewState(MountEntry entry) => new(entry, _activator.ActivateAsync, _time, _retirement.CleanupQuietlyAsync, LogFailure);
 
-    private void LogFailure(MountState state, MountFailure failure) =>
-        MountTableLog.MountFailed(_logger, state.Entry.RoutePath, failure.FailuresInARow, failure.RetryDelay.TotalSeconds, failure.Reason);
+    private void LogFailure(MountState state, MountFailure failure)
+    {
+        if (failure.RetryDelay == TimeSpan.Zero)
+        {
+            MountTableLog.BackendStopped(_logger, state.Entry.RoutePath, failure.Reason);
+        }
+        else
+        {
+            MountTableLog.MountFailed(_logger, state.Entry.RoutePath, failure.FailuresInARow, failure.RetryDelay.TotalSeconds, failure.Reason);
+        }
+    }
 
     private MountState? Find(BackendType table, string path) =>
         _routes.Find(RoutePathOf(table, MountPaths.Sanitize(path)));

@@ -11,6 +11,7 @@ internal sealed class BackendLease(ActivatedBackend activated)
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;
     private int _draining;
+    private volatile bool _served;
 
     public IBackend Backend => activated.Backend;
 
@@ -19,6 +20,18 @@ internal sealed class BackendLease(ActivatedBackend activated)
 
     /// <summary>The number of requests currently using the backend.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Whether the backend answered a request: a backend that served and then died is not a crash loop.</summary>
+    public bool Served => _served;
+
+    /// <summary>Notes that the backend answered a request (whatever its answer said).</summary>
+    public void RecordServed()
+    {
+        if (!_served)
+        {
+            _served = true;
+        }
+    }
 
     /// <summary>Counts a request in; fails once draining has begun, so the caller re-reads the mount's current lease.</summary>
     public bool TryAcquire()

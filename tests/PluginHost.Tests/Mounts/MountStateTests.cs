@@ -138,25 +138,83 @@ public sealed class MountStateTests
     }
 
     [TestMethod]
-    public async Task ABackendThatRanLongEnough_StartsTheCountAfresh()
+    public async Task ABackendThatServedThenDied_IsRelaunchedOnTheNextRequestAtOnce()
     {
         var time = new ManualTime();
         var failures = new List<MountFailure>();
-        DyingBackend? backend = null;
-        var state = new MountState(Entry, (_, _) =>
+        var backends = new List<DyingBackend>();
+        var state = DyingMount(time, backends, failures);
+
+        await ServeOnceAsync(state);
+        await backends[^1].DieAsync("plugin 'probe' (pid 7) was killed by signal 9");
+
+        // No time passes: a plugin that ran and served is not in a crash loop, so nothing waits for a retry delay.
+        await ServeOnceAsync(state);
+        Assert.AreEqual(2, backends.Count);
+        Assert.AreEqual(TimeSpan.Zero, failures.Single().RetryDelay);
+        Assert.AreEqual("plugin 'probe' (pid 7) was killed by signal 9", failures.Single().Reason);
+    }
+
+    [TestMethod]
+    public async Task KillsTenSecondsApart_NeverBackOff()
+    {
+        var time = new ManualTime();
+        var failures = new List<MountFailure>();
+        var backends = new List<DyingBackend>();
+        var state = DyingMount(time, backends, failures);
+
+        for (var kill = 0; kill < 20; kill++)
         {
-            backend = new DyingBackend();
+            await ServeOnceAsync(state);
+            time.Advance(TimeSpan.FromSeconds(10));
+            await backends[^1].DieAsync("killed");
+        }
+
+        await ServeOnceAsync(state);
+        Assert.AreEqual(21, backends.Count);
+        Assert.IsTrue(failures.All(f => f.RetryDelay == TimeSpan.Zero), string.Join(", ", failures.Select(f => f.RetryDelay)));
+    }
+
+    [TestMethod]
+    public async Task ABackendThatServesButDiesOftenWithinTheWindow_IsACrashLoop_AndBacksOff()
+    {
+        var time = new ManualTime();
+        var failures = new List<MountFailure>();
+        var backends = new List<DyingBackend>();
+        var state = DyingMount(time, backends, failures);
+
+        for (var death = 1; death < MountState.CrashLoopDeaths; death++)
+        {
+            await ServeOnceAsync(state);
+            time.Advance(TimeSpan.FromSeconds(1));
+            await backends[^1].DieAsync($"poisoned {death}");
+        }
+
+        await ServeOnceAsync(state);
+        await backends[^1].DieAsync("poisoned again");
+
+        var refused = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await state.AcquireAsync(CancellationToken.None));
+        StringAssert.Contains(refused.Message, $"stopped {MountState.CrashLoopDeaths} times within {MountState.CrashLoopWindow.TotalSeconds:0}s");
+        StringAssert.Contains(refused.Message, "the next start is tried in 1s");
+        Assert.AreEqual(TimeSpan.FromSeconds(1), failures[^1].RetryDelay);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await ServeOnceAsync(state);
+    }
+
+    private static MountState DyingMount(ManualTime time, List<DyingBackend> backends, List<MountFailure> failures) =>
+        new(Entry, (_, _) =>
+        {
+            var backend = new DyingBackend();
+            backends.Add(backend);
             return new ValueTask<ActivatedBackend>(new ActivatedBackend(backend, new CatalogEntry { Type = BackendType.Secret, Name = "probe" }));
         }, time, failed: (_, failure) => failures.Add(failure));
 
-        (await state.AcquireAsync(CancellationToken.None)).Release();
-        await backend!.DieAsync("crash one");
-        time.Advance(TimeSpan.FromSeconds(1));
-        (await state.AcquireAsync(CancellationToken.None)).Release();
-        time.Advance(MountState.StableRunTime);
-        await backend.DieAsync("crash two, after a good run");
-
-        CollectionAssert.AreEqual(new[] { 1, 1 }, failures.Select(f => f.FailuresInARow).ToArray());
+    private static async Task ServeOnceAsync(MountState state)
+    {
+        var lease = await state.AcquireAsync(CancellationToken.None);
+        lease.RecordServed();
+        lease.Release();
     }
 
     /// <summary>A supervised backend the test kills.</summary>
