@@ -16,6 +16,7 @@ internal sealed class AdversarialEndpoint(Socket socket)
 {
     private readonly ConcurrentDictionary<string, SetupParams> _instances = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _deaf;
     private JsonRpc? _rpc;
 
     private JsonRpc Rpc => _rpc ?? throw new InvalidOperationException("not connected");
@@ -53,6 +54,12 @@ internal sealed class AdversarialEndpoint(Socket socket)
 
         // Like a well-behaved plugin it lives as long as its connection; what it does wrong is in the requests.
         await Task.WhenAny(rpc.Completion, endpoint._shutdown.Task);
+        if (endpoint._deaf)
+        {
+            // Deaf to everything, its closed connection included: only a kill ends it.
+            await Task.Delay(Timeout.Infinite);
+        }
+
         return 0;
     }
 
@@ -71,10 +78,24 @@ internal sealed class AdversarialEndpoint(Socket socket)
     }
 
     [JsonRpcMethod(ProtocolMethods.Cleanup, UseSingleObjectParameterDeserialization = true)]
-    public void Cleanup(InstanceParams parameters) => _instances.TryRemove(parameters.InstanceId, out _);
+    public void Cleanup(InstanceParams parameters)
+    {
+        if (_deaf)
+        {
+            Thread.Sleep(Timeout.Infinite);
+        }
+
+        _instances.TryRemove(parameters.InstanceId, out _);
+    }
 
     [JsonRpcMethod(ProtocolMethods.Shutdown)]
-    public void Shutdown() => _shutdown.TrySetResult();
+    public void Shutdown()
+    {
+        if (!_deaf)
+        {
+            _shutdown.TrySetResult();
+        }
+    }
 
     [JsonRpcMethod(ProtocolMethods.HandleRequest, UseSingleObjectParameterDeserialization = true)]
     public async Task<BackendResponse?> HandleRequestAsync(InstanceRequestParams parameters, CancellationToken cancellationToken)
@@ -107,6 +128,10 @@ internal sealed class AdversarialEndpoint(Socket socket)
                 return await WriteIntoTheConnectionAsync(Junk.FramedNonJson, cancellationToken);
             case "escape":
                 return BackendResponse.WithData(await StorageEscape.TryAllAsync(Rpc, instance, request.Data, cancellationToken));
+            case "deaf":
+                // From now on it never answers a cleanup, ignores shutdown and outlives its connection.
+                _deaf = true;
+                return BackendResponse.WithData([new("deaf", true)]);
             case "redirect":
                 // Sends the caller to another site, as a compromised plugin would try.
                 return new BackendResponse { Redirect = "http://evil.example/phish" };

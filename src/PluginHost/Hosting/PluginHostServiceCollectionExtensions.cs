@@ -79,7 +79,8 @@ public static class PluginHostServiceCollectionExtensions
             sp.GetRequiredService<BackendActivator>(),
             sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
             ClockOf(sp),
-            LoggerOf<MountTable>(sp)));
+            LoggerOf<MountTable>(sp),
+            sp.GetRequiredService<PluginProcessPool>()));
         services.TryAddSingleton(sp => new TokenStore(sp.GetRequiredService<HostStorage>().Storage, ClockOf(sp)));
         services.TryAddSingleton(sp => new PolicyStore(sp.GetRequiredService<HostStorage>().Storage));
         services.TryAddSingleton(sp => new ClientTokenIds(sp.GetRequiredService<HostStorage>().Storage));

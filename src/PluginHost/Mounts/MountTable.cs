@@ -28,6 +28,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<PluginHostOptions> _options;
     private readonly ILogger<MountTable> _logger;
+    private readonly PluginProcessPool? _processes;
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly Lock _restoreGate = new();
     private volatile RouteTable _routes = RouteTable.Empty;
@@ -40,8 +41,10 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
         BackendActivator activator,
         IOptionsMonitor<PluginHostOptions> options,
         TimeProvider time,
-        ILogger<MountTable> logger)
+        ILogger<MountTable> logger,
+        PluginProcessPool? processes = null)
     {
+        _processes = processes;
         _storage = storage;
         _activator = activator;
         _store = new MountStore(storage);
@@ -384,13 +387,30 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
 
             _disposed = true;
             _catalogWatcher.Dispose();
-            await Task.WhenAll(_routes.Mounts.Select(m => CloseAsync(m, "shutting down"))).ConfigureAwait(false);
-            await _retirement.WhenAllRetiredAsync().ConfigureAwait(false);
+            var closing = CloseAllAsync();
+
+            // Requests get the drain timeout, then plugins the cancellation grace period to clean up and exit. A plugin
+            // that ignores all of it (never answers its cleanup, ignores shutdown, outlives its connection) is killed
+            // then, so stopping the host never waits on a plugin.
+            var settings = _options.CurrentValue;
+            var deadline = settings.DrainTimeout + settings.PluginCancellationGracePeriod;
+            if (await Task.WhenAny(closing, Task.Delay(deadline, _time)).ConfigureAwait(false) != closing)
+            {
+                MountTableLog.ShutdownDeadlinePassed(_logger, deadline.TotalSeconds);
+                _processes?.KillAll();
+                await closing.ConfigureAwait(false);
+            }
         }
         finally
         {
             _changes.Release();
         }
+    }
+
+    private async Task CloseAllAsync()
+    {
+        await Task.WhenAll(_routes.Mounts.Select(m => CloseAsync(m, "shutting down"))).ConfigureAwait(false);
+        await _retirement.WhenAllRetiredAsync().ConfigureAwait(false);
     }
 
     /// <summary>Stops every backend, blocking until they are drained and cleaned up. Prefer <see cref="DisposeAsync"/>.</summary>

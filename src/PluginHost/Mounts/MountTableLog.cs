@@ -35,6 +35,9 @@ internal static partial class MountTableLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded {MountPath} (plugin sha256 {Sha256})")]
     public static partial void Reloaded(ILogger logger, string mountPath, string sha256);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Backends were still stopping {DeadlineSeconds}s into shutdown (drain timeout + cancellation grace period); killing every plugin process")]
+    public static partial void ShutdownDeadlinePassed(ILogger logger, double deadlineSeconds);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The backend of {MountPath} stopped after serving; the next request starts it again: {Reason}")]
     public static partial void BackendStopped(ILogger logger, string mountPath, string reason);
 

@@ -90,12 +90,14 @@ internal sealed partial class BackendRetirement(IOptionsMonitor<PluginHostOption
         }
     }
 
-    /// <summary>Cleans up a backend, logging a failure instead of throwing it.</summary>
+    /// <summary>Cleans up a backend within the cancellation grace period, logging a failure instead of throwing it.</summary>
     public async Task CleanupQuietlyAsync(IBackend backend, string mountPath)
     {
         try
         {
-            await backend.CleanupAsync(CancellationToken.None).ConfigureAwait(false);
+            // A plugin that never answers its cleanup must not hold the mount change (or the host's stop) forever.
+            using var grace = new CancellationTokenSource(options.CurrentValue.PluginCancellationGracePeriod);
+            await backend.CleanupAsync(grace.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

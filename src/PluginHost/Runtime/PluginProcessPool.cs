@@ -72,6 +72,21 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
         await process.StopAsync(options.CurrentValue.PluginShutdownGracePeriod).ConfigureAwait(false);
     }
 
+    /// <summary>Kills every running plugin process at once (their process trees too): the host's shutdown deadline passed.</summary>
+    public void KillAll()
+    {
+        Task<PluginProcess>[] launches;
+        lock (_gate)
+        {
+            launches = _processes.Values.ToArray();
+        }
+
+        foreach (var launch in launches.Where(l => l.IsCompletedSuccessfully))
+        {
+            launch.Result.Kill();
+        }
+    }
+
     /// <summary>Stops every process: shutdown call, grace period, then kill.</summary>
     public async ValueTask DisposeAsync()
     {

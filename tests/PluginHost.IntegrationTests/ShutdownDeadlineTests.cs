@@ -1,0 +1,40 @@
+using PluginHost.Hosting;
+using PluginHost.Mounts;
+
+namespace PluginHost.IntegrationTests;
+
+/// <summary>A host stops within its drain timeout and cancellation grace period, whatever its plugins do.</summary>
+[TestClass]
+public sealed class ShutdownDeadlineTests
+{
+    private const string Plugin = "adversarial-plugin";
+
+    [TestMethod]
+    public async Task APluginDeafToCleanupShutdownAndItsClosedConnection_IsKilled_SoTheHostStops()
+    {
+        var fixture = new PluginFixture(o =>
+        {
+            o.DrainTimeout = TimeSpan.FromSeconds(1);
+            o.PluginCancellationGracePeriod = TimeSpan.FromSeconds(1);
+
+            // Longer than the deadline: the deadline, not the shutdown grace, ends the wait.
+            o.PluginShutdownGracePeriod = TimeSpan.FromMinutes(10);
+        });
+        await fixture.Host.Catalog.RegisterAsync(fixture.Registration(Plugin, BackendType.Secret));
+        await fixture.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = Plugin, Path = "deaf" });
+        await fixture.Host.ReadAsync("deaf/deaf");
+        var plugins = fixture.PluginProcesses();
+        Assert.HasCount(1, plugins);
+
+        // A request the plugin never answers is still in flight when the host stops.
+        var inFlight = fixture.Host.ReadAsync("deaf/ignore-cancellation").AsTask();
+
+        // Without the deadline, disposal waits for the cleanup answer forever; a minute is far past the 2 s it may take.
+        await fixture.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1), TestContext.CancellationToken);
+        Assert.IsFalse(plugins.Any(pid => Directory.Exists($"/proc/{pid}")), "the deaf plugin was killed");
+        var error = await Assert.ThrowsAsync<PluginHostException>(() => inFlight);
+        Assert.AreEqual(ErrorCode.Unavailable, error.Code, error.Message);
+    }
+
+    public TestContext TestContext { get; set; } = null!;
+}
