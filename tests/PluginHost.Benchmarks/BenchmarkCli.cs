@@ -12,6 +12,7 @@ internal static class BenchmarkCli
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- e2e [--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose]
                 [--anchor PATH | --no-anchor] [--no-aot]
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- http [--quick] [--json FILE]
+          dotnet run -c Release --project tests/PluginHost.Benchmarks -- soak [--requests N] [--kill-every M] [--clients C] [--min-kill-interval S] [--rps R] [--json FILE] [--log]
 
           micro   BenchmarkDotNet micro benchmarks (route lookup, builtin kv read, serialization, SHA-256); `micro --help` lists BenchmarkDotNet's options
           e2e     end-to-end harness: transport floors, builtin and external plugin reads, throughput, cold start, memory,
@@ -19,6 +20,8 @@ internal static class BenchmarkCli
                   (../shared/anchors/go-plugin/run.sh) when it exists
           http    an external-plugin kv read over Vault's HTTP API on loopback at 1 and 64 clients, beside the same
                   read through IPluginHost and a bare Kestrel endpoint
+          soak    8 clients write and read an external plugin's kv over HTTP while it is SIGKILLed every M requests
+                  (at most every 10 s): lost acknowledged writes, unexpected answers, recovery p50/p99/max
         No mode, or a first argument starting with '-' (such as --filter), runs micro, as before the modes existed.
         """;
 
@@ -32,6 +35,8 @@ internal static class BenchmarkCli
                 return await E2eMode.RunAsync(rest);
             case ["http", .. var rest]:
                 return await HttpApi.HttpMode.RunAsync(rest);
+            case ["soak", .. var rest]:
+                return await Soak.SoakMode.RunAsync(rest);
             case ["help" or "-h" or "--help"]:
                 await Console.Out.WriteLineAsync(Usage);
                 return 0;

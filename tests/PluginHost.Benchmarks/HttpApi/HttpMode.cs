@@ -21,7 +21,8 @@ namespace PluginHost.Benchmarks.HttpApi;
 /// </summary>
 internal static class HttpMode
 {
-    private const string RootToken = "bench-root";
+    /// <summary>The root token of the server <see cref="StartServerAsync"/> starts.</summary>
+    internal const string RootToken = "bench-root";
     private const string Path = "mock/kv/foo";
     private const string BuiltinPath = "builtin/foo";
     private static readonly int[] Callers = [1, 64];
@@ -113,10 +114,20 @@ internal static class HttpMode
         }
     }
 
-    private static async Task<WebApplication> StartServerAsync(Workspace workspace)
+    /// <summary>Kestrel on a free loopback port serving <c>MapPluginHost()</c> over a host using <paramref name="workspace"/>'s directories, logging to the console when <paramref name="log"/>.</summary>
+    internal static async Task<WebApplication> StartServerAsync(Workspace workspace, bool log = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (log)
+        {
+            // The host's own lines (plugin starts, stops, failures) with timestamps; ASP.NET Core's only when they warn.
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            }).SetMinimumLevel(LogLevel.Debug).AddFilter("Microsoft", LogLevel.Warning);
+        }
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddPluginHost(o =>
         {
