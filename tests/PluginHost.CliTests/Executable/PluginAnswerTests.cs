@@ -17,13 +17,9 @@ public sealed partial class PluginAnswerTests
     public async Task WhyAPluginIsDown_IsForSudoCallers_OthersGetTheRequestId_AndTheLogHasTheReason()
     {
         using var sandbox = new Sandbox(writeConfig: false);
-        var binary = Path.Join(sandbox.Plugins, "adversarial-plugin");
-        File.Copy(Published.AdversarialPlugin, binary);
         using var server = ServerProcess.StartDev(sandbox);
         using var root = await server.ClientAsync(RootToken);
-        await HttpExpect.StatusAsync(HttpStatusCode.NoContent, root.PutAsJsonAsync(
-            "sys/plugins/catalog/secret/adversarial-plugin", new { sha256 = Published.Sha256Of(Published.AdversarialPlugin), command = "adversarial-plugin" }));
-        await HttpExpect.StatusAsync(HttpStatusCode.NoContent, root.PostAsJsonAsync("sys/mounts/flaky", new { type = "adversarial-plugin" }));
+        var binary = await server.MountAdversarialPluginAsync(sandbox, root, "flaky");
         await HttpExpect.StatusAsync(HttpStatusCode.NoContent, root.PutAsJsonAsync("sys/policy/reader", new { policy = """path "flaky/*" { capabilities = ["read"] }""" }));
         var created = await HttpExpect.StatusAsync(HttpStatusCode.OK, root.PostAsJsonAsync("auth/token/create", new { policies = new[] { "reader" } }));
         using var reader = await server.ClientAsync(created.GetProperty("auth").GetProperty("client_token").GetString());
@@ -52,12 +48,9 @@ public sealed partial class PluginAnswerTests
     public async Task APluginsRedirectToAnotherSite_IsNotPassedOn_AndItsErrorTextIsCutAt64KiB()
     {
         using var sandbox = new Sandbox(writeConfig: false);
-        File.Copy(Published.AdversarialPlugin, Path.Join(sandbox.Plugins, "adversarial-plugin"));
         using var server = ServerProcess.StartDev(sandbox);
         using var root = await server.ClientAsync(RootToken);
-        await HttpExpect.StatusAsync(HttpStatusCode.NoContent, root.PutAsJsonAsync(
-            "sys/plugins/catalog/secret/adversarial-plugin", new { sha256 = Published.Sha256Of(Published.AdversarialPlugin), command = "adversarial-plugin" }));
-        await HttpExpect.StatusAsync(HttpStatusCode.NoContent, root.PostAsJsonAsync("sys/mounts/evil", new { type = "adversarial-plugin" }));
+        await server.MountAdversarialPluginAsync(sandbox, root, "evil");
 
         using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = root.BaseAddress };
         noRedirects.DefaultRequestHeaders.Add("X-Vault-Token", RootToken);

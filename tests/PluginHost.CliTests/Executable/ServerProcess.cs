@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 
 namespace PluginHost.CliTests.Executable;
 
@@ -49,6 +51,18 @@ internal sealed class ServerProcess : IDisposable
         }
 
         return http;
+    }
+
+    /// <summary>Copies the adversarial plugin into the sandbox, registers it and mounts it at <paramref name="mount"/>; returns the binary's path.</summary>
+    public async Task<string> MountAdversarialPluginAsync(Sandbox sandbox, HttpClient root, string mount)
+    {
+        var binary = Path.Join(sandbox.Plugins, "adversarial-plugin");
+        File.Copy(Published.AdversarialPlugin, binary);
+        await HttpExpect.StatusAsync(HttpStatusCode.NoContent, root.PutAsJsonAsync(
+            "sys/plugins/catalog/secret/adversarial-plugin", new { sha256 = Published.Sha256Of(Published.AdversarialPlugin), command = "adversarial-plugin" }));
+        await HttpExpect.StatusAsync(HttpStatusCode.NoContent, root.PostAsJsonAsync(
+            $"sys/mounts/{mount}", new { type = "adversarial-plugin" }));
+        return binary;
     }
 
     public void Dispose()

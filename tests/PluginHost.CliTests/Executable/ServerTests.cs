@@ -54,12 +54,9 @@ public sealed class ServerTests
     public async Task Sigterm_LetsTheRequestInFlightFinish_ThenExits()
     {
         using var sandbox = new Sandbox(writeConfig: false);
-        File.Copy(Published.AdversarialPlugin, Path.Join(sandbox.Plugins, "adversarial-plugin"));
         using var server = ServerProcess.StartDev(sandbox);
         using var http = await server.ClientAsync(RootToken);
-        await ExpectAsync(HttpStatusCode.NoContent, http.PutAsJsonAsync(
-            "sys/plugins/catalog/secret/adversarial-plugin", new { sha256 = Published.Sha256Of(Published.AdversarialPlugin), command = "adversarial-plugin" }));
-        await ExpectAsync(HttpStatusCode.NoContent, http.PostAsJsonAsync("sys/mounts/slow-mount", new { type = "adversarial-plugin" }));
+        await server.MountAdversarialPluginAsync(sandbox, http, "slow-mount");
 
         // The plugin logs "slow started" when the request reaches it, then takes 2 s to answer: SIGTERM lands mid-request.
         var inFlight = http.GetAsync("slow-mount/slow?ms=2000");
