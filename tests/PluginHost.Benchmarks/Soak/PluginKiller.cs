@@ -40,6 +40,11 @@ internal sealed class PluginKiller(Workspace workspace, SoakLedger ledger, SoakO
                 }
             }
 
+            if (options.Log)
+            {
+                Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss.fff} soak: SIGKILLed pid {string.Join(", ", pids)}");
+            }
+
             _lastKillRequest = request;
             _lastKillAt = Stopwatch.GetTimestamp();
             ledger.Killed(_lastKillAt);
