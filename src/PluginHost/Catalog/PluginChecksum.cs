@@ -40,34 +40,37 @@ internal static class PluginChecksum
     }
 
     /// <summary>Streams the file at <paramref name="path"/> through SHA-256 and returns the digest in lower-case hex.</summary>
+    /// <exception cref="PluginHostException">The file is not a regular, non-empty file, or cannot be opened.</exception>
     public static Task<string> ComputeAsync(string path, CancellationToken cancellationToken) =>
-        HashAsync(path, copyTo: null, cancellationToken);
+        HashAsync(path, $"'{path}'", copyTo: null, cancellationToken);
 
     /// <summary>Hashes the file at <paramref name="path"/> and, when given, writes the very bytes it hashed to <paramref name="copyTo"/>.</summary>
     /// <returns>The SHA-256 in lower-case hex.</returns>
-    public static async Task<string> HashAsync(string path, Stream? copyTo, CancellationToken cancellationToken)
+    public static Task<string> HashAsync(string path, Stream? copyTo, CancellationToken cancellationToken) =>
+        HashAsync(path, $"'{path}'", copyTo, cancellationToken);
+
+    /// <summary>Like <see cref="HashAsync(string, Stream?, CancellationToken)"/>, naming the file as <paramref name="what"/> in errors.</summary>
+    /// <remarks>
+    /// The file is opened by <see cref="PluginFile.OpenRegular"/>: never blocking, and read from the very descriptor whose
+    /// type was checked, so a FIFO or device swapped in after the caller's checks is refused instead of hanging the call.
+    /// </remarks>
+    /// <exception cref="PluginHostException">The file is not a regular, non-empty file, or cannot be opened.</exception>
+    public static async Task<string> HashAsync(string path, string what, Stream? copyTo, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var file = PluginFile.OpenRegular(path, what);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            var stream = new FileStream(
-                path,
-                FileMode.Open,
-                FileAccess.Read,
-                FileShare.Read,
-                bufferSize: 0,
-                FileOptions.Asynchronous | FileOptions.SequentialScan);
-            await using (stream.ConfigureAwait(false))
+            long offset = 0;
+            int read;
+            while ((read = await RandomAccess.ReadAsync(file, buffer.AsMemory(0, BufferSize), offset, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                int read;
-                while ((read = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                offset += read;
+                hash.AppendData(buffer, 0, read);
+                if (copyTo is not null)
                 {
-                    hash.AppendData(buffer, 0, read);
-                    if (copyTo is not null)
-                    {
-                        await copyTo.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    }
+                    await copyTo.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -84,7 +87,7 @@ internal static class PluginChecksum
     public static async Task VerifyAsync(CatalogEntry entry, string path, CancellationToken cancellationToken)
     {
         var expected = Normalize(entry.Sha256);
-        var actual = await ComputeAsync(path, cancellationToken).ConfigureAwait(false);
+        var actual = await HashAsync(path, $"command '{entry.Command}'", copyTo: null, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(actual, expected, StringComparison.Ordinal))
         {
             throw Mismatch(entry, path, actual);

@@ -36,6 +36,11 @@ public sealed record PluginRegistration
     public IReadOnlyList<string> Args { get; init; } = [];
 
     /// <summary>Environment variables (<c>NAME</c> → value) set for the plugin process.</summary>
+    /// <remarks>
+    /// Variables that would make the plugin load code its <see cref="Sha256"/> does not cover are refused, such as
+    /// <c>LD_PRELOAD</c>, <c>DOTNET_STARTUP_HOOKS</c> or <c>PYTHONPATH</c> (the list with its reasons: docs/security.md,
+    /// "Plugin environment"), and so are the protocol's own <c>PLUGINHOST_*</c> variables.
+    /// </remarks>
     public IReadOnlyDictionary<string, string> Env { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>The expected SHA-256 digest of the executable: 64 hexadecimal characters, any case.</summary>

@@ -55,6 +55,11 @@ internal static class RegistrationValidator
                 throw new PluginHostException(ErrorCode.BadRequest, $"env variable name '{key}' is not valid; it must be non-empty and contain no '=' or NUL");
             }
 
+            if (PluginEnvironmentRules.Refusal(key) is { } reason)
+            {
+                throw new PluginHostException(ErrorCode.BadRequest, PluginEnvironmentRules.Describe(key, reason));
+            }
+
             if (value is null || value.Contains('\0', StringComparison.Ordinal))
             {
                 throw new PluginHostException(ErrorCode.BadRequest, $"env variable '{key}' has a null value or a NUL character");

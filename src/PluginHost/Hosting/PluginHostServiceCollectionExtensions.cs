@@ -57,7 +57,12 @@ public static class PluginHostServiceCollectionExtensions
 
             return new PluginCatalog(sp.GetRequiredService<HostStorage>().Storage, options, builtins, LoggerOf<PluginCatalog>(sp));
         });
-        services.TryAddSingleton(sp => new PluginBinaryCache(sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>()));
+        // Disposed by the provider when the host stops: that deletes a temporary cache (no data directory, as in dev mode).
+        services.TryAddSingleton(sp => new PluginBinaryCache(
+            sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
+            sp.GetRequiredService<PluginCatalog>(),
+            ClockOf(sp),
+            LoggerOf<PluginBinaryCache>(sp)));
         services.TryAddSingleton(sp => new PluginLauncher(
             sp.GetRequiredService<PluginBinaryCache>(),
             sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),

@@ -30,6 +30,9 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
     public async Task<PluginProcess> LaunchAsync(CatalogEntry entry, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
+
+        // An entry stored before env was checked at registration must not run with LD_PRELOAD and the like either.
+        PluginEnvironmentRules.EnsureLaunchable(entry);
         var binary = await binaries.PrepareAsync(entry, cancellationToken).ConfigureAwait(false);
 
         // A short private path: Unix socket paths are limited to about 100 bytes.

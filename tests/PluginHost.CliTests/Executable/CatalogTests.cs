@@ -150,4 +150,21 @@ public sealed class CatalogTests
         sandbox.Run("plugin", "reload", "-mounts=my-secrets-plugin/").Is(0, "Success! Reloaded mounts: [my-secrets-plugin/]\n");
         sandbox.Run("read", "-field=value", "my-secrets-plugin/kv/foo").Is(0, "bar");
     }
+
+    [TestMethod]
+    public void Register_EnvWithLdPreload_IsRefusedNamingTheVariableAndWhy_AndNothingIsStored()
+    {
+        using var sandbox = new Sandbox();
+
+        sandbox.Run("plugin", "register", $"-sha256={Published.MockSha256}", "-command=my-mock-plugin", "-env=LD_PRELOAD=/tmp/evil.so", "secret", "my-mock-plugin").Is(2, "", """
+            Error registering plugin my-mock-plugin: Error making API request.
+
+            Request: write sys/plugins/catalog/secret/my-mock-plugin
+            Code: 400. Errors:
+
+            * env variable 'LD_PRELOAD' is not allowed: it makes the dynamic loader run code from outside the plugin binary, which its sha256 does not cover
+
+            """);
+        sandbox.Run("plugin", "info", "secret", "my-mock-plugin").Is(2, "", "No value found for plugin \"my-mock-plugin\"\n");
+    }
 }

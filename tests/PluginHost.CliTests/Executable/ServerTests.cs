@@ -51,6 +51,30 @@ public sealed class ServerTests
     }
 
     [TestMethod]
+    public async Task DevServer_LeavesItsTemporaryDirectoryEmpty_AfterSigterm()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+        var temporary = Directory.CreateDirectory(Path.Join(sandbox.Root, "tmp")).FullName;
+        sandbox.Environment["TMPDIR"] = temporary;
+
+        // The runtime's own diagnostic sockets would be files in TMPDIR too; this test is about the host's.
+        sandbox.Environment["DOTNET_EnableDiagnostics"] = "0";
+        using var server = ServerProcess.StartDev(sandbox);
+        using var http = await server.ClientAsync(RootToken);
+        await ExpectAsync(HttpStatusCode.NoContent, http.PutAsJsonAsync("sys/plugins/catalog/secret/my-mock-plugin", new { sha256 = Published.MockSha256, command = "my-mock-plugin" }));
+        await ExpectAsync(HttpStatusCode.NoContent, http.PostAsJsonAsync("sys/mounts/my-secrets-plugin", new { type = "my-mock-plugin" }));
+        await ExpectAsync(HttpStatusCode.OK, http.PutAsJsonAsync("my-secrets-plugin/kv/foo", new { value = "bar" }));
+        Assert.IsNotEmpty(Directory.GetFileSystemEntries(temporary), "the running server keeps its binary cache in TMPDIR");
+
+        Signal("TERM", server.Process.Id);
+        Assert.IsTrue(server.Process.WaitForExit(TimeSpan.FromSeconds(30)), "the server exits after SIGTERM");
+        Assert.AreEqual(0, server.Process.ExitCode, await server.Stderr);
+
+        var left = Directory.GetFileSystemEntries(temporary, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(temporary, p));
+        Assert.AreEqual("", string.Join(", ", left), "what the dev server left in its TMPDIR");
+    }
+
+    [TestMethod]
     public async Task Sigterm_LetsTheRequestInFlightFinish_ThenExits()
     {
         using var sandbox = new Sandbox(writeConfig: false);

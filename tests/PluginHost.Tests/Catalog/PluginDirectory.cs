@@ -31,6 +31,27 @@ internal sealed class PluginDirectory : IDisposable
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
+    /// <summary>Makes a FIFO (named pipe) at <paramref name="relativePath"/> under the plugin directory and returns its full path.</summary>
+    public string MakeFifo(string relativePath) => MakeFifoAt(Path.Combine(Location, relativePath));
+
+    /// <summary>Makes a FIFO at a full path with the real <c>mkfifo</c>.</summary>
+    public static string MakeFifoAt(string fullPath)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fullPath]);
+        mkfifo.WaitForExit();
+        Assert.AreEqual(0, mkfifo.ExitCode, $"mkfifo {fullPath}");
+        return fullPath;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="fifo"/> read-write (which never blocks on Linux) and closes it at once: as a writer, it
+    /// releases a reader stuck in open(2) on it (the bug this guards against), so the test run can end.
+    /// </summary>
+    public static void ReleaseReaders(string fifo)
+    {
+        using var handle = File.OpenHandle(fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+    }
+
     public void Dispose()
     {
         // Recursive delete removes symlinks themselves, never what they point to.
