@@ -19,7 +19,7 @@ public sealed partial class PluginAnswerTests
         using var sandbox = new Sandbox(writeConfig: false);
         using var server = ServerProcess.StartDev(sandbox);
         using var root = await server.ClientAsync(RootToken);
-        var binary = await server.MountAdversarialPluginAsync(sandbox, root, "flaky");
+        var binary = await ServerProcess.MountAdversarialPluginAsync(sandbox, root, "flaky");
         await HttpExpect.StatusAsync(HttpStatusCode.NoContent, root.PutAsJsonAsync("sys/policy/reader", new { policy = """path "flaky/*" { capabilities = ["read"] }""" }));
         var created = await HttpExpect.StatusAsync(HttpStatusCode.OK, root.PostAsJsonAsync("auth/token/create", new { policies = new[] { "reader" } }));
         using var reader = await server.ClientAsync(created.GetProperty("auth").GetProperty("client_token").GetString());
@@ -50,7 +50,7 @@ public sealed partial class PluginAnswerTests
         using var sandbox = new Sandbox(writeConfig: false);
         using var server = ServerProcess.StartDev(sandbox);
         using var root = await server.ClientAsync(RootToken);
-        await server.MountAdversarialPluginAsync(sandbox, root, "evil");
+        await ServerProcess.MountAdversarialPluginAsync(sandbox, root, "evil");
 
         using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = root.BaseAddress };
         noRedirects.DefaultRequestHeaders.Add("X-Vault-Token", RootToken);

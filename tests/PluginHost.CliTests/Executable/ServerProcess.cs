@@ -54,7 +54,7 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Copies the adversarial plugin into the sandbox, registers it and mounts it at <paramref name="mount"/>; returns the binary's path.</summary>
-    public async Task<string> MountAdversarialPluginAsync(Sandbox sandbox, HttpClient root, string mount)
+    public static async Task<string> MountAdversarialPluginAsync(Sandbox sandbox, HttpClient root, string mount)
     {
         var binary = Path.Join(sandbox.Plugins, "adversarial-plugin");
         File.Copy(Published.AdversarialPlugin, binary);

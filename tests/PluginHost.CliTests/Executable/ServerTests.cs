@@ -80,7 +80,7 @@ public sealed class ServerTests
         using var sandbox = new Sandbox(writeConfig: false);
         using var server = ServerProcess.StartDev(sandbox);
         using var http = await server.ClientAsync(RootToken);
-        await server.MountAdversarialPluginAsync(sandbox, http, "slow-mount");
+        await ServerProcess.MountAdversarialPluginAsync(sandbox, http, "slow-mount");
 
         // The plugin logs "slow started" when the request reaches it, then takes 2 s to answer: SIGTERM lands mid-request.
         var inFlight = http.GetAsync("slow-mount/slow?ms=2000");
