@@ -99,7 +99,8 @@ internal sealed class ProtocolMessageHandler : HeaderDelimitedMessageHandler
     protected override void Write(JsonRpcMessage content, CancellationToken cancellationToken)
     {
         base.Write(content, cancellationToken);
-        if (_slots is not null && content is IJsonRpcMessageWithId { RequestId: var id } and (JsonRpcResult or JsonRpcError))
+        // A refusal answers a request that was never counted: it must not release the slot of another with the same id.
+        if (_slots is not null && content is IJsonRpcMessageWithId { RequestId: var id } and (JsonRpcResult or JsonRpcError) and not Refusal)
         {
             // Writes are one at a time (StreamJsonRpc's sending semaphore): this answer is the one the next flush sends.
             lock (_gate)
@@ -159,7 +160,7 @@ internal sealed class ProtocolMessageHandler : HeaderDelimitedMessageHandler
         }
     }
 
-    private JsonRpcError TooMany(JsonRpcRequest request, string instance) => new()
+    private Refusal TooMany(JsonRpcRequest request, string instance) => new()
     {
         RequestId = request.RequestId,
         Error = new JsonRpcError.ErrorDetail
@@ -204,7 +205,7 @@ internal sealed class ProtocolMessageHandler : HeaderDelimitedMessageHandler
             {
                 if (!_unanswered.TryGetValue(id, out var instances))
                 {
-                    // An answer to a request that was never counted (one refused at once).
+                    // An answer to a request no longer counted (its id was reused while it was in flight).
                     continue;
                 }
 
@@ -252,6 +253,9 @@ internal sealed class ProtocolMessageHandler : HeaderDelimitedMessageHandler
             throw violation;
         }
     }
+
+    /// <summary>The answer to a request refused at once, told apart from the answers of counted requests.</summary>
+    private sealed class Refusal : JsonRpcError;
 
     private static class CollectionsMarshalHelper
     {
