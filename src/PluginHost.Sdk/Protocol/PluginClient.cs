@@ -124,9 +124,9 @@ public sealed class PluginClient : IAsyncDisposable
         {
             await _rpc.NotifyAsync(ProtocolMethods.Shutdown).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is ConnectionLostException or ObjectDisposedException)
+        catch (Exception error) when (ProtocolChannel.IsTransportFailure(error, _rpc))
         {
-            // Already gone: nothing to shut down.
+            // Already gone (or going, a write failing with a broken pipe): nothing to shut down.
         }
     }
 
