@@ -109,6 +109,8 @@ internal sealed class AdversarialEndpoint(Socket socket)
                 return await WriteIntoTheConnectionAsync(Junk.FramedNonJson, cancellationToken);
             case "duplicate-content-length":
                 return await WriteIntoTheConnectionAsync(Junk.DuplicateContentLength, cancellationToken);
+            case "die-mid-write":
+                return DieMidWrite.Arm(socket, _reading!);
             case "flood":
                 return await StorageFlood.RunAsync(socket, _reading!, instance.InstanceId, request.Data, cancellationToken);
             case "escape":

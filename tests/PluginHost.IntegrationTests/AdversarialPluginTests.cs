@@ -346,6 +346,29 @@ public sealed class AdversarialPluginTests
     }
 
     [TestMethod]
+    public async Task PluginKilledWhileALargeRequestIsWritten_FailsThatRequestAsUnavailableNamingIt_NotAsAnInternalError()
+    {
+        await using var fixture = await MountedAsync();
+        var pid = await PidOfAsync(fixture.Host);
+        await fixture.Host.ReadAsync("bad/die-mid-write");
+
+        // 8 MiB: far more than the socket buffers hold, so the host is still writing it when the plugin dies.
+        var large = new BackendRequest
+        {
+            Operation = Operation.Read,
+            Path = "bad/large",
+            Data = new Dictionary<string, System.Text.Json.JsonElement> { ["blob"] = System.Text.Json.JsonSerializer.SerializeToElement(new string('x', 8 * 1024 * 1024)) },
+            RequestId = Guid.NewGuid().ToString(),
+        };
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await fixture.Host.HandleRequestAsync(large, CancellationToken.None));
+
+        Assert.AreEqual(ErrorCode.Unavailable, error.Code, $"{error.Message} / {error.InnerException?.GetType()}: {error.InnerException?.Message}");
+        StringAssert.StartsWith(error.Message, $"plugin '{Plugin}' (pid {pid}) ");
+        await fixture.Host.WriteAsync("good/kv/k", new { v = 1 });
+        await Eventually.TrueAsync(() => ServesAsync(fixture.Host, "bad/pid"), "the plugin is relaunched on a later request", TimeSpan.FromSeconds(30));
+    }
+
+    [TestMethod]
     [DataRow(61)]
     [DataRow(62)]
     public async Task MockPlugin_GivenDataDeeperThanItParses_Answers400_AndTheSameProcessServesTheNextRequest(int levels)
