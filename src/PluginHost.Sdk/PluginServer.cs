@@ -72,6 +72,14 @@ public static class PluginServer
         ArgumentNullException.ThrowIfNull(factory);
         var endpoint = new PluginEndpoint(factory);
         using var rpc = ProtocolChannel.Create(duplex, endpoint);
+        rpc.Disconnected += (_, e) =>
+        {
+            // The host's log shows the plugin's stderr: say why the connection (and so the plugin) ends.
+            if (e.Exception is ProtocolLimitException broken)
+            {
+                Console.Error.WriteLine($"the connection to the host broke the protocol: {broken.Message}");
+            }
+        };
         endpoint.Attach(rpc);
         rpc.StartListening();
         try

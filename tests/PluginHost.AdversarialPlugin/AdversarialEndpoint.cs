@@ -18,6 +18,7 @@ internal sealed class AdversarialEndpoint(Socket socket)
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _deaf;
     private JsonRpc? _rpc;
+    private ReadPausingStream? _reading;
 
     private JsonRpc Rpc => _rpc ?? throw new InvalidOperationException("not connected");
 
@@ -44,7 +45,8 @@ internal sealed class AdversarialEndpoint(Socket socket)
     public static async Task<int> ServeAsync(Socket socket, string token)
     {
         var endpoint = new AdversarialEndpoint(socket);
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await using var stream = new ReadPausingStream(new NetworkStream(socket, ownsSocket: false));
+        endpoint._reading = stream;
         using var rpc = CreateRpc(stream, endpoint);
         endpoint._rpc = rpc;
         rpc.StartListening();
@@ -126,6 +128,12 @@ internal sealed class AdversarialEndpoint(Socket socket)
                 return await WriteIntoTheConnectionAsync(Junk.Noise, cancellationToken);
             case "garbage-json":
                 return await WriteIntoTheConnectionAsync(Junk.FramedNonJson, cancellationToken);
+            case "duplicate-content-length":
+                return await WriteIntoTheConnectionAsync(Junk.DuplicateContentLength, cancellationToken);
+            case "die-mid-write":
+                return DieMidWrite.Arm(socket, _reading!);
+            case "flood":
+                return await StorageFlood.RunAsync(socket, _reading!, instance.InstanceId, request.Data, cancellationToken);
             case "escape":
                 return BackendResponse.WithData(await StorageEscape.TryAllAsync(Rpc, instance, request.Data, cancellationToken));
             case "deaf":

@@ -14,6 +14,12 @@ internal static class Junk
     /// <summary>A correctly framed message whose body is not JSON.</summary>
     public static readonly byte[] FramedNonJson = Frame("{this is not JSON at all");
 
+    /// <summary>
+    /// Two Content-Length lines, the first small and lower-case, the second 400 MiB: a reader that checks one and
+    /// StreamJsonRpc, which reads the other, would buffer 400 MiB.
+    /// </summary>
+    public static readonly byte[] DuplicateContentLength = "content-length: 10\r\nContent-Length: 419430400\r\n\r\n{\"a\":true}"u8.ToArray();
+
     private static byte[] Frame(string body)
     {
         var bytes = Encoding.UTF8.GetBytes(body);

@@ -167,6 +167,7 @@ public sealed class AdversarialPluginTests
     [TestMethod]
     [DataRow("garbage", "the peer sent a message header longer than 4096 bytes; the connection is dropped")]
     [DataRow("garbage-json", "the peer sent a message that is not valid JSON-RPC ('t' is an invalid start of a property name.")]
+    [DataRow("duplicate-content-length", "the peer sent a message header with 2 Content-Length lines; the connection is dropped")]
     public async Task PluginWritingGarbageAfterItsHello_IsDroppedSayingWhy_FailsWhatWasInFlight_AndIsRelaunched(string path, string reason)
     {
         await using var fixture = await MountedAsync();
@@ -279,5 +280,136 @@ public sealed class AdversarialPluginTests
             "the look-alike keys landed inside the view");
         Assert.AreEqual("good's secret", (await fixture.Host.ReadAsync("good/kv/secret"))!.Data!["value"].GetString());
         Assert.IsEmpty(await fixture.DisposeAndFindSurvivorsAsync(), "no plugin process outlives the host");
+    }
+
+    [TestMethod]
+    public async Task PluginFloodingStorageCallsWithoutReadingAnswers_IsHeldAtTheCap_StoppedSayingWhy_AndOthersKeepServing()
+    {
+        var storage = new CountingStorage("/kv/big");
+        await using var fixture = await MountedAsync(o =>
+        {
+            o.StorageFactory = _ => storage;
+            o.MaxStorageCallsInFlightPerPlugin = 8;
+            o.MaxStorageCallsInFlightPerInstance = 8;
+            o.PluginWriteStallTimeout = TimeSpan.FromSeconds(3);
+        });
+        var pid = await PidOfAsync(fixture.Host);
+
+        // 1 MiB answers: the first one the plugin does not read already fills the socket's buffers.
+        await fixture.Host.WriteAsync("bad/kv/big", new { blob = new string('x', 1024 * 1024) });
+        var flood = fixture.Host.WriteAsync("bad/flood", new { key = "kv/big", count = "100000" }).AsTask();
+        await Eventually.TrueAsync(() => Task.FromResult(storage.Gets >= 8), "the host serves the flood up to its cap");
+        await fixture.Host.WriteAsync("good/kv/during", new { v = "flood" });
+        Assert.AreEqual("flood", (await fixture.Host.ReadAsync("good/kv/during"))!.Data!["v"].GetString(), "the other plugin keeps serving");
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(() => flood);
+
+        Assert.AreEqual(ErrorCode.Unavailable, error.Code);
+        StringAssert.StartsWith(error.Message, $"plugin '{Plugin}' (pid {pid}) ");
+        StringAssert.Contains(error.Message, "the plugin stopped reading its connection: a message to it stayed unwritten for 3s with 8 of its requests in flight");
+        Assert.IsLessThanOrEqualTo(8, storage.Gets, "storage calls served while the plugin read none of the answers");
+        Assert.IsTrue(fixture.Logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains($"Plugin {Plugin} (pid {pid}) broke the protocol: the plugin stopped reading", StringComparison.Ordinal)));
+        await Eventually.TrueAsync(() => ServesAsync(fixture.Host, "bad/pid"), "the plugin is relaunched on a later request", TimeSpan.FromSeconds(30));
+        Assert.AreNotEqual(pid, await PidOfAsync(fixture.Host));
+        Assert.IsEmpty(await fixture.DisposeAndFindSurvivorsAsync(), "no plugin process outlives the host");
+    }
+
+    [TestMethod]
+    public async Task PluginFloodingStorageCalls_ItsIgnoredRequestTimesOut_ItIsKilledAfterTheGrace_AndTheMountRecovers()
+    {
+        var storage = new CountingStorage("/kv/big");
+        await using var fixture = await MountedAsync(o =>
+        {
+            o.StorageFactory = _ => storage;
+            o.MaxStorageCallsInFlightPerPlugin = 8;
+            o.MaxStorageCallsInFlightPerInstance = 8;
+            o.RequestTimeout = TimeSpan.FromSeconds(2);
+            o.PluginCancellationGracePeriod = TimeSpan.FromSeconds(1);
+
+            // Only the cancellation grace can end the flood here.
+            o.PluginWriteStallTimeout = Timeout.InfiniteTimeSpan;
+        });
+        var pid = await PidOfAsync(fixture.Host);
+        await fixture.Host.WriteAsync("bad/kv/big", new { blob = new string('x', 1024 * 1024) });
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await fixture.Host.WriteAsync("bad/flood", new { key = "kv/big", count = "100000" }));
+
+        Assert.AreEqual(ErrorCode.Timeout, error.Code, error.Message);
+        await Eventually.TrueAsync(
+            () => Task.FromResult(fixture.Logs.Entries.Any(e => e.Message.StartsWith($"Plugin {Plugin} (pid {pid}) ignored a cancelled request", StringComparison.Ordinal))),
+            "the flooding plugin is killed for ignoring the cancellation");
+        Assert.IsLessThanOrEqualTo(8, storage.Gets, "storage calls served while the plugin read none of the answers");
+        await fixture.Host.WriteAsync("good/kv/k", new { v = 1 });
+        await Eventually.TrueAsync(() => ServesAsync(fixture.Host, "bad/pid"), "the mount recovers on a later request", TimeSpan.FromSeconds(30));
+        Assert.AreNotEqual(pid, await PidOfAsync(fixture.Host));
+        Assert.IsEmpty(await fixture.DisposeAndFindSurvivorsAsync(), "no plugin process outlives the host");
+    }
+
+    [TestMethod]
+    public async Task PluginKilledWhileALargeRequestIsWritten_FailsThatRequestAsUnavailableNamingIt_NotAsAnInternalError()
+    {
+        await using var fixture = await MountedAsync();
+        var pid = await PidOfAsync(fixture.Host);
+        await fixture.Host.ReadAsync("bad/die-mid-write");
+
+        // 8 MiB: far more than the socket buffers hold, so the host is still writing it when the plugin dies.
+        var large = new BackendRequest
+        {
+            Operation = Operation.Read,
+            Path = "bad/large",
+            Data = new Dictionary<string, System.Text.Json.JsonElement> { ["blob"] = System.Text.Json.JsonSerializer.SerializeToElement(new string('x', 8 * 1024 * 1024)) },
+            RequestId = Guid.NewGuid().ToString(),
+        };
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await fixture.Host.HandleRequestAsync(large, CancellationToken.None));
+
+        Assert.AreEqual(ErrorCode.Unavailable, error.Code, $"{error.Message} / {error.InnerException?.GetType()}: {error.InnerException?.Message}");
+        StringAssert.StartsWith(error.Message, $"plugin '{Plugin}' (pid {pid}) ");
+        await fixture.Host.WriteAsync("good/kv/k", new { v = 1 });
+        await Eventually.TrueAsync(() => ServesAsync(fixture.Host, "bad/pid"), "the plugin is relaunched on a later request", TimeSpan.FromSeconds(30));
+    }
+
+    [TestMethod]
+    [DataRow(61)]
+    [DataRow(62)]
+    public async Task MockPlugin_GivenDataDeeperThanItParses_Answers400_AndTheSameProcessServesTheNextRequest(int levels)
+    {
+        await using var fixture = await MountedAsync();
+        await fixture.Host.WriteAsync("good/kv/before", new { v = 1 });
+        var pids = fixture.PluginProcesses("my-mock-plugin");
+        var deep = System.Text.Json.JsonDocument.Parse(new string('[', levels) + new string(']', levels)).RootElement.Clone();
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await fixture.Host.WriteAsync("good/kv/deep", new { value = deep }));
+
+        Assert.AreEqual(ErrorCode.BadRequest, error.Code, error.Message);
+        StringAssert.Contains(error.Message, $"the request data nests {levels + 1} levels deep; plugin 'my-mock-plugin' can be sent at most 61");
+        await fixture.Host.WriteAsync("good/kv/after", new { v = 2 });
+        Assert.AreEqual(2, (await fixture.Host.ReadAsync("good/kv/after"))!.Data!["v"].GetInt32());
+        Assert.HasCount(1, pids);
+        CollectionAssert.AreEqual(pids.ToArray(), fixture.PluginProcesses("my-mock-plugin").ToArray(), "the same process serves on");
+    }
+
+    /// <summary>The host's storage, counting the reads of keys ending with one suffix (the flood's).</summary>
+    private sealed class CountingStorage(string suffix) : IStorage
+    {
+        private readonly PluginHost.Storage.InMemoryStorage _inner = new();
+        private int _gets;
+
+        public int Gets => Volatile.Read(ref _gets);
+
+        public ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
+        {
+            if (key.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _gets);
+            }
+
+            return _inner.GetAsync(key, cancellationToken);
+        }
+
+        public ValueTask PutAsync(StorageEntry entry, CancellationToken cancellationToken = default) => _inner.PutAsync(entry, cancellationToken);
+
+        public ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default) => _inner.DeleteAsync(key, cancellationToken);
+
+        public ValueTask<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) => _inner.ListAsync(prefix, cancellationToken);
     }
 }

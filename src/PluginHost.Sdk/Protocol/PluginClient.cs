@@ -16,15 +16,16 @@ public sealed class PluginClient : IAsyncDisposable
     private readonly SemaphoreSlim _requestSlots;
     private int _queued;
 
-    private PluginClient(Stream duplex, string token, string hostName, long maxMessageBytes, int maxConcurrentRequests)
+    private PluginClient(Stream duplex, string token, PluginClientOptions options)
     {
-        _requestSlots = new SemaphoreSlim(maxConcurrentRequests, maxConcurrentRequests);
-        _endpoint = new HostEndpoint(token, ProtocolChannel.SupportedVersions, hostName);
-        _rpc = ProtocolChannel.Create(new MessageSizeGuardStream(duplex, maxMessageBytes), _endpoint);
+        _requestSlots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
+        _endpoint = new HostEndpoint(token, ProtocolChannel.SupportedVersions, options.HostName);
+        var limits = new StorageCallLimits(options.MaxStorageCallsInFlight, options.MaxStorageCallsInFlightPerInstance, options.WriteStallTimeout);
+        _rpc = ProtocolChannel.Create(duplex, _endpoint, options.MaxMessageBytes, limits);
         _rpc.Disconnected += (_, e) =>
         {
             // Only a broken rule is worth repeating; an ordinary end of stream says nothing the exit code does not.
-            DisconnectReason = BrokenRule(e.Exception);
+            DisconnectReason ??= BrokenRule(e.Exception);
             _endpoint.Abandon(new PluginHostException(
                 ErrorCode.Unavailable,
                 DisconnectReason is { } broken
@@ -43,9 +44,18 @@ public sealed class PluginClient : IAsyncDisposable
     /// <summary>The largest message a plugin may send when no limit is given: 16 MiB.</summary>
     public const long DefaultMaxMessageBytes = 16 * 1024 * 1024;
 
+    /// <summary>How many of a plugin's storage calls the host holds at once when no limit is given.</summary>
+    public const int DefaultMaxStorageCallsInFlight = 64;
+
+    /// <summary>How many storage calls of one backend instance the host holds at once when no limit is given.</summary>
+    public const int DefaultMaxStorageCallsInFlightPerInstance = 32;
+
+    /// <summary>How long a message to a plugin may stay unwritten (it stopped reading) when no limit is given: 10 seconds.</summary>
+    public static readonly TimeSpan DefaultWriteStallTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
-    /// Which protocol rule the plugin broke when the host dropped its connection (an over-size message, a header without
-    /// a Content-Length, a body that is not JSON-RPC), or <see langword="null"/>.
+    /// Which protocol rule the plugin broke when the host dropped its connection (an over-size message, a bad header, a
+    /// body that is not JSON-RPC, a connection it stopped reading), or <see langword="null"/>.
     /// </summary>
     public string? DisconnectReason { get; private set; }
 
@@ -70,13 +80,29 @@ public sealed class PluginClient : IAsyncDisposable
         string token,
         string hostName = "PluginHost",
         long maxMessageBytes = DefaultMaxMessageBytes,
-        int maxConcurrentRequests = DefaultMaxConcurrentRequests)
+        int maxConcurrentRequests = DefaultMaxConcurrentRequests) =>
+        Start(duplex, token, new PluginClientOptions { HostName = hostName, MaxMessageBytes = maxMessageBytes, MaxConcurrentRequests = maxConcurrentRequests });
+
+    /// <summary>Starts serving the host's end of the protocol over <paramref name="duplex"/>, with the limits of <paramref name="options"/>.</summary>
+    /// <param name="duplex">A connected duplex stream (a socket, a pipe, or one end of an in-memory pair).</param>
+    /// <param name="token">The one-time token the plugin must present.</param>
+    /// <param name="options">The connection's limits.</param>
+    /// <returns>The client; await <see cref="Hello"/> before creating backends.</returns>
+    public static PluginClient Start(Stream duplex, string token, PluginClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(duplex);
         ArgumentException.ThrowIfNullOrEmpty(token);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1024);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
-        return new PluginClient(duplex, token, hostName, maxMessageBytes, maxConcurrentRequests);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxMessageBytes, 1024);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxStorageCallsInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxStorageCallsInFlightPerInstance, 1);
+        if (options.WriteStallTimeout <= TimeSpan.Zero && options.WriteStallTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.WriteStallTimeout, "WriteStallTimeout must be positive or Timeout.InfiniteTimeSpan");
+        }
+
+        return new PluginClient(duplex, token, options);
     }
 
     /// <summary>Returns a proxy for a new backend instance; its <see cref="IBackend.SetupAsync"/> creates the instance in the plugin.</summary>
@@ -98,9 +124,9 @@ public sealed class PluginClient : IAsyncDisposable
         {
             await _rpc.NotifyAsync(ProtocolMethods.Shutdown).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is ConnectionLostException or ObjectDisposedException)
+        catch (Exception error) when (ProtocolChannel.IsTransportFailure(error, _rpc))
         {
-            // Already gone: nothing to shut down.
+            // Already gone (or going, a write failing with a broken pipe): nothing to shut down.
         }
     }
 

@@ -14,13 +14,35 @@ internal static class ProtocolChannel
     /// <summary>The protocol versions this SDK speaks, lowest first.</summary>
     public static readonly IReadOnlyList<int> SupportedVersions = [1];
 
+    /// <summary>
+    /// How deep a message may nest (objects and arrays, the message itself counted): StreamJsonRpc parses every message
+    /// with this fixed limit on both ends, so it is the protocol's.
+    /// </summary>
+    public const int MaxMessageDepth = 64;
+
+    /// <summary>
+    /// The levels the request envelope puts around a request's <c>data</c>: the message, its <c>params</c>, the
+    /// <c>request</c>. Data nested deeper than <see cref="MaxMessageDepth"/> minus these cannot be parsed by the plugin.
+    /// </summary>
+    public const int RequestEnvelopeDepth = 3;
+
+    /// <summary>How deep a request's <c>data</c> may nest (the data object counted) for a plugin to parse it: 61.</summary>
+    public const int MaxRequestDataDepth = MaxMessageDepth - RequestEnvelopeDepth;
+
+    /// <summary>The largest message StreamJsonRpc can read (its lengths are <see cref="int"/>s): the plugin's own limit.</summary>
+    public const long MaxReadableMessageBytes = int.MaxValue;
+
     /// <summary>Creates a connection over <paramref name="duplex"/> serving <paramref name="target"/>'s <c>[JsonRpcMethod]</c> methods; call <see cref="JsonRpc.StartListening"/> after.</summary>
+    /// <param name="duplex">The connected stream.</param>
+    /// <param name="target">The methods this end serves.</param>
+    /// <param name="maxMessageBytes">The largest message the other end may send; its headers are checked by <see cref="FrameGuardStream"/>.</param>
+    /// <param name="limits">The host's bounds on the other end's requests, or <see langword="null"/> (the plugin's end).</param>
     /// <remarks>The target's methods come from its source-generated shape (<c>[GenerateShape]</c>), not from reflection, so
     /// both ends work trimmed and under NativeAOT.</remarks>
-    public static JsonRpc Create<TTarget>(Stream duplex, TTarget target)
+    public static JsonRpc Create<TTarget>(Stream duplex, TTarget target, long maxMessageBytes = MaxReadableMessageBytes, StorageCallLimits? limits = null)
         where TTarget : class, IShapeable<TTarget>
     {
-        var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(duplex, CreateFormatter()));
+        var rpc = new ProtocolJsonRpc(new ProtocolMessageHandler(duplex, maxMessageBytes, CreateFormatter(), limits));
         rpc.AddLocalRpcTarget(RpcTargetMetadata.FromShape<TTarget>(), target, new JsonRpcTargetOptions { AllowNonPublicInvocation = false });
         return rpc;
     }
@@ -33,6 +55,9 @@ internal static class ProtocolChannel
         JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.General)
         {
             TypeInfoResolver = ProtocolJsonContext.Default,
+
+            // The same limit StreamJsonRpc parses whole messages with, so a value is never refused by one of the two alone.
+            MaxDepth = MaxMessageDepth,
 
             // Absent and null mean the same on this protocol; leaving nulls out keeps messages short.
             DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -90,10 +115,26 @@ internal static class ProtocolChannel
         {
             throw FromRpcError(error, peer);
         }
-        catch (Exception error) when (error is ConnectionLostException or ObjectDisposedException)
+        catch (Exception error) when (IsTransportFailure(error, rpc))
         {
             throw new PluginHostException(ErrorCode.Unavailable, connectionLost, error);
         }
+    }
+
+    /// <summary>
+    /// Whether a failed call failed because the connection did: lost or disposed, a socket or pipe error (a peer killed
+    /// while a request was being written fails it with "Broken pipe"), or anything at all once the connection has
+    /// ended. Cancellation is never one: the caller asked for it.
+    /// </summary>
+    public static bool IsTransportFailure(Exception error, JsonRpc rpc)
+    {
+        ArgumentNullException.ThrowIfNull(rpc);
+        return error switch
+        {
+            OperationCanceledException => false,
+            ConnectionLostException or ObjectDisposedException or IOException or System.Net.Sockets.SocketException => true,
+            _ => rpc.Completion.IsCompleted,
+        };
     }
 
     /// <summary>Sends <paramref name="parameters"/> whole as the request's <c>params</c> object.</summary>

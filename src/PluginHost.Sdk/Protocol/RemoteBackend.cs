@@ -43,10 +43,10 @@ internal sealed class RemoteBackend(PluginClient client, string instanceId, Back
     }
 
     public ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken) =>
-        new(LimitedCallAsync<BackendResponse?>(ProtocolMethods.HandleRequest, new InstanceRequestParams { InstanceId = instanceId, Request = request }, cancellationToken));
+        new(LimitedCallAsync<BackendResponse?>(ProtocolMethods.HandleRequest, new InstanceRequestParams { InstanceId = instanceId, Request = Parseable(request) }, cancellationToken));
 
     public ValueTask<bool?> ExistenceCheckAsync(BackendRequest request, CancellationToken cancellationToken) =>
-        new(LimitedCallAsync<bool?>(ProtocolMethods.ExistenceCheck, new InstanceRequestParams { InstanceId = instanceId, Request = request }, cancellationToken));
+        new(LimitedCallAsync<bool?>(ProtocolMethods.ExistenceCheck, new InstanceRequestParams { InstanceId = instanceId, Request = Parseable(request) }, cancellationToken));
 
     public async ValueTask CleanupAsync(CancellationToken cancellationToken)
     {
@@ -66,6 +66,20 @@ internal sealed class RemoteBackend(PluginClient client, string instanceId, Back
 
     public async ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken) =>
         await CallAsync<object?>(ProtocolMethods.InvalidateKey, new InstanceParams { InstanceId = instanceId, Key = key }, cancellationToken).ConfigureAwait(false);
+
+    // Data the plugin could not parse inside the request envelope would end its connection: refuse it here, before sending.
+    private BackendRequest Parseable(BackendRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Data is { } data && JsonDepth.Of(data) is var depth && depth > ProtocolChannel.MaxRequestDataDepth)
+        {
+            throw new PluginHostException(
+                ErrorCode.BadRequest,
+                $"the request data nests {depth} levels deep; plugin '{pluginName}' can be sent at most {ProtocolChannel.MaxRequestDataDepth} (the protocol's messages nest at most {ProtocolChannel.MaxMessageDepth}, {ProtocolChannel.RequestEnvelopeDepth} of them around the data)");
+        }
+
+        return request;
+    }
 
     // Requests take a slot of the plugin's concurrency limit; setup and cleanup do not, so they never wait behind traffic.
     private async Task<T> LimitedCallAsync<T>(string method, object parameters, CancellationToken cancellationToken)

@@ -54,6 +54,25 @@ public sealed class PluginHostOptions
     /// <summary>The largest message a plugin may send, in bytes; a larger one drops its connection. Default: 16 MiB.</summary>
     public long MaxPluginMessageBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// How many storage calls of one plugin process the host holds at once, from reading a call to writing its answer.
+    /// At the limit the host reads nothing more from that plugin until answers are written (backpressure), so a plugin that
+    /// floods calls and never reads the answers costs the host a bounded amount of memory. Default: 64.
+    /// </summary>
+    public int MaxStorageCallsInFlightPerPlugin { get; set; } = 64;
+
+    /// <summary>
+    /// How many of those may be for one mount (backend instance) of the process; a call beyond it is refused at once
+    /// (503) rather than queued, so one mount cannot take every slot. At most <see cref="MaxStorageCallsInFlightPerPlugin"/>. Default: 32.
+    /// </summary>
+    public int MaxStorageCallsInFlightPerInstance { get; set; } = 32;
+
+    /// <summary>
+    /// How long an answer (or any message) to a plugin may stay unwritten because the plugin stopped reading its
+    /// connection; then its connection is dropped, its process stopped, and the mount reports why. Default: 10 seconds.
+    /// </summary>
+    public TimeSpan PluginWriteStallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a plugin asked to shut down may take before its process tree is killed. Default: 5 seconds.</summary>
     public TimeSpan PluginShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 

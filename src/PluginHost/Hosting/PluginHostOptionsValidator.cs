@@ -36,6 +36,21 @@ internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOp
             failures.Add($"PluginHostOptions.MaxPluginMessageBytes must be at least 1024, not {options.MaxPluginMessageBytes}");
         }
 
+        if (options.MaxStorageCallsInFlightPerPlugin < 1)
+        {
+            failures.Add($"PluginHostOptions.MaxStorageCallsInFlightPerPlugin must be at least 1, not {options.MaxStorageCallsInFlightPerPlugin}");
+        }
+
+        if (options.MaxStorageCallsInFlightPerInstance < 1 || options.MaxStorageCallsInFlightPerInstance > options.MaxStorageCallsInFlightPerPlugin)
+        {
+            failures.Add($"PluginHostOptions.MaxStorageCallsInFlightPerInstance must be at least 1 and at most MaxStorageCallsInFlightPerPlugin ({options.MaxStorageCallsInFlightPerPlugin}), not {options.MaxStorageCallsInFlightPerInstance}");
+        }
+
+        if (options.PluginWriteStallTimeout <= TimeSpan.Zero && options.PluginWriteStallTimeout != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"PluginHostOptions.PluginWriteStallTimeout must be positive (or Timeout.InfiniteTimeSpan), not {options.PluginWriteStallTimeout}");
+        }
+
         if (options.PluginCancellationGracePeriod < TimeSpan.Zero)
         {
             failures.Add($"PluginHostOptions.PluginCancellationGracePeriod cannot be negative, not {options.PluginCancellationGracePeriod}");
@@ -54,6 +69,7 @@ internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOp
             ("PluginStartTimeout", options.PluginStartTimeout),
             ("PluginShutdownGracePeriod", options.PluginShutdownGracePeriod),
             ("PluginCancellationGracePeriod", options.PluginCancellationGracePeriod),
+            ("PluginWriteStallTimeout", options.PluginWriteStallTimeout),
         })
         {
             if (value > LongestTimeout)

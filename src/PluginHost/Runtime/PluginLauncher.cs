@@ -83,7 +83,16 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
             var connection = await accept.ConfigureAwait(false);
             File.Delete(socketPath);
             var client = PluginClient.Start(
-                new NetworkStream(connection, ownsSocket: true), token, "PluginHost", settings.MaxPluginMessageBytes, settings.MaxConcurrentRequestsPerPlugin);
+                new NetworkStream(connection, ownsSocket: true),
+                token,
+                new PluginClientOptions
+                {
+                    MaxMessageBytes = settings.MaxPluginMessageBytes,
+                    MaxConcurrentRequests = settings.MaxConcurrentRequestsPerPlugin,
+                    MaxStorageCallsInFlight = settings.MaxStorageCallsInFlightPerPlugin,
+                    MaxStorageCallsInFlightPerInstance = settings.MaxStorageCallsInFlightPerInstance,
+                    WriteStallTimeout = settings.PluginWriteStallTimeout,
+                });
             plugin.Attach(client);
             await client.Hello.WaitAsync(timeout.Token).ConfigureAwait(false);
             return null;

@@ -80,6 +80,11 @@ internal sealed partial class PluginProcess
             // How the connection ended does not matter here; that it ended does.
         }
 
+        if (client.DisconnectReason is { } broken)
+        {
+            LogProtocolBroken(_logger, Entry.Name, Pid, broken);
+        }
+
         try
         {
             await _process.WaitForExitAsync().WaitAsync(ExitAfterDisconnect).ConfigureAwait(false);
@@ -331,6 +336,9 @@ internal sealed partial class PluginProcess
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} (pid {Pid}) ignored a cancelled request for {GraceSeconds}s; killed its process tree")]
     private static partial void LogIgnoredCancellation(ILogger logger, string plugin, int pid, double graceSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} (pid {Pid}) broke the protocol: {Reason}; it is stopped")]
+    private static partial void LogProtocolBroken(ILogger logger, string plugin, int pid, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} (pid {Pid}) did not exit within {GraceSeconds}s of shutdown; killed its process tree")]
     private static partial void LogKilled(ILogger logger, string plugin, int pid, double graceSeconds);

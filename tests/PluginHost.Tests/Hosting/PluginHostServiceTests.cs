@@ -215,6 +215,24 @@ public sealed class PluginHostServiceTests
     }
 
     [TestMethod]
+    public void AddPluginHost_InvalidStorageCallLimits_FailWhenResolvedNamingEachProblem()
+    {
+        var services = new ServiceCollection();
+        services.AddPluginHost(o =>
+        {
+            o.MaxStorageCallsInFlightPerPlugin = 8;
+            o.MaxStorageCallsInFlightPerInstance = 9;
+            o.PluginWriteStallTimeout = TimeSpan.Zero;
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.ThrowsExactly<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<IPluginHost>());
+
+        StringAssert.Contains(error.Message, "PluginHostOptions.MaxStorageCallsInFlightPerInstance must be at least 1 and at most MaxStorageCallsInFlightPerPlugin (8), not 9");
+        StringAssert.Contains(error.Message, "PluginHostOptions.PluginWriteStallTimeout must be positive (or Timeout.InfiniteTimeSpan), not 00:00:00");
+    }
+
+    [TestMethod]
     public async Task SynchronousDisposeOfTheProvider_CleansUpBackends()
     {
         var probe = new ProbeBackend();
