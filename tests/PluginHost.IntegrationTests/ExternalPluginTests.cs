@@ -181,7 +181,7 @@ public sealed class ExternalPluginTests
     }
 
     [TestMethod]
-    public async Task CrashedPlugin_FailsClearlyThenIsRelaunched()
+    public async Task CrashedPlugin_ThatHadServed_IsRelaunchedWithItsData()
     {
         await using var fixture = new PluginFixture();
         await fixture.Host.Catalog.RegisterAsync(fixture.Registration("my-mock-plugin", BackendType.Secret));
@@ -195,21 +195,32 @@ public sealed class ExternalPluginTests
             await plugin.WaitForExitAsync();
         }
 
-        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await fixture.Host.ReadAsync("my-secrets-plugin/kv/foo"));
-        Assert.AreEqual(ErrorCode.Unavailable, error.Code);
-        StringAssert.Contains(error.Message, $"plugin 'my-mock-plugin' (pid {pid}) exited with code");
-
-        await Eventually.TrueAsync(async () =>
+        // A read that reaches the dead connection before the host has seen the exit fails naming it;
+        // one that comes after relaunches the plugin at once (it had served, so no retry delay).
+        string? first;
+        try
         {
-            try
-            {
-                return (await fixture.Host.ReadAsync("my-secrets-plugin/kv/foo"))?.Data?["value"].GetString() == "bar";
-            }
-            catch (PluginHostException e) when (e.Code == ErrorCode.Unavailable)
-            {
-                return false;
-            }
-        }, "the plugin is relaunched after the retry delay and serves the stored data", TimeSpan.FromSeconds(30));
+            first = (await fixture.Host.ReadAsync("my-secrets-plugin/kv/foo"))?.Data?["value"].GetString();
+        }
+        catch (PluginHostException e)
+        {
+            Assert.AreEqual(ErrorCode.Unavailable, e.Code);
+            StringAssert.Contains(e.Message, $"plugin 'my-mock-plugin' (pid {pid}) exited with code");
+            first = null;
+        }
+
+        if (first is null)
+        {
+            await Eventually.TrueAsync(
+                async () => await ReadValueOrNullAsync(fixture.Host, "my-secrets-plugin/kv/foo") == "bar",
+                "the plugin is relaunched and serves the stored data",
+                TimeSpan.FromSeconds(30));
+        }
+        else
+        {
+            Assert.AreEqual("bar", first);
+        }
+
         Assert.AreNotEqual(pid, fixture.PluginProcesses().Single());
     }
 
