@@ -101,7 +101,11 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
 
     private static string Identity(CatalogEntry entry) => string.Join(
         '\0',
-        new[] { entry.Type.ToName(), entry.Name, entry.Version ?? "", entry.Sha256, entry.Command, string.Join('\u0001', entry.Args) }
+        new[]
+        {
+            entry.Type.ToName(), entry.Name, entry.Version ?? "", entry.Sha256, entry.Command, string.Join('\u0001', entry.Args),
+            $"{entry.MemoryLimit}/{entry.MaxProcesses}/{entry.MaxOpenFiles}",
+        }
             .Concat(entry.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Plugin {Plugin} (pid {Pid}) serves one more backend instance")]
