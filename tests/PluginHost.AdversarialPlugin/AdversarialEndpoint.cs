@@ -53,6 +53,12 @@ internal sealed class AdversarialEndpoint(Socket socket)
 
         // Like a well-behaved plugin it lives as long as its connection; what it does wrong is in the requests.
         await Task.WhenAny(rpc.Completion, endpoint._shutdown.Task);
+        if (StartupModes.IgnoresShutdown)
+        {
+            // Outlives its connection too: only a kill ends it.
+            await Task.Delay(Timeout.Infinite);
+        }
+
         return 0;
     }
 
@@ -74,7 +80,16 @@ internal sealed class AdversarialEndpoint(Socket socket)
     public void Cleanup(InstanceParams parameters) => _instances.TryRemove(parameters.InstanceId, out _);
 
     [JsonRpcMethod(ProtocolMethods.Shutdown)]
-    public void Shutdown() => _shutdown.TrySetResult();
+    public void Shutdown()
+    {
+        if (StartupModes.IgnoresShutdown)
+        {
+            Stderr.Line("ignoring the shutdown, on purpose");
+            return;
+        }
+
+        _shutdown.TrySetResult();
+    }
 
     [JsonRpcMethod(ProtocolMethods.HandleRequest, UseSingleObjectParameterDeserialization = true)]
     public async Task<BackendResponse?> HandleRequestAsync(InstanceRequestParams parameters, CancellationToken cancellationToken)
@@ -107,6 +122,22 @@ internal sealed class AdversarialEndpoint(Socket socket)
                 return await WriteIntoTheConnectionAsync(Junk.FramedNonJson, cancellationToken);
             case "escape":
                 return BackendResponse.WithData(await StorageEscape.TryAllAsync(Rpc, instance, request.Data, cancellationToken));
+            case "detach":
+                return BackendResponse.WithData([new("grandchild", Containment.DetachGrandchild(holdOutput: false))]);
+            case "grandchild":
+                return BackendResponse.WithData([new("grandchild", StartupModes.Grandchild)]);
+            case "socket-dir":
+                return BackendResponse.WithData([new("socket_dir", Path.GetDirectoryName(Environment.GetEnvironmentVariable(PluginEnvironment.Socket)))]);
+            case "fds":
+                return BackendResponse.WithData([new("fds", Containment.Descriptors())]);
+            case "allocate":
+                await Task.Run(Containment.AllocateForever, cancellationToken);
+                return null;
+            case "open-files":
+                var count = request.Data is { } files && files.TryGetValue("count", out var n) ? int.Parse(n.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 100;
+                var (opened, error) = Containment.OpenFiles(count);
+                Containment.CloseFiles();
+                return BackendResponse.WithData([new("opened", opened), new("error", error)]);
             case "stop-flood":
                 return BackendResponse.WithData([new("flooded_bytes", await StderrFlood.StopAsync())]);
             case var kv when kv.StartsWith("kv/", StringComparison.Ordinal):

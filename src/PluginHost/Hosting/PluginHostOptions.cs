@@ -73,7 +73,7 @@ public sealed class PluginHostOptions
 
     /// <summary>
     /// The memory limit, in bytes, of plugins whose catalog entry sets none (<c>memory_limit</c>). <see langword="null"/>
-    /// (the default): no limit. memory.max of the plugin's cgroup where the memory controller is available, else RLIMIT_AS.
+    /// (the default): no limit. memory.max of the plugin's cgroup where the memory controller is available, else RLIMIT_DATA.
     /// </summary>
     public long? PluginMemoryLimit { get; set; }
 

@@ -185,8 +185,9 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
         start.Environment[PluginEnvironment.PluginName] = entry.Name;
         if (jail.MemoryByRlimit && !start.Environment.ContainsKey(GcHeapHardLimit))
         {
-            // The .NET GC sizes its heap from physical memory, not RLIMIT_AS: capped below the limit, a .NET plugin
-            // throws OutOfMemoryException (and says so) rather than failing in a native allocation.
+            // The .NET GC sizes its heap from physical memory and knows nothing of RLIMIT_DATA: capped below the limit
+            // (leaving room for the runtime's own memory), a .NET plugin throws OutOfMemoryException, and says so on its
+            // stderr, rather than failing in a native allocation. Other plugins ignore the variable.
             start.Environment[GcHeapHardLimit] = (jail.Limits.MemoryBytes!.Value * 3 / 4).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         }
 

@@ -6,14 +6,17 @@ namespace PluginHost.Runtime;
 /// <summary>The few Linux calls containment needs that .NET has no API for: prlimit, fcntl and kill.</summary>
 internal static class LinuxProcessApi
 {
+    /// <summary>
+    /// RLIMIT_DATA: since Linux 4.7, the process's private writable memory (heap, anonymous mappings), not the address
+    /// space it merely reserves.
+    /// </summary>
+    public const int RlimitData = 2;
+
     /// <summary>RLIMIT_NPROC: processes (threads, in fact) of the process's real user.</summary>
     public const int RlimitNproc = 6;
 
     /// <summary>RLIMIT_NOFILE: one more than the highest descriptor number the process may open.</summary>
     public const int RlimitNofile = 7;
-
-    /// <summary>RLIMIT_AS: the process's virtual address space, in bytes.</summary>
-    public const int RlimitAs = 9;
 
     public const int SigKill = 9;
 
