@@ -131,7 +131,8 @@ internal sealed class AdversarialEndpoint(Socket socket)
             case "fds":
                 return BackendResponse.WithData([new("fds", Containment.Descriptors())]);
             case "allocate":
-                await Task.Run(Containment.AllocateForever, cancellationToken);
+                Containment.StartAllocating();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
                 return null;
             case "open-files":
                 var count = request.Data is { } files && files.TryGetValue("count", out var n) ? int.Parse(n.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 100;

@@ -31,8 +31,13 @@ internal static class Containment
         return pid;
     }
 
-    /// <summary>Allocates and touches 16 MiB at a time, keeping it all, until the process is stopped.</summary>
-    public static void AllocateForever()
+    /// <summary>
+    /// Allocates and touches 16 MiB at a time, keeping it all, on a thread of its own: the OutOfMemoryException a limit
+    /// brings is unhandled there and ends the process, as in a plugin whose memory grows without bound.
+    /// </summary>
+    public static void StartAllocating() => new Thread(AllocateForever) { IsBackground = true }.Start();
+
+    private static void AllocateForever()
     {
         Stderr.Line("allocating until stopped, on purpose");
         while (true)
