@@ -17,7 +17,9 @@ internal sealed partial class PluginContainment
     private readonly ILogger _logger;
     private readonly Lazy<CgroupV2?> _cgroups;
     private readonly Lazy<PluginRunRecord?> _record;
-    private int _sequence;
+
+    // Process-wide: several hosts in one process (tests, an application with two) must never share a cgroup name.
+    private static int s_sequence;
 
     public PluginContainment(IOptionsMonitor<PluginHostOptions> options, ILogger logger)
     {
@@ -46,7 +48,7 @@ internal sealed partial class PluginContainment
         {
             var name = string.Create(
                 CultureInfo.InvariantCulture,
-                $"pluginhost-{Environment.ProcessId}-{Interlocked.Increment(ref _sequence)}-{entry.Name}");
+                $"pluginhost-{Environment.ProcessId}-{Interlocked.Increment(ref s_sequence)}-{entry.Name}");
             try
             {
                 cgroup = PluginCgroup.Create(Path.Join(root.Directory, name), root.Controllers, limits);
