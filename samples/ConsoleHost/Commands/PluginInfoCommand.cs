@@ -7,7 +7,7 @@ namespace PluginHost.ConsoleHost.Commands;
 internal sealed class PluginInfoCommand : Command
 {
     // Vault's plugin info shows these fields of the catalog entry (not env, whose values may be secrets).
-    private static readonly string[] Fields = ["args", "builtin", "command", "deprecation_status", "name", "sha256", "version"];
+    private static readonly string[] Fields = ["args", "builtin", "command", "deprecation_status", "max_open_files", "max_processes", "memory_limit", "name", "sha256", "version"];
 
     private StringFlag _version = null!;
 
