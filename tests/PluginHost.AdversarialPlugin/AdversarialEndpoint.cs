@@ -139,6 +139,10 @@ internal sealed class AdversarialEndpoint(Socket socket)
                 var (opened, error) = Containment.OpenFiles(count);
                 Containment.CloseFiles();
                 return BackendResponse.WithData([new("opened", opened), new("error", error)]);
+            case "spawn":
+                var wanted = request.Data is { } spawn && spawn.TryGetValue("count", out var c) ? int.Parse(c.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 10;
+                var (started, failure) = Containment.SpawnProcesses(wanted);
+                return BackendResponse.WithData([new("started", started), new("error", failure)]);
             case "stop-flood":
                 return BackendResponse.WithData([new("flooded_bytes", await StderrFlood.StopAsync())]);
             case var kv when kv.StartsWith("kv/", StringComparison.Ordinal):

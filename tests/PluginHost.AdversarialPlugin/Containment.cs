@@ -71,6 +71,27 @@ internal static class Containment
         }
     }
 
+    /// <summary>Starts up to <paramref name="count"/> <c>sleep</c> processes; returns how many started and the first error. They die with the plugin.</summary>
+    public static (int Started, string? Error) SpawnProcesses(int count)
+    {
+        var started = 0;
+        try
+        {
+            for (; started < count; started++)
+            {
+                var start = new ProcessStartInfo("sleep") { UseShellExecute = false };
+                start.ArgumentList.Add("600");
+                Process.Start(start)!.Dispose();
+            }
+
+            return (started, null);
+        }
+        catch (System.ComponentModel.Win32Exception error)
+        {
+            return (started, error.Message);
+        }
+    }
+
     /// <summary>Closes what <see cref="OpenFiles"/> opened.</summary>
     public static void CloseFiles()
     {

@@ -19,7 +19,8 @@ public sealed class ContainmentTests
 
     public TestContext TestContext { get; set; } = null!;
 
-    private static async Task<PluginFixture> MountedAsync(bool cgroups, string mode = "normal", Action<PluginHostOptions>? configure = null, long? memoryLimit = null, int? maxOpenFiles = null)
+    private static async Task<PluginFixture> MountedAsync(
+        bool cgroups, string mode = "normal", Action<PluginHostOptions>? configure = null, long? memoryLimit = null, int? maxOpenFiles = null, int? maxProcesses = null)
     {
         var fixture = new PluginFixture(o =>
         {
@@ -31,6 +32,7 @@ public sealed class ContainmentTests
             Env = new Dictionary<string, string> { ["ADVERSARIAL_MODE"] = mode },
             MemoryLimit = memoryLimit,
             MaxOpenFiles = maxOpenFiles,
+            MaxProcesses = maxProcesses,
         });
         await fixture.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = Plugin, Path = "bad" });
         RequirePath(cgroups, fixture.PluginProcesses(Plugin).Single());
@@ -265,6 +267,25 @@ public sealed class ContainmentTests
 
         Assert.IsLessThan(256, answer["opened"].GetInt32(), "it could not open 1000 files under a limit of 256 descriptors");
         StringAssert.Contains(answer["error"].GetString(), "Too many open files");
+        Assert.IsNotNull(await fixture.Host.ReadAsync("bad/pid"), "the plugin keeps serving");
+    }
+
+    // On the fallback path max_processes is RLIMIT_NPROC, counted per user and ignored for root: see docs/security.md.
+    [TestMethod]
+    public async Task PluginStartingProcessesPastItsLimit_IsRefusedThem_AndKeepsServing_OnTheCgroupPath()
+    {
+        // pids.max counts threads too: a .NET plugin runs about 20 once it serves.
+        await using var fixture = await MountedAsync(cgroups: true, maxProcesses: 64);
+        var pid = fixture.PluginProcesses(Plugin).Single();
+        if (!File.Exists(Path.Combine(CgroupDirectory(pid), "pids.max")))
+        {
+            Assert.Inconclusive($"plugin cgroups get no pids controller on this machine (cgroup2 controllers: '{File.ReadAllText(Path.Combine(Path.GetDirectoryName(CgroupDirectory(pid))!, "cgroup.controllers")).Trim()}')");
+        }
+
+        var answer = (await fixture.Host.WriteAsync("bad/spawn", new { count = "100" }, TestContext.CancellationToken))!.Data!;
+
+        Assert.IsLessThan(100, answer["started"].GetInt32(), "it could not start 100 processes under a limit of 64");
+        Assert.IsNotNull(answer["error"].GetString());
         Assert.IsNotNull(await fixture.Host.ReadAsync("bad/pid"), "the plugin keeps serving");
     }
 

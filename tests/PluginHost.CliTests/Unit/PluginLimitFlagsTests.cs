@@ -15,4 +15,25 @@ public sealed class PluginLimitFlagsTests
             """{"command":"my-mock-plugin","max_open_files":"512","max_processes":"64","memory_limit":"256MiB","sha256":"2c07"}""",
             target.SentData());
     }
+
+    [TestMethod]
+    public void PluginInfo_ShowsTheLimitsOnlyWhenSet()
+    {
+        var entry = """{"name":"p","command":"p","args":[],"sha256":"2c07","builtin":false,"version":"","memory_limit":268435456,"max_processes":null,"max_open_files":512}""";
+        var target = new FakeTarget().OnJson(Operation.Read, "sys/plugins/catalog/secret/p", entry);
+
+        InProcess.Run(target, "plugin", "info", "secret", "p").Is(0, """
+            Key               Value
+            ---               -----
+            args              []
+            builtin           false
+            command           p
+            max_open_files    512
+            memory_limit      268435456
+            name              p
+            sha256            2c07
+            version           n/a
+
+            """);
+    }
 }
