@@ -122,6 +122,17 @@ internal sealed class AdversarialEndpoint(Socket socket)
                 return await WriteIntoTheConnectionAsync(Junk.FramedNonJson, cancellationToken);
             case "escape":
                 return BackendResponse.WithData(await StorageEscape.TryAllAsync(Rpc, instance, request.Data, cancellationToken));
+            case "deaf":
+                // Answers this request, then never reads its connection again (nor exits when asked): whatever the host
+                // writes next piles up in the socket until the host's writes block.
+                StartupModes.IgnoreShutdown();
+                _ = Task.Run(async () =>
+                {
+                    await Task.Delay(200);
+                    Stderr.Line("no longer reading the connection, on purpose");
+                    Rpc.Dispose();
+                }, CancellationToken.None);
+                return BackendResponse.WithData([new("deaf", true)]);
             case "detach":
                 return BackendResponse.WithData([new("grandchild", Containment.DetachGrandchild(holdOutput: false))]);
             case "grandchild":

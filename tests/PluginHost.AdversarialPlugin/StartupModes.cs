@@ -48,6 +48,9 @@ internal static class StartupModes
     /// <summary>Whether the plugin ignores shutdown requests and its connection closing.</summary>
     public static bool IgnoresShutdown { get; private set; }
 
+    /// <summary>From now on the plugin ignores shutdown requests and its connection closing.</summary>
+    public static void IgnoreShutdown() => IgnoresShutdown = true;
+
     public static async Task<int> RunAsync(string mode, string socketPath, string token)
     {
         switch (mode)

@@ -141,6 +141,23 @@ public sealed class ContainmentTests
     }
 
     [TestMethod]
+    public async Task PluginThatStoppedReadingItsConnection_StillStops()
+    {
+        var fixture = await MountedAsync(cgroups: false, configure: o => o.PluginShutdownGracePeriod = TimeSpan.FromSeconds(1));
+        var pid = fixture.PluginProcesses(Plugin).Single();
+        Assert.IsNotNull(await fixture.Host.ReadAsync("bad/deaf"));
+        await Eventually.TrueAsync(
+            () => Task.FromResult(fixture.Logs.Entries.Any(e => e.Message == "no longer reading the connection, on purpose")), "the plugin stopped reading");
+
+        // The mount's cleanup call is never answered (the host calls it without a deadline); the stop must not wait for it.
+        var stopped = fixture.DisposeAsync().AsTask();
+        var finished = await Task.WhenAny(stopped, Task.Delay(TimeSpan.FromSeconds(60), TestContext.CancellationToken));
+
+        Assert.AreSame(stopped, finished, "the host's dispose finished (a hang detector: the bound is the grace period plus a few seconds)");
+        await Eventually.TrueAsync(() => Task.FromResult(!Alive(pid)), "the deaf plugin is gone");
+    }
+
+    [TestMethod]
     [DataRow("cgroups", DisplayName = "cgroup")]
     [DataRow("no-cgroups", DisplayName = "process tree and marker")]
     public async Task HostKilledWithSigkill_NextHostOnTheDataDirectoryKillsTheGrandchildLeftBehind(string containment)

@@ -409,6 +409,12 @@ internal sealed partial class PluginProcess
     [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} (pid {Pid}) ignored a cancelled request for {GraceSeconds}s; killed its process tree")]
     private static partial void LogIgnoredCancellation(ILogger logger, string plugin, int pid, double graceSeconds);
 
+    /// <summary>Logs that a backend instance's cleanup went unanswered (the plugin is stopped next anyway).</summary>
+    public void LogCleanupUnanswered(TimeSpan waited) => LogCleanupTimedOut(_logger, Entry.Name, Pid, waited.TotalSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} (pid {Pid}) did not answer a backend instance's cleanup within {Seconds}s; going on without it")]
+    private static partial void LogCleanupTimedOut(ILogger logger, string plugin, int pid, double seconds);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Plugin {Plugin} (pid {Pid}) was not gone {Seconds}s after it was killed; stopping without it")]
     private static partial void LogNotReaped(ILogger logger, string plugin, int pid, double seconds);
 

@@ -47,7 +47,11 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
 
             LogInstanceAdded(entry.Name, process.Pid);
             var remote = process.Client!.CreateBackend(Guid.NewGuid().ToString("N"), entry.Type, entry.Name);
-            return new ProcessBackend(remote, process, this, options.CurrentValue.PluginCancellationGracePeriod);
+            var settings = options.CurrentValue;
+
+            // A backend's cleanup gets the shutdown grace period (at least a second) before the process is stopped regardless.
+            var cleanupBound = settings.PluginShutdownGracePeriod > TimeSpan.FromSeconds(1) ? settings.PluginShutdownGracePeriod : TimeSpan.FromSeconds(1);
+            return new ProcessBackend(remote, process, this, settings.PluginCancellationGracePeriod, cleanupBound);
         }
     }
 
