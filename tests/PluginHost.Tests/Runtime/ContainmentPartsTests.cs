@@ -90,6 +90,38 @@ public sealed class ContainmentPartsTests
     }
 
     [TestMethod]
+    public async Task OrphanSweep_KillsAndRemovesPluginCgroupsOfHostsThatAreGone_AndKeepsOurs()
+    {
+        var cgroups = CgroupV2.TryOpen(out var reason);
+        if (cgroups is null)
+        {
+            Assert.Inconclusive($"no cgroup v2 the host can create children in: {reason}");
+        }
+
+        // Above the kernel's largest pid (4194304): a host that cannot be running.
+        var orphan = PluginCgroup.Create(Path.Combine(cgroups.Directory, $"pluginhost-99999999-{Guid.NewGuid():N}-x"), new HashSet<string>(), PluginResourceLimits.None);
+        var ours = PluginCgroup.Create(Path.Combine(cgroups.Directory, $"pluginhost-{Environment.ProcessId}-{Guid.NewGuid():N}-x"), new HashSet<string>(), PluginResourceLimits.None);
+        using var leftover = StartSleep("UNMARKED=1");
+        try
+        {
+            orphan.Enter(leftover.Id);
+
+            Assert.IsGreaterThanOrEqualTo(1, cgroups.SweepOrphans());
+
+            await leftover.WaitForExitAsync(TestContext.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.CancellationToken);
+            Assert.IsFalse(Directory.Exists(orphan.Directory), "the orphan cgroup is removed");
+            Assert.IsTrue(Directory.Exists(ours.Directory), "this host's own cgroups are its business");
+        }
+        finally
+        {
+            orphan.Kill();
+            await Eventually.TrueAsync(() => Task.FromResult(!orphan.IsPopulated()), "the test cgroup is empty");
+            orphan.Remove();
+            ours.Remove();
+        }
+    }
+
+    [TestMethod]
     public void MemoryLimitBreach_IsReportedWithTheLimit_AndOnlyGuessedFromASignal()
     {
         var limits = new PluginResourceLimits(256L << 20, null, null);

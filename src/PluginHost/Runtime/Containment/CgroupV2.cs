@@ -67,6 +67,36 @@ internal sealed class CgroupV2
         }
     }
 
+    /// <summary>
+    /// Kills and removes the plugin cgroups (<c>pluginhost-PID-…</c>) of hosts that no longer run: what a host killed
+    /// before it could record a launch, or whose run file is gone with its data directory, left behind. A cgroup whose
+    /// host pid is alive is left alone, even if the pid was reused: at worst an empty cgroup stays.
+    /// </summary>
+    /// <returns>How many cgroups were removed.</returns>
+    public int SweepOrphans()
+    {
+        var removed = 0;
+        foreach (var directory in System.IO.Directory.EnumerateDirectories(Directory, "pluginhost-*"))
+        {
+            var parts = Path.GetFileName(directory).Split('-', 3);
+            if (parts.Length < 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var hostPid)
+                || hostPid == Environment.ProcessId || LinuxProcessApi.StartTimeOf(hostPid) is not null)
+            {
+                continue;
+            }
+
+            var cgroup = new PluginCgroup(directory, new HashSet<string>());
+            cgroup.Kill();
+            SpinWait.SpinUntil(() => !cgroup.IsPopulated(), TimeSpan.FromSeconds(2));
+            if (cgroup.Remove())
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>The mount point of the cgroup2 file system in mountinfo lines, or null.</summary>
     internal static string? FindMount(IEnumerable<string> mountInfo)
     {

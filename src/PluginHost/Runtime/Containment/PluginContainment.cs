@@ -77,6 +77,17 @@ internal sealed partial class PluginContainment
         else
         {
             LogCgroups(_logger, cgroups.Directory, cgroups.Controllers.Count == 0 ? "none" : string.Join(", ", cgroups.Controllers.Order(StringComparer.Ordinal)));
+            try
+            {
+                if (cgroups.SweepOrphans() is > 0 and var removed)
+                {
+                    LogOrphanCgroups(_logger, removed, cgroups.Directory);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Litter at worst: the next host tries again.
+            }
         }
 
         return cgroups;
@@ -108,6 +119,9 @@ internal sealed partial class PluginContainment
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Plugins are contained in cgroups under {CgroupDirectory} (controllers for their limits: {Controllers})")]
     private static partial void LogCgroups(ILogger logger, string cgroupDirectory, string controllers);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} plugin cgroup(s) of hosts that are gone, under {CgroupDirectory}")]
+    private static partial void LogOrphanCgroups(ILogger logger, int count, string cgroupDirectory);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Plugins are contained by process tree and environment marker, not cgroups: {Reason}")]
     private static partial void LogNoCgroups(ILogger logger, string reason);
