@@ -72,7 +72,7 @@ internal sealed class CgroupV2
     /// before it could record a launch, or whose run file is gone with its data directory, left behind. A cgroup whose
     /// host pid is alive is left alone, even if the pid was reused: at worst an empty cgroup stays.
     /// </summary>
-    /// <returns>How many cgroups were removed.</returns>
+    /// <returns>How many of them still held processes (killed); empty ones are litter, removed silently.</returns>
     public int SweepOrphans()
     {
         var removed = 0;
@@ -86,12 +86,14 @@ internal sealed class CgroupV2
             }
 
             var cgroup = new PluginCgroup(directory, new HashSet<string>());
-            cgroup.Kill();
-            SpinWait.SpinUntil(() => !cgroup.IsPopulated(), TimeSpan.FromSeconds(2));
-            if (cgroup.Remove())
+            if (cgroup.IsPopulated())
             {
+                cgroup.Kill();
+                SpinWait.SpinUntil(() => !cgroup.IsPopulated(), TimeSpan.FromSeconds(2));
                 removed++;
             }
+
+            cgroup.Remove();
         }
 
         return removed;

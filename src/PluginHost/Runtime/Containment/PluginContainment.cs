@@ -120,7 +120,7 @@ internal sealed partial class PluginContainment
     [LoggerMessage(Level = LogLevel.Information, Message = "Plugins are contained in cgroups under {CgroupDirectory} (controllers for their limits: {Controllers})")]
     private static partial void LogCgroups(ILogger logger, string cgroupDirectory, string controllers);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} plugin cgroup(s) of hosts that are gone, under {CgroupDirectory}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Killed the processes of {Count} plugin cgroup(s) of hosts that are gone, under {CgroupDirectory}")]
     private static partial void LogOrphanCgroups(ILogger logger, int count, string cgroupDirectory);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Plugins are contained by process tree and environment marker, not cgroups: {Reason}")]
