@@ -16,7 +16,6 @@ internal sealed class AdversarialEndpoint(Socket socket)
 {
     private readonly ConcurrentDictionary<string, SetupParams> _instances = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _deaf;
     private JsonRpc? _rpc;
     private ReadPausingStream? _reading;
 
@@ -56,9 +55,9 @@ internal sealed class AdversarialEndpoint(Socket socket)
 
         // Like a well-behaved plugin it lives as long as its connection; what it does wrong is in the requests.
         await Task.WhenAny(rpc.Completion, endpoint._shutdown.Task);
-        if (endpoint._deaf)
+        if (StartupModes.IgnoresShutdown)
         {
-            // Deaf to everything, its closed connection included: only a kill ends it.
+            // Outlives its connection too: only a kill ends it.
             await Task.Delay(Timeout.Infinite);
         }
 
@@ -80,23 +79,18 @@ internal sealed class AdversarialEndpoint(Socket socket)
     }
 
     [JsonRpcMethod(ProtocolMethods.Cleanup, UseSingleObjectParameterDeserialization = true)]
-    public void Cleanup(InstanceParams parameters)
-    {
-        if (_deaf)
-        {
-            Thread.Sleep(Timeout.Infinite);
-        }
-
-        _instances.TryRemove(parameters.InstanceId, out _);
-    }
+    public void Cleanup(InstanceParams parameters) => _instances.TryRemove(parameters.InstanceId, out _);
 
     [JsonRpcMethod(ProtocolMethods.Shutdown)]
     public void Shutdown()
     {
-        if (!_deaf)
+        if (StartupModes.IgnoresShutdown)
         {
-            _shutdown.TrySetResult();
+            Stderr.Line("ignoring the shutdown, on purpose");
+            return;
         }
+
+        _shutdown.TrySetResult();
     }
 
     [JsonRpcMethod(ProtocolMethods.HandleRequest, UseSingleObjectParameterDeserialization = true)]
@@ -137,9 +131,37 @@ internal sealed class AdversarialEndpoint(Socket socket)
             case "escape":
                 return BackendResponse.WithData(await StorageEscape.TryAllAsync(Rpc, instance, request.Data, cancellationToken));
             case "deaf":
-                // From now on it never answers a cleanup, ignores shutdown and outlives its connection.
-                _deaf = true;
+                // Answers this request, then never reads its connection again (nor exits when asked): whatever the host
+                // writes next piles up in the socket until the host's writes block.
+                StartupModes.IgnoreShutdown();
+                _ = Task.Run(async () =>
+                {
+                    await Task.Delay(200);
+                    Stderr.Line("no longer reading the connection, on purpose");
+                    Rpc.Dispose();
+                }, CancellationToken.None);
                 return BackendResponse.WithData([new("deaf", true)]);
+            case "detach":
+                return BackendResponse.WithData([new("grandchild", Containment.DetachGrandchild(holdOutput: false))]);
+            case "grandchild":
+                return BackendResponse.WithData([new("grandchild", StartupModes.Grandchild)]);
+            case "socket-dir":
+                return BackendResponse.WithData([new("socket_dir", Path.GetDirectoryName(Environment.GetEnvironmentVariable(PluginEnvironment.Socket)))]);
+            case "fds":
+                return BackendResponse.WithData([new("fds", Containment.Descriptors())]);
+            case "allocate":
+                Containment.StartAllocating();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return null;
+            case "open-files":
+                var count = request.Data is { } files && files.TryGetValue("count", out var n) ? int.Parse(n.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 100;
+                var (opened, error) = Containment.OpenFiles(count);
+                Containment.CloseFiles();
+                return BackendResponse.WithData([new("opened", opened), new("error", error)]);
+            case "spawn":
+                var wanted = request.Data is { } spawn && spawn.TryGetValue("count", out var c) ? int.Parse(c.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 10;
+                var (started, failure) = Containment.SpawnProcesses(wanted);
+                return BackendResponse.WithData([new("started", started), new("error", failure)]);
             case "redirect":
                 // Sends the caller to another site, as a compromised plugin would try.
                 return new BackendResponse { Redirect = "http://evil.example/phish" };

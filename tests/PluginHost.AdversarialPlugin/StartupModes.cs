@@ -33,10 +33,35 @@ internal static class StartupModes
     /// <summary>Floods stderr from a background thread from its start until the <c>stop-flood</c> path, and serves normally.</summary>
     public const string StderrFlood = "stderr-flood";
 
+    /// <summary>Double-forks a setsid grandchild (its pid answers the <c>grandchild</c> path), and serves normally.</summary>
+    public const string DetachGrandchild = "detach-grandchild";
+
+    /// <summary>
+    /// Ignores the host's shutdown and its closed connection, and leaves a setsid grandchild holding its stdout and
+    /// stderr open: a stop must kill it, and must not wait for its output to end.
+    /// </summary>
+    public const string HoldOutput = "hold-output";
+
+    /// <summary>The grandchild a mode detached, or 0.</summary>
+    public static int Grandchild { get; private set; }
+
+    /// <summary>Whether the plugin ignores shutdown requests and its connection closing.</summary>
+    public static bool IgnoresShutdown { get; private set; }
+
+    /// <summary>From now on the plugin ignores shutdown requests and its connection closing.</summary>
+    public static void IgnoreShutdown() => IgnoresShutdown = true;
+
     public static async Task<int> RunAsync(string mode, string socketPath, string token)
     {
         switch (mode)
         {
+            case DetachGrandchild:
+                Grandchild = Containment.DetachGrandchild(holdOutput: false);
+                break;
+            case HoldOutput:
+                Grandchild = Containment.DetachGrandchild(holdOutput: true);
+                IgnoresShutdown = true;
+                break;
             case ExitBeforeConnect:
                 Stderr.Line("exiting before connecting, on purpose");
                 return 4;

@@ -7,7 +7,10 @@ namespace PluginHost.ConsoleHost.Commands;
 internal sealed class PluginInfoCommand : Command
 {
     // Vault's plugin info shows these fields of the catalog entry (not env, whose values may be secrets).
-    private static readonly string[] Fields = ["args", "builtin", "command", "deprecation_status", "name", "sha256", "version"];
+    private static readonly string[] Fields = ["args", "builtin", "command", "deprecation_status", "max_open_files", "max_processes", "memory_limit", "name", "sha256", "version"];
+
+    // PluginHost's own fields, shown only when the entry sets them (Vault's output stays as it is otherwise).
+    private static readonly string[] Limits = ["max_open_files", "max_processes", "memory_limit"];
 
     private StringFlag _version = null!;
 
@@ -60,7 +63,7 @@ internal sealed class PluginInfoCommand : Command
             return 2;
         }
 
-        var shown = data.Where(p => Fields.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var shown = data.Where(p => Fields.Contains(p.Key) && !(Limits.Contains(p.Key) && p.Value.ValueKind == System.Text.Json.JsonValueKind.Null)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         return Field.Length > 0 ? SecretOutput.PrintRawField(run.Ui, shown, Field) : SecretOutput.OutputData(run.Ui, shown);
     }
 }

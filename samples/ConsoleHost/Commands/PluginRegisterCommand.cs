@@ -13,6 +13,9 @@ internal sealed class PluginRegisterCommand : Command
     private StringFlag _sha256 = null!;
     private StringFlag _version = null!;
     private StringListFlag _env = null!;
+    private StringFlag _memoryLimit = null!;
+    private StringFlag _maxProcesses = null!;
+    private StringFlag _maxOpenFiles = null!;
 
     public override string Name => "plugin register";
 
@@ -37,6 +40,13 @@ internal sealed class PluginRegisterCommand : Command
                   -sha256=d3f0a8be02f6c074cf38c9c99d4d04c9c6466249 \
                   -args=--with-glibc,--with-cgo \
                   auth my-custom-plugin
+
+          Register a plugin that may use 256 MiB of memory, 64 processes and 512 open files:
+
+              $ plugin-host plugin register \
+                  -sha256=d3f0a8be02f6c074cf38c9c99d4d04c9c6466249 \
+                  -memory-limit=256MiB -max-processes=64 -max-open-files=512 \
+                  secret my-mock-plugin
         """;
 
     protected override void AddFlags(FlagSet flags)
@@ -51,6 +61,18 @@ internal sealed class PluginRegisterCommand : Command
         _env = flags.Add(Section, new StringListFlag(
             "env",
             "Environment variables to set for the plugin when starting, as KEY=VALUE. This flag can be specified multiple times to specify multiple environment variables."));
+        _memoryLimit = flags.Add(Section, new StringFlag(
+            "memory-limit",
+            "size",
+            "Memory the plugin may use, in bytes or with a unit (256MiB, 1GiB). The host's default applies when unset."));
+        _maxProcesses = flags.Add(Section, new StringFlag(
+            "max-processes",
+            "int",
+            "How many processes (and threads) the plugin may have. The host's default applies when unset."));
+        _maxOpenFiles = flags.Add(Section, new StringFlag(
+            "max-open-files",
+            "int",
+            "How many files the plugin may have open. The host's default applies when unset."));
         _sha256 = flags.Add(Section, new StringFlag("sha256", "string", "SHA256 of the plugin binary. This is required for all plugins."));
         _version = flags.Add(Section, new StringFlag("version", "string", "Semantic version of the plugin. Optional."));
     }
@@ -91,6 +113,15 @@ internal sealed class PluginRegisterCommand : Command
         if (_version.Value.Length > 0)
         {
             data["version"] = JsonSerializer.SerializeToElement(_version.Value);
+        }
+
+        // Sent as given: the host validates them and answers what is wrong.
+        foreach (var (field, flag) in new[] { ("memory_limit", _memoryLimit), ("max_processes", _maxProcesses), ("max_open_files", _maxOpenFiles) })
+        {
+            if (flag.Value.Length > 0)
+            {
+                data[field] = JsonSerializer.SerializeToElement(flag.Value);
+            }
         }
 
         try

@@ -5,8 +5,9 @@ namespace PluginHost.Catalog;
 /// <summary>One plugin the catalog knows: an external binary pinned by SHA-256, or a builtin backend.</summary>
 /// <remarks>
 /// A plain, immutable, JSON-friendly record: the catalog persists it and it crosses the wire as it is.
-/// Every property name is a single lower-case word in JSON (<c>type</c>, <c>name</c>, <c>version</c>, <c>command</c>,
-/// <c>args</c>, <c>env</c>, <c>sha256</c>, <c>builtin</c>), the same in camelCase and snake_case, like Vault's.
+/// Every property name but the limits is a single lower-case word in JSON (<c>type</c>, <c>name</c>, <c>version</c>, <c>command</c>,
+/// <c>args</c>, <c>env</c>, <c>sha256</c>, <c>builtin</c>), the same in camelCase and snake_case, like Vault's; the
+/// limits are <c>memory_limit</c>, <c>max_processes</c> and <c>max_open_files</c> in snake_case.
 /// </remarks>
 public sealed record CatalogEntry
 {
@@ -31,6 +32,15 @@ public sealed record CatalogEntry
 
     /// <summary>The SHA-256 digest of the executable as 64 lower-case hexadecimal characters; empty for builtins.</summary>
     public string Sha256 { get; init; } = "";
+
+    /// <summary>The plugin's memory limit in bytes, or <see langword="null"/> for the host's default (<see cref="Hosting.PluginHostOptions.PluginMemoryLimit"/>).</summary>
+    public long? MemoryLimit { get; init; }
+
+    /// <summary>The plugin's process limit, or <see langword="null"/> for the host's default (<see cref="Hosting.PluginHostOptions.PluginMaxProcesses"/>).</summary>
+    public int? MaxProcesses { get; init; }
+
+    /// <summary>The plugin's open-file limit, or <see langword="null"/> for the host's default (<see cref="Hosting.PluginHostOptions.PluginMaxOpenFiles"/>).</summary>
+    public int? MaxOpenFiles { get; init; }
 
     /// <summary>Whether the entry is a backend compiled into the host (<see cref="BuiltinPlugin"/>).</summary>
     public bool Builtin { get; init; }

@@ -80,7 +80,7 @@ public sealed class PluginCatalog
 
         // Like Vault, a host without a plugin directory refuses every registration before looking at it.
         var directory = PluginCommandResolver.RequireDirectory(_options.CurrentValue.PluginDirectory);
-        var entry = RegistrationValidator.ToEntry(registration);
+        var entry = PluginLimitRules.Apply(RegistrationValidator.ToEntry(registration), registration);
         var path = PluginCommandResolver.Resolve(directory, entry.Command);
         await PluginChecksum.VerifyAsync(entry, path, cancellationToken).ConfigureAwait(false);
 

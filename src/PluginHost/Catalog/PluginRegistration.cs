@@ -43,6 +43,16 @@ public sealed record PluginRegistration
     /// </remarks>
     public IReadOnlyDictionary<string, string> Env { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
+    /// <summary>The plugin's memory limit in bytes (at least 16 MiB), or <see langword="null"/> for the host's default.</summary>
+    /// <remarks>See docs/security.md, "Process containment", for how each limit is enforced.</remarks>
+    public long? MemoryLimit { get; init; }
+
+    /// <summary>How many processes (and threads) the plugin may have, at least 1, or <see langword="null"/> for the host's default.</summary>
+    public int? MaxProcesses { get; init; }
+
+    /// <summary>How many files the plugin may have open (RLIMIT_NOFILE), at least 16, or <see langword="null"/> for the host's default.</summary>
+    public int? MaxOpenFiles { get; init; }
+
     /// <summary>The expected SHA-256 digest of the executable: 64 hexadecimal characters, any case.</summary>
     public required string Sha256 { get; init; }
 }

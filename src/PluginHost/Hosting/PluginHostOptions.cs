@@ -82,6 +82,30 @@ public sealed class PluginHostOptions
     /// </summary>
     public string? PluginCacheDirectory { get; set; }
 
+    /// <summary>
+    /// Whether each plugin launch gets its own cgroup v2 (created under the host's cgroup, when the host may), so that
+    /// stopping the plugin kills everything it started and its limits can be memory.max and pids.max. Default:
+    /// <see langword="true"/>. When <see langword="false"/>, or where cgroups cannot be used, plugins are contained by
+    /// process tree and environment marker, and limits are rlimits (see docs/security.md, "Process containment").
+    /// </summary>
+    public bool UseCgroups { get; set; } = true;
+
+    /// <summary>
+    /// The memory limit, in bytes, of plugins whose catalog entry sets none (<c>memory_limit</c>). <see langword="null"/>
+    /// (the default): no limit. memory.max of the plugin's cgroup where the memory controller is available, else RLIMIT_DATA.
+    /// </summary>
+    public long? PluginMemoryLimit { get; set; }
+
+    /// <summary>
+    /// The process limit of plugins whose catalog entry sets none (<c>max_processes</c>). <see langword="null"/> (the
+    /// default): no limit. pids.max of the plugin's cgroup where the pids controller is available, else RLIMIT_NPROC
+    /// (per user on Linux: meaningful only when plugins run as their own user).
+    /// </summary>
+    public int? PluginMaxProcesses { get; set; }
+
+    /// <summary>The open-file limit (RLIMIT_NOFILE) of plugins whose catalog entry sets none (<c>max_open_files</c>). <see langword="null"/> (the default): inherited from the host.</summary>
+    public int? PluginMaxOpenFiles { get; set; }
+
     /// <summary>Whether the built-in <c>kv</c> secrets engine and <c>userpass</c> auth method are in the catalog. Default: <see langword="true"/>.</summary>
     public bool RegisterDefaultBuiltins { get; set; } = true;
 

@@ -88,6 +88,8 @@ internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOp
             failures.Add($"PluginHostOptions.StorageLockTimeout cannot be negative, not {options.StorageLockTimeout}");
         }
 
+        failures.AddRange(PluginHost.Catalog.PluginLimitRules.CheckDefaults(options));
+
         if (options.PluginDirectory is { Length: > 0 } directory && !Path.IsPathFullyQualified(directory))
         {
             failures.Add($"PluginHostOptions.PluginDirectory must be an absolute path, not \"{directory}\"");

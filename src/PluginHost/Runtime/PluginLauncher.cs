@@ -18,6 +18,10 @@ namespace PluginHost.Runtime;
 /// </summary>
 internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor<PluginHostOptions> options, ILoggerFactory loggers)
 {
+    // Waits for one line on stdin, then becomes the plugin (same pid): the host puts the waiting shim into the plugin's
+    // cgroup and sets its rlimits before it lets it go on, so no instruction of the plugin runs uncontained.
+    private const string Shim = "read -r _ || :; exec \"$0\" \"$@\"";
+
     // What a framework-dependent .NET plugin needs to find its runtime; nothing else of the host's environment leaks in.
     private static readonly string[] InheritedVariables = ["PATH", "DOTNET_ROOT", "HOME", "TMPDIR"];
 
@@ -26,6 +30,8 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
 
     // How long a failed launch waits for the process it killed to be reaped (and its output read).
     private static readonly TimeSpan AbandonWait = TimeSpan.FromSeconds(5);
+
+    private const string GcHeapHardLimit = "DOTNET_GCHeapHardLimit";
 
     public async Task<PluginProcess> LaunchAsync(CatalogEntry entry, CancellationToken cancellationToken)
     {
@@ -43,8 +49,21 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
         listener.Bind(new UnixDomainSocketEndPoint(socketPath));
         listener.Listen(1);
 
-        var process = await StartAsync(entry, binary, socketDirectory, socketPath, token, cancellationToken).ConfigureAwait(false);
-        var plugin = new PluginProcess(entry, process, socketDirectory, loggers.CreateLogger("PluginHost.Plugins." + entry.Name));
+        var jail = _containment.Value.Prepare(entry, $"{PluginEnvironment.Socket}={socketPath}");
+        Process process;
+        try
+        {
+            process = await StartAsync(entry, binary, socketDirectory, socketPath, token, jail, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing else will: no PluginProcess owns the folder and the jail yet.
+            await jail.ReleaseAsync(AbandonWait).ConfigureAwait(false);
+            PluginProcess.DeleteDirectory(socketDirectory);
+            throw;
+        }
+
+        var plugin = new PluginProcess(entry, process, socketDirectory, jail, loggers.CreateLogger("PluginHost.Plugins." + entry.Name));
         string? failure;
         try
         {
@@ -123,16 +142,33 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
         await plugin.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
     }
 
-    private static async Task<Process> StartAsync(CatalogEntry entry, string binary, string workingDirectory, string socketPath, string token, CancellationToken cancellationToken)
+    private readonly Lazy<PluginContainment> _containment = new(() => new PluginContainment(options, loggers.CreateLogger("PluginHost.Runtime.PluginContainment")));
+
+    private static async Task<Process> StartAsync(
+        CatalogEntry entry, string binary, string workingDirectory, string socketPath, string token, PluginJail jail, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(binary)
+        // On Linux the plugin starts through the shim (see Shim), so it is contained before its first instruction.
+        var shimmed = OperatingSystem.IsLinux();
+        if (shimmed)
+        {
+            RequireExecutableFormat(entry, binary);
+        }
+
+        var start = new ProcessStartInfo(shimmed ? "/bin/sh" : binary)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = false,
+            RedirectStandardInput = shimmed,
             WorkingDirectory = workingDirectory,
         };
+        if (shimmed)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(Shim);
+            start.ArgumentList.Add(binary);
+        }
+
         foreach (var argument in entry.Args)
         {
             start.ArgumentList.Add(argument);
@@ -159,10 +195,24 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
         start.Environment[PluginEnvironment.Token] = token;
         start.Environment[PluginEnvironment.ProtocolVersions] = "1";
         start.Environment[PluginEnvironment.PluginName] = entry.Name;
+        if (jail.MemoryByRlimit && !start.Environment.ContainsKey(GcHeapHardLimit))
+        {
+            // The .NET GC sizes its heap from physical memory and knows nothing of RLIMIT_DATA: capped below the limit
+            // (leaving room for the runtime's own memory), a .NET plugin throws OutOfMemoryException, and says so on its
+            // stderr, rather than failing in a native allocation. Other plugins ignore the variable.
+            start.Environment[GcHeapHardLimit] = (jail.Limits.MemoryBytes!.Value * 3 / 4).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         try
         {
-            var process = await TextFileBusyRetry.RunAsync(() => Process.Start(start), TimeProvider.System, cancellationToken).ConfigureAwait(false);
-            return process ?? throw new PluginHostException(ErrorCode.Unavailable, $"plugin '{entry.Name}' could not be started: {binary}");
+            var process = await TextFileBusyRetry.RunAsync(() => Process.Start(start), TimeProvider.System, cancellationToken).ConfigureAwait(false)
+                ?? throw new PluginHostException(ErrorCode.Unavailable, $"plugin '{entry.Name}' could not be started: {binary}");
+            if (shimmed)
+            {
+                Release(entry, process, jail);
+            }
+
+            return process;
         }
         catch (Win32Exception error)
         {
@@ -170,6 +220,43 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
                 ErrorCode.Unavailable,
                 $"plugin '{entry.Name}' could not be started: '{entry.Command}' is not an executable this system can run ({error.Message}); publish it for this platform and register it again",
                 error);
+        }
+    }
+
+    // The shim waits on its stdin: contain it, then let it exec the plugin (whose stdin is then at its end).
+    private static void Release(CatalogEntry entry, Process process, PluginJail jail)
+    {
+        try
+        {
+            jail.Enter(process.Id);
+            process.StandardInput.WriteLine();
+            process.StandardInput.Close();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            process.Kill();
+            process.WaitForExit();
+            process.Dispose();
+            throw new PluginHostException(ErrorCode.Unavailable, $"plugin '{entry.Name}' could not be started: its process could not be contained ({e.Message})", e);
+        }
+    }
+
+    // sh runs a file that execve refuses as a shell script: refuse what is neither an ELF binary nor a #! script first,
+    // as a direct exec would.
+    private static void RequireExecutableFormat(CatalogEntry entry, string binary)
+    {
+        Span<byte> head = stackalloc byte[4];
+        int read;
+        using (var file = File.OpenRead(binary))
+        {
+            read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+
+        if (!(read == 4 && head.SequenceEqual("\u007fELF"u8)) && !(read >= 2 && head[..2].SequenceEqual("#!"u8)))
+        {
+            throw new PluginHostException(
+                ErrorCode.Unavailable,
+                $"plugin '{entry.Name}' could not be started: '{entry.Command}' is not an executable this system can run (neither an ELF binary nor a #! script); publish it for this platform and register it again");
         }
     }
 

@@ -17,6 +17,12 @@ internal sealed partial class PluginProcess
     private const int KeptStderrLineLength = 1000;
     private static readonly TimeSpan OutputDrainWait = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ExitAfterDisconnect = TimeSpan.FromSeconds(2);
+
+    // How long each step of a stop may take once the grace period is over (closing the connection, reaping the killed
+    // process, killing the rest of its tree): a stop ends within the grace period plus a few of these, whatever the
+    // plugin does.
+    private static readonly TimeSpan StepBound = TimeSpan.FromSeconds(2);
+    private readonly PluginJail _jail;
     private readonly Process _process;
     private readonly ILogger _logger;
     private readonly string _socketDirectory;
@@ -29,9 +35,10 @@ internal sealed partial class PluginProcess
     private Task? _stop;
     private readonly Task _outputRead;
 
-    public PluginProcess(CatalogEntry entry, Process process, string socketDirectory, ILogger logger)
+    public PluginProcess(CatalogEntry entry, Process process, string socketDirectory, PluginJail jail, ILogger logger)
     {
         Entry = entry;
+        _jail = jail;
         _process = process;
         _socketDirectory = socketDirectory;
         _logger = logger;
@@ -106,9 +113,29 @@ internal sealed partial class PluginProcess
     // process it left behind may hold the pipes open.
     private async Task ReportStopAfterOutputAsync()
     {
+        if (HasExited())
+        {
+            // Whatever the plugin started dies with it (and stops holding its stdout and stderr open).
+            await _jail.ReleaseAsync(StepBound).ConfigureAwait(false);
+            DeleteSocketDirectory();
+        }
+
         await DrainOutputAsync().ConfigureAwait(false);
         RecordExit();
         _stopped.TrySetResult();
+    }
+
+    private bool HasExited()
+    {
+        try
+        {
+            return _process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed by StopAsync, which saw it exit.
+            return true;
+        }
     }
 
     private async Task DrainOutputAsync()
@@ -144,6 +171,12 @@ internal sealed partial class PluginProcess
         }
 
         var tail = StderrTail();
+        var exitCode = int.TryParse(_exitCode, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
+        if (_exitCode is not null && _jail.DescribeLimitBreach(exitCode, tail) is { } breach)
+        {
+            what = $"{breach}; {what}";
+        }
+
         return tail.Length == 0 ? what : $"{what}; its last stderr lines: {tail}";
     }
 
@@ -168,31 +201,60 @@ internal sealed partial class PluginProcess
     private async Task StopOnceAsync(TimeSpan grace)
     {
         await Task.Yield();
-        if (Client is { } client)
-        {
-            await client.ShutdownAsync().ConfigureAwait(false);
-        }
-
         try
         {
-            await _process.WaitForExitAsync().WaitAsync(grace).ConfigureAwait(false);
+            var graceEnds = Stopwatch.StartNew();
+            if (Client is { } client)
+            {
+                // A notification, yet its write blocks when a plugin that never reads let the socket's buffer fill up.
+                await BoundedAsync(client.ShutdownAsync(), grace).ConfigureAwait(false);
+            }
+
+            var left = grace - graceEnds.Elapsed;
+            if (!await BoundedAsync(_process.WaitForExitAsync(), left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false))
+            {
+                LogKilled(_logger, Entry.Name, Pid, grace.TotalSeconds);
+                Kill();
+            }
+
+            if (Client is { } connected)
+            {
+                await BoundedAsync(Task.Run(async () => await connected.DisposeAsync().ConfigureAwait(false)), StepBound).ConfigureAwait(false);
+            }
+
+            if (!await BoundedAsync(_process.WaitForExitAsync(), StepBound).ConfigureAwait(false))
+            {
+                LogNotReaped(_logger, Entry.Name, Pid, StepBound.TotalSeconds);
+            }
+
+            // Before draining the output: a descendant left alive would hold the pipes open.
+            await _jail.ReleaseAsync(StepBound).ConfigureAwait(false);
+            await DrainOutputAsync().ConfigureAwait(false);
+            RecordExit();
+        }
+        finally
+        {
+            _process.Dispose();
+            DeleteSocketDirectory();
+        }
+    }
+
+    // Whether the task completed within the bound (its failure counts as completed: the step is over either way).
+    private static async Task<bool> BoundedAsync(Task task, TimeSpan bound)
+    {
+        try
+        {
+            await task.WaitAsync(bound).ConfigureAwait(false);
+            return true;
         }
         catch (TimeoutException)
         {
-            LogKilled(_logger, Entry.Name, Pid, grace.TotalSeconds);
-            Kill();
+            return false;
         }
-
-        if (Client is { } connected)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            await connected.DisposeAsync().ConfigureAwait(false);
+            return true;
         }
-
-        await _process.WaitForExitAsync().ConfigureAwait(false);
-        await DrainOutputAsync().ConfigureAwait(false);
-        RecordExit();
-        _process.Dispose();
-        DeleteSocketDirectory();
     }
 
     // Kept apart from the Process object, which StopAsync disposes while others may still describe the stop.
@@ -218,9 +280,17 @@ internal sealed partial class PluginProcess
         Kill();
     }
 
-    /// <summary>Kills the process tree at once (start failures, ignored cancellations).</summary>
+    /// <summary>Kills the plugin and every process it started, at once (start failures, ignored cancellations, stops past the grace period).</summary>
     public void Kill()
     {
+        if (OperatingSystem.IsLinux())
+        {
+            // Its cgroup, or its tree and the descendants carrying its marker: Kill(entireProcessTree) follows parent
+            // links only, and a double-forked setsid grandchild has none left to follow.
+            _jail.KillAll();
+            return;
+        }
+
         try
         {
             _process.Kill(entireProcessTree: true);
@@ -231,13 +301,20 @@ internal sealed partial class PluginProcess
         }
     }
 
-    public void DeleteSocketDirectory()
+    public void DeleteSocketDirectory() => DeleteDirectory(_socketDirectory);
+
+    /// <summary>Removes a launch's private socket folder, if it is still there.</summary>
+    public static void DeleteDirectory(string directory)
     {
         try
         {
-            Directory.Delete(_socketDirectory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
-        catch (IOException)
+        catch (DirectoryNotFoundException)
+        {
+            // Removed already (the process's exit and its stop both try).
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Best effort: the directory is private and empty once the socket file is gone.
         }
@@ -339,6 +416,15 @@ internal sealed partial class PluginProcess
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} (pid {Pid}) broke the protocol: {Reason}; it is stopped")]
     private static partial void LogProtocolBroken(ILogger logger, string plugin, int pid, string reason);
+
+    /// <summary>Logs that a backend instance's cleanup went unanswered (the plugin is stopped next anyway).</summary>
+    public void LogCleanupUnanswered(TimeSpan waited) => LogCleanupTimedOut(_logger, Entry.Name, Pid, waited.TotalSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} (pid {Pid}) did not answer a backend instance's cleanup within {Seconds}s; going on without it")]
+    private static partial void LogCleanupTimedOut(ILogger logger, string plugin, int pid, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Plugin {Plugin} (pid {Pid}) was not gone {Seconds}s after it was killed; stopping without it")]
+    private static partial void LogNotReaped(ILogger logger, string plugin, int pid, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Plugin {Plugin} (pid {Pid}) did not exit within {GraceSeconds}s of shutdown; killed its process tree")]
     private static partial void LogKilled(ILogger logger, string plugin, int pid, double graceSeconds);

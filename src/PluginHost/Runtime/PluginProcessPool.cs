@@ -47,7 +47,11 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
 
             LogInstanceAdded(entry.Name, process.Pid);
             var remote = process.Client!.CreateBackend(Guid.NewGuid().ToString("N"), entry.Type, entry.Name);
-            return new ProcessBackend(remote, process, this, options.CurrentValue.PluginCancellationGracePeriod);
+            var settings = options.CurrentValue;
+
+            // A backend's cleanup gets the shutdown grace period (at least a second) before the process is stopped regardless.
+            var cleanupBound = settings.PluginShutdownGracePeriod > TimeSpan.FromSeconds(1) ? settings.PluginShutdownGracePeriod : TimeSpan.FromSeconds(1);
+            return new ProcessBackend(remote, process, this, settings.PluginCancellationGracePeriod, cleanupBound);
         }
     }
 
@@ -116,7 +120,11 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
 
     private static string Identity(CatalogEntry entry) => string.Join(
         '\0',
-        new[] { entry.Type.ToName(), entry.Name, entry.Version ?? "", entry.Sha256, entry.Command, string.Join('\u0001', entry.Args) }
+        new[]
+        {
+            entry.Type.ToName(), entry.Name, entry.Version ?? "", entry.Sha256, entry.Command, string.Join('\u0001', entry.Args),
+            $"{entry.MemoryLimit}/{entry.MaxProcesses}/{entry.MaxOpenFiles}",
+        }
             .Concat(entry.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Plugin {Plugin} (pid {Pid}) serves one more backend instance")]

@@ -8,7 +8,7 @@ namespace PluginHost.Runtime;
 /// A plugin that goes on with a cancelled request for longer than the cancellation grace period is killed: the
 /// caller gets its cancellation (or timeout), and the mount relaunches the plugin on a later request.
 /// </remarks>
-internal sealed class ProcessBackend(IBackend remote, PluginProcess process, PluginProcessPool pool, TimeSpan cancellationGrace) : IBackend, ISupervisedBackend
+internal sealed class ProcessBackend(IBackend remote, PluginProcess process, PluginProcessPool pool, TimeSpan cancellationGrace, TimeSpan cleanupBound) : IBackend, ISupervisedBackend
 {
     // Longer than PluginProcess waits for an exit after a disconnect, so a stop is always reported when there is one.
     private static readonly TimeSpan ExitReportWait = TimeSpan.FromSeconds(3);
@@ -48,8 +48,17 @@ internal sealed class ProcessBackend(IBackend remote, PluginProcess process, Plu
         {
             if (!process.HasStopped)
             {
-                await remote.CleanupAsync(cancellationToken).ConfigureAwait(false);
+                // A courtesy to a plugin that will be stopped anyway: one that no longer reads its connection (or never
+                // answers) would hold the mount's cleanup, and with it the host's shutdown, forever (callers pass
+                // CancellationToken.None). Its stop, next, kills it.
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                bounded.CancelAfter(cleanupBound);
+                await remote.CleanupAsync(bounded.Token).AsTask().WaitAsync(cleanupBound + cleanupBound, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is OperationCanceledException or TimeoutException)
+        {
+            process.LogCleanupUnanswered(cleanupBound);
         }
         finally
         {

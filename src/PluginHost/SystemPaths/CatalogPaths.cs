@@ -27,7 +27,7 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
         new PathRoute
         {
             Pattern = CatalogEntryPattern(),
-            Fields = SystemFields.Of("type", "name", "sha256", "command", "args", "env", "version"),
+            Fields = SystemFields.Of("type", "name", "sha256", "command", "args", "env", "version", "memory_limit", "max_processes", "max_open_files"),
             Handlers = new Dictionary<Operation, PathHandler>
             {
                 [Operation.Read] = ReadEntryAsync,
@@ -93,6 +93,9 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
             new("sha256", entry.Sha256),
             new("builtin", entry.Builtin),
             new("version", entry.Version ?? ""),
+            new("memory_limit", entry.MemoryLimit),
+            new("max_processes", entry.MaxProcesses),
+            new("max_open_files", entry.MaxOpenFiles),
         ]);
     }
 
@@ -108,6 +111,9 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
                 Sha256 = fields.GetString("sha256"),
                 Args = fields.GetStrings("args"),
                 Env = EnvironmentOf(fields.GetStrings("env")),
+                MemoryLimit = fields.GetString("memory_limit") is { Length: > 0 } memory ? PluginLimitRules.ParseMemory(memory) : null,
+                MaxProcesses = fields.IsSet("max_processes") ? IntOf(fields, "max_processes") : null,
+                MaxOpenFiles = fields.IsSet("max_open_files") ? IntOf(fields, "max_open_files") : null,
             },
             cancellationToken).ConfigureAwait(false);
         return null;
@@ -163,6 +169,11 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
             ? type
             : throw new PluginHostException(ErrorCode.BadRequest, $"unknown plugin type \"{name}\": give secret or auth");
     }
+
+    // Out of int's range is out of any limit's range: say so rather than overflow.
+    private static int IntOf(FieldData fields, string name) => fields.GetInt(name) is var value && value is >= int.MinValue and <= int.MaxValue
+        ? (int)value
+        : throw new PluginHostException(ErrorCode.BadRequest, $"invalid value for '{name}': {value} is too large");
 
     private static string? VersionOf(FieldData fields) => fields.GetString("version") is { Length: > 0 } version ? version : null;
 

@@ -73,7 +73,8 @@ public sealed class PluginProcessLogTests : IDisposable
         start.ArgumentList.Add("cat >/dev/null; printf '%s\\n' \"$0\" >&2");
         start.ArgumentList.Add(line);
         var os = Process.Start(start)!;
-        var plugin = new PluginProcess(Entry, os, Path.Combine(Path.GetTempPath(), "no-socket-directory"), _loggers.CreateLogger("PluginHost.Plugins.chatty"));
+        var jail = new PluginJail(Entry.Name, "CHATTY_MARKER=1", PluginResourceLimits.None, cgroup: null, record: null);
+        var plugin = new PluginProcess(Entry, os, Path.Combine(Path.GetTempPath(), "no-socket-directory"), jail, _loggers.CreateLogger("PluginHost.Plugins.chatty"));
         return (os, plugin);
     }
 

@@ -12,7 +12,7 @@ namespace PluginHost.IntegrationTests;
 /// binary cache forgets copies no catalog entry references.
 /// </summary>
 [TestClass]
-public sealed class ContainmentTests
+public sealed class CatalogContainmentTests
 {
     private const string Plugin = "my-mock-plugin";
 
