@@ -13,6 +13,9 @@ namespace PluginHost.Runtime;
 internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOptionsMonitor<PluginHostOptions> options, ILogger<PluginProcessPool> logger) : IAsyncDisposable, IDisposable
 {
     private readonly Dictionary<string, Task<PluginProcess>> _processes = new(StringComparer.Ordinal);
+
+    // Unlisted from _processes but still in their shutdown grace: the shutdown deadline must reach them too.
+    private readonly HashSet<PluginProcess> _stopping = [];
     private readonly Lock _gate = new();
 
     /// <summary>Returns a new backend instance of <paramref name="entry"/> in its (possibly new) process.</summary>
@@ -70,24 +73,39 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
             {
                 _processes.Remove(key);
             }
+
+            _stopping.Add(process);
         }
 
         LogStopping(process.Entry.Name, process.Pid);
-        await process.StopAsync(options.CurrentValue.PluginShutdownGracePeriod).ConfigureAwait(false);
+        try
+        {
+            await process.StopAsync(options.CurrentValue.PluginShutdownGracePeriod).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _stopping.Remove(process);
+            }
+        }
     }
 
-    /// <summary>Kills every running plugin process at once (their process trees too): the host's shutdown deadline passed.</summary>
+    /// <summary>
+    /// Kills every running plugin process at once, those already in their shutdown grace period included (their process
+    /// trees too): the host's shutdown deadline passed.
+    /// </summary>
     public void KillAll()
     {
-        Task<PluginProcess>[] launches;
+        List<PluginProcess> running;
         lock (_gate)
         {
-            launches = _processes.Values.ToArray();
+            running = [.. _stopping, .. _processes.Values.Where(l => l.IsCompletedSuccessfully).Select(l => l.Result)];
         }
 
-        foreach (var launch in launches.Where(l => l.IsCompletedSuccessfully))
+        foreach (var process in running)
         {
-            launch.Result.Kill();
+            process.Kill();
         }
     }
 
