@@ -10,17 +10,20 @@ namespace PluginHost.Runtime;
 /// </summary>
 /// <remarks>
 /// Kept in <c>.plugin-runs</c> under the data directory (one host at a time holds it) or, without one, in a shared
-/// <c>pluginhost-runs</c> folder of the temporary directory, where the per-host file names keep running hosts apart.
+/// <c>pluginhost-runs</c> folder of the temporary directory, where the per-host file names keep running hosts apart
+/// and which is removed whenever it is left empty.
 /// </remarks>
 internal sealed class PluginRunRecord
 {
     private readonly Lock _gate = new();
     private readonly HashSet<string> _lines = new(StringComparer.Ordinal);
     private readonly string _file;
+    private readonly bool _shared;
 
-    private PluginRunRecord(string directory)
+    private PluginRunRecord(string directory, bool shared)
     {
         Directory = directory;
+        _shared = shared;
         _file = Path.Join(directory, NameOf(Environment.ProcessId, LinuxProcessApi.StartTimeOf(Environment.ProcessId) ?? 0));
     }
 
@@ -30,9 +33,16 @@ internal sealed class PluginRunRecord
     /// <summary>Opens (creating it 0700) the run folder for <paramref name="dataDirectory"/>, or the shared one in the temporary directory.</summary>
     public static PluginRunRecord Open(string? dataDirectory)
     {
-        var directory = dataDirectory is { Length: > 0 }
-            ? Path.Join(dataDirectory, ".plugin-runs")
-            : Path.Join(Path.GetTempPath(), "pluginhost-runs");
+        var shared = dataDirectory is not { Length: > 0 };
+        var directory = shared
+            ? Path.Join(Path.GetTempPath(), "pluginhost-runs")
+            : Path.Join(dataDirectory, ".plugin-runs");
+        CreateFolder(directory);
+        return new PluginRunRecord(directory, shared);
+    }
+
+    private static void CreateFolder(string directory)
+    {
         if (OperatingSystem.IsWindows())
         {
             System.IO.Directory.CreateDirectory(directory);
@@ -41,8 +51,6 @@ internal sealed class PluginRunRecord
         {
             System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-
-        return new PluginRunRecord(directory);
     }
 
     /// <summary>The line recording a plugin cgroup.</summary>
@@ -156,16 +164,48 @@ internal sealed class PluginRunRecord
             if (_lines.Count == 0)
             {
                 File.Delete(_file);
+                RemoveSharedFolderIfEmpty();
                 return;
             }
 
-            var temporary = _file + ".tmp";
-            File.WriteAllLines(temporary, _lines);
-            File.Move(temporary, _file, overwrite: true);
+            // Twice at most: another host may remove the shared folder, found empty, between our create and write.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    CreateFolder(Directory);
+                    var temporary = _file + ".tmp";
+                    File.WriteAllLines(temporary, _lines);
+                    File.Move(temporary, _file, overwrite: true);
+                    return;
+                }
+                catch (DirectoryNotFoundException) when (attempt == 1)
+                {
+                }
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Best effort: without the record, only a SIGKILLed host's leftovers go unswept.
+        }
+    }
+
+    // A host with no data directory leaves nothing in the temporary directory once its plugins are stopped. Only an
+    // empty folder is removed (a non-recursive delete fails otherwise), so other hosts' run files are never touched.
+    private void RemoveSharedFolderIfEmpty()
+    {
+        if (!_shared)
+        {
+            return;
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(Directory);
+        }
+        catch (IOException)
+        {
+            // Not empty (another host's plugins are running) or already gone.
         }
     }
 }
