@@ -35,7 +35,7 @@ internal static class E2eMode
         };
 
         var wall = Stopwatch.StartNew();
-        var workspace = Workspace.Create();
+        var workspace = Workspace.Create(limitsOn: !options.NoLimits);
         try
         {
             var report = await new E2eRun(options, workspace, wall).RunAsync(cancel.Token);

@@ -1,6 +1,6 @@
 namespace PluginHost.Benchmarks.E2e;
 
-/// <summary>The e2e mode's arguments: <c>[--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose] [--anchor PATH | --no-anchor] [--no-aot]</c>.</summary>
+/// <summary>The e2e mode's arguments: <c>[--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose] [--anchor PATH | --no-anchor] [--no-aot] [--no-limits]</c>.</summary>
 /// <param name="PluginEnv">
 /// Set in every plugin process through its catalog entry, for experiments such as
 /// <c>DOTNET_TieredPGO=0</c>; the host passes plugins nothing else of its own environment.
@@ -8,8 +8,9 @@ namespace PluginHost.Benchmarks.E2e;
 /// <param name="AnchorPath">The go-plugin anchor's run.sh (<c>--anchor PATH</c>); null: <c>&lt;repo&gt;/../shared/anchors/go-plugin/run.sh</c>.</param>
 /// <param name="NoAnchor"><c>--no-anchor</c>: do not run the go-plugin anchor.</param>
 /// <param name="NoAot"><c>--no-aot</c>: do not publish and measure the NativeAOT build of the mock plugin.</param>
+/// <param name="NoLimits"><c>--no-limits</c>: run plugins without the per-plugin resource limits (<c>BenchLimits</c>) the run sets otherwise.</param>
 internal sealed record E2eOptions(
-    bool Quick, string? JsonPath, string? PluginPath, IReadOnlyDictionary<string, string> PluginEnv, bool Verbose, string? AnchorPath = null, bool NoAnchor = false, bool NoAot = false)
+    bool Quick, string? JsonPath, string? PluginPath, IReadOnlyDictionary<string, string> PluginEnv, bool Verbose, string? AnchorPath = null, bool NoAnchor = false, bool NoAot = false, bool NoLimits = false)
 {
     public static E2eOptions Parse(IReadOnlyList<string> args)
     {
@@ -26,6 +27,7 @@ internal sealed record E2eOptions(
                 "--anchor" => options with { AnchorPath = Path.GetFullPath(Value(args, ref i)) },
                 "--no-anchor" => options with { NoAnchor = true },
                 "--no-aot" => options with { NoAot = true },
+                "--no-limits" => options with { NoLimits = true },
                 "--plugin-env" => AddEnv(options, env, Value(args, ref i)),
                 var other => throw new ArgumentException($"unknown e2e option '{other}'"),
             };

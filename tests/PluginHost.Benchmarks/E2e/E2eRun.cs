@@ -23,6 +23,7 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         var sampler = new LatencySampler(_budget);
         var floors = report.Floors;
         var figures = report.PluginHost;
+        figures.LimitsOn = workspace.LimitsOn;
 
         if (report.Machine.LoadAverageStart > report.Machine.LogicalCpus)
         {
@@ -104,6 +105,11 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         figures.ExternalKvReadRpsC1 = Round(traffic.RequestsPerSecond[1], 0, "external_kv_read_rps_c1");
         figures.ExternalKvReadRpsC16 = Round(traffic.RequestsPerSecond[16], 0, "external_kv_read_rps_c16");
         figures.ExternalKvReadRpsC64 = Round(traffic.RequestsPerSecond[64], 0, "external_kv_read_rps_c64");
+        await ExpectNoPluginProcessAsync(cancellationToken);
+
+        var (limitsReadPct, limitsRpsPct) = await LimitsOverhead.MeasureAsync(workspace, plugin, _budget, passes: 3, Progress, cancellationToken);
+        figures.LimitsOverheadReadP50Pct = Round(limitsReadPct, 1, "limits_overhead_read_p50_pct");
+        figures.LimitsOverheadRpsC16Pct = Round(limitsRpsPct, 1, "limits_overhead_rps_c16_pct");
         await ExpectNoPluginProcessAsync(cancellationToken);
 
         Progress($"cold start: {_budget.ColdStarts} fresh plugin processes (+1 untimed)");

@@ -13,13 +13,17 @@ internal sealed class BenchHost : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    private BenchHost(Workspace workspace)
+    private BenchHost(Workspace workspace, bool limitsOn)
     {
         var services = new ServiceCollection();
         services.AddPluginHost(o =>
         {
             o.PluginDirectory = workspace.PluginDirectory;
             o.PluginCacheDirectory = workspace.CacheDirectory;
+            if (limitsOn)
+            {
+                BenchLimits.Apply(o);
+            }
         });
         _provider = services.BuildServiceProvider();
         Host = _provider.GetRequiredService<IPluginHost>();
@@ -27,7 +31,8 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public IPluginHost Host { get; }
 
-    public static BenchHost Create(Workspace workspace) => new(workspace);
+    /// <summary>A host on the workspace's directories; its plugins run under <see cref="BenchLimits"/> when <paramref name="limitsOn"/> (default: the run's choice).</summary>
+    public static BenchHost Create(Workspace workspace, bool? limitsOn = null) => new(workspace, limitsOn ?? workspace.LimitsOn);
 
     public static MountRequest MockAt(MockPluginBinary plugin, string path) => new() { Type = BackendType.Secret, Plugin = plugin.Name, Path = path };
 

@@ -6,9 +6,10 @@ namespace PluginHost.Benchmarks.E2e.Plugins;
 /// </summary>
 internal sealed class Workspace : IDisposable
 {
-    private Workspace(string root)
+    private Workspace(string root, bool limitsOn)
     {
         Root = root;
+        LimitsOn = limitsOn;
         PublishDirectory = Path.Combine(root, "publish");
         PluginDirectory = Directory.CreateDirectory(Path.Combine(root, "plugins")).FullName;
         CacheDirectory = Path.Combine(root, "cache");
@@ -16,13 +17,17 @@ internal sealed class Workspace : IDisposable
 
     public string Root { get; }
 
+    /// <summary>Whether the run's hosts set <see cref="BenchLimits"/> for their plugins.</summary>
+    public bool LimitsOn { get; }
+
     public string PublishDirectory { get; }
 
     public string PluginDirectory { get; }
 
     public string CacheDirectory { get; }
 
-    public static Workspace Create() => new(Directory.CreateTempSubdirectory("pluginhost-e2e-").FullName);
+    /// <summary>A new private directory; <paramref name="limitsOn"/> runs the plugins under <see cref="BenchLimits"/>.</summary>
+    public static Workspace Create(bool limitsOn = false) => new(Directory.CreateTempSubdirectory("pluginhost-e2e-").FullName, limitsOn);
 
     /// <summary>The live plugin processes of this run: those executing a binary from its cache.</summary>
     public IReadOnlyList<int> PluginProcesses() =>

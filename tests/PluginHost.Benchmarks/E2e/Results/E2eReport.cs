@@ -82,6 +82,10 @@ internal sealed class FloorFigures
 
 internal sealed class PluginHostFigures
 {
+    /// <summary>Whether the plugins ran under per-plugin resource limits (<c>BenchLimits</c>; <c>--no-limits</c> turns them off).</summary>
+    [JsonPropertyName("limits_on")]
+    public bool LimitsOn { get; set; }
+
     [JsonPropertyName("builtin_kv_read_us_p50")]
     public double? BuiltinKvReadUsP50 { get; set; }
 
@@ -120,6 +124,14 @@ internal sealed class PluginHostFigures
 
     [JsonPropertyName("external_kv_read_rps_c64")]
     public double? ExternalKvReadRpsC64 { get; set; }
+
+    /// <summary>How much slower the sequential external kv read's p50 is with <c>BenchLimits</c> than without, in percent (alternating passes).</summary>
+    [JsonPropertyName("limits_overhead_read_p50_pct")]
+    public double? LimitsOverheadReadP50Pct { get; set; }
+
+    /// <summary>How much lower the external kv read's rps at 16 callers is with <c>BenchLimits</c> than without, in percent.</summary>
+    [JsonPropertyName("limits_overhead_rps_c16_pct")]
+    public double? LimitsOverheadRpsC16Pct { get; set; }
 
     [JsonPropertyName("cold_start_ms_p50")]
     public double? ColdStartMsP50 { get; set; }

@@ -18,6 +18,10 @@ internal static class ReportTable
             output.WriteLine($"plugin env: {string.Join(' ', env.Select(e => $"{e.Key}={e.Value}"))}");
         }
 
+        output.WriteLine(report.PluginHost.LimitsOn
+            ? string.Create(CultureInfo.InvariantCulture, $"plugin limits on: memory {Plugins.BenchLimits.MemoryBytes >> 20} MiB, {Plugins.BenchLimits.Processes} processes, {Plugins.BenchLimits.OpenFiles} open files (--no-limits turns them off)")
+            : "plugin limits off (--no-limits)");
+
         var f = report.Floors;
         Section(output, "floors (in-process, except the bare child's rows)",
         [
@@ -52,6 +56,8 @@ internal static class ReportTable
             ("external_kv_read_rps_c1", p.ExternalKvReadRpsC1, "closed loop, 1 caller"),
             ("external_kv_read_rps_c16", p.ExternalKvReadRpsC16, "closed loop, 16 callers"),
             ("external_kv_read_rps_c64", p.ExternalKvReadRpsC64, "closed loop, 64 callers (= MaxConcurrentRequestsPerPlugin)"),
+            ("limits_overhead_read_p50_pct", p.LimitsOverheadReadP50Pct, "external read p50 with plugin limits vs without, % (alternating passes)"),
+            ("limits_overhead_rps_c16_pct", p.LimitsOverheadRpsC16Pct, "rps at 16 callers lost to plugin limits, % (same passes)"),
             ("cold_start_ms_p50", p.ColdStartMsP50, "enable mount (new process) + first read answered"),
             ("cold_start_mount_ms_p50", p.ColdStartMountMsP50, "of which enable: hash+copy, exec, hello, setup"),
             ("plugin_idle_rss_mib", p.PluginIdleRssMib, "VmRSS of one idle plugin process"),

@@ -56,7 +56,8 @@ internal sealed class ExternalKvTraffic
         return new ExternalKvTraffic { Sequential = sequential, RequestsPerSecond = rps, RequestsPerSecondWindows = windows };
     }
 
-    private static async Task WarmAsync(Func<CancellationToken, ValueTask> read, TimeSpan time, CancellationToken cancellationToken)
+    /// <summary>Calls <paramref name="read"/> back to back for <paramref name="time"/>, so host and plugin tier up.</summary>
+    public static async Task WarmAsync(Func<CancellationToken, ValueTask> read, TimeSpan time, CancellationToken cancellationToken)
     {
         var end = Stopwatch.GetTimestamp() + (long)(time.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < end)
