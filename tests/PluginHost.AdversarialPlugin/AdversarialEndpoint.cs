@@ -149,6 +149,10 @@ internal sealed class AdversarialEndpoint(Socket socket)
                 return BackendResponse.WithData([new("socket_dir", Path.GetDirectoryName(Environment.GetEnvironmentVariable(PluginEnvironment.Socket)))]);
             case "fds":
                 return BackendResponse.WithData([new("fds", Containment.Descriptors())]);
+            case "env":
+                // The names only (values include the one-time token), sorted, comma-separated.
+                var names = Environment.GetEnvironmentVariables().Keys.Cast<string>().Order(StringComparer.Ordinal);
+                return BackendResponse.WithData([new("env", string.Join(',', names))]);
             case "allocate":
                 Containment.StartAllocating();
                 await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -84,6 +84,36 @@ public sealed class AdversarialPluginTests
     }
 
     [TestMethod]
+    public async Task Plugin_SeesOnlyTheMinimalEnvironment_NotTheHostsOwnVariables()
+    {
+        // What a host's environment may hold (a token, a connection string) must not reach plugin code.
+        const string HostSecret = "PLUGINHOST_TESTS_HOST_ONLY_SECRET";
+        Environment.SetEnvironmentVariable(HostSecret, "s3cret");
+        try
+        {
+            await using var fixture = await MountedAsync();
+
+            var names = (await fixture.Host.ReadAsync("bad/env"))!.Data!["env"].GetString()!.Split(',');
+
+            string[] allowed =
+            [
+                "PATH", "DOTNET_ROOT", "HOME", "TMPDIR", // passed on from the host when set
+                "ADVERSARIAL_MODE", // the catalog entry's env
+                "PWD", // set by the /bin/sh that starts the plugin contained
+                PluginHost.Protocol.PluginEnvironment.MagicCookieKey,
+                PluginHost.Protocol.PluginEnvironment.Socket, PluginHost.Protocol.PluginEnvironment.Token,
+                PluginHost.Protocol.PluginEnvironment.ProtocolVersions, PluginHost.Protocol.PluginEnvironment.PluginName,
+            ];
+            CollectionAssert.DoesNotContain(names, HostSecret);
+            Assert.AreEqual("", string.Join(", ", names.Except(allowed, StringComparer.Ordinal)), "variables the plugin got beyond the minimal set");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(HostSecret, null);
+        }
+    }
+
+    [TestMethod]
     public async Task PluginCrashingMidRequest_FailsThatRequestWithItsExitCode_OthersKeepServing()
     {
         await using var fixture = await MountedAsync();

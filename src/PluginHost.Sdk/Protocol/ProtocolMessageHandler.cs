@@ -11,7 +11,7 @@ namespace PluginHost.Sdk.Protocol;
 /// plugin's requests: a request is counted from the moment it is read until its answer is written; at
 /// <see cref="StorageCallLimits.MaxInFlight"/> no further message is read (backpressure: the plugin's writes wait,
 /// and nothing piles up in the host); a request naming an instance with <see cref="StorageCallLimits.MaxInFlightPerInstance"/>
-/// in flight is refused at once; and a write that cannot complete for <see cref="StorageCallLimits.WriteStallTimeout"/>
+/// in flight (read, and not yet answered) is refused at once; and a write that cannot complete for <see cref="StorageCallLimits.WriteStallTimeout"/>
 /// (the plugin stopped reading) fails the connection with a <see cref="ProtocolLimitException"/> saying so.
 /// </summary>
 internal sealed class ProtocolMessageHandler : HeaderDelimitedMessageHandler
@@ -106,6 +106,15 @@ internal sealed class ProtocolMessageHandler : HeaderDelimitedMessageHandler
             lock (_gate)
             {
                 _answersBeingWritten.Add(id);
+
+                // Counted out of its instance now, before a byte of it can leave: the flush hands it to a pipe whose
+                // reader may send it, and the plugin (the SDK does, at its cap) send its next call of that instance,
+                // before the flush's continuation runs on a busy host — which then refused a well-behaved plugin.
+                if (_unanswered.TryGetValue(id, out var instances) && instances[^1] is { Length: > 0 } instance
+                    && --CollectionsMarshalHelper.Count(_perInstance, instance) == 0)
+                {
+                    _perInstance.Remove(instance);
+                }
             }
         }
     }
@@ -209,16 +218,11 @@ internal sealed class ProtocolMessageHandler : HeaderDelimitedMessageHandler
                     continue;
                 }
 
-                var instance = instances[^1];
+                // Its instance counted it out when it was written (Write); its slot is free once it is flushed.
                 instances.RemoveAt(instances.Count - 1);
                 if (instances.Count == 0)
                 {
                     _unanswered.Remove(id);
-                }
-
-                if (instance.Length > 0 && --CollectionsMarshalHelper.Count(_perInstance, instance) == 0)
-                {
-                    _perInstance.Remove(instance);
                 }
 
                 released++;

@@ -25,6 +25,22 @@ public sealed class SdkStorageFlowTests
         Assert.AreEqual(PluginClient.DefaultMaxStorageCallsInFlightPerInstance, held.MostWaiting, "never more than the cap at the host at once");
     }
 
+    [TestMethod]
+    public async Task BackendKeepingThePerInstanceCapFull_IsNeverRefused()
+    {
+        // The SDK sends its next call as soon as an answer arrives; the host must have counted that answer out by then.
+        // It once did so only after its flush returned, which on a busy host can be after the plugin read the answer:
+        // the e2e run's 64 callers got 503s. That ordering is a race, so this is a stress check, not a reproduction.
+        await using var harness = await PluginHarness.StartAsync(() => new FanOutBackend(4 * PluginClient.DefaultMaxStorageCallsInFlightPerInstance));
+        var backend = await harness.MountAsync(new InMemoryStorage());
+
+        for (var round = 0; round < 100; round++)
+        {
+            var answer = await backend.HandleRequestAsync(new BackendRequest { Operation = Operation.Read, Path = "fan-out", RequestId = $"r{round}" }, CancellationToken.None);
+            Assert.AreEqual(4 * PluginClient.DefaultMaxStorageCallsInFlightPerInstance, answer!.Data!["reads"].GetInt32());
+        }
+    }
+
     /// <summary>Reads <paramref name="fanOut"/> keys at once on every request.</summary>
     private sealed class FanOutBackend(int fanOut) : IBackend
     {
