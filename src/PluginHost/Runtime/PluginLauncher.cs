@@ -20,7 +20,7 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
 {
     // Waits for one line on stdin, then becomes the plugin (same pid): the host puts the waiting shim into the plugin's
     // cgroup and sets its rlimits before it lets it go on, so no instruction of the plugin runs uncontained.
-    private const string Shim = "read -r _ || :; exec \"$0\" \"$@\"";
+    private const string Shim = "read -r _ || exit 126; exec \"$0\" \"$@\"";
 
     // What a framework-dependent .NET plugin needs to find its runtime; nothing else of the host's environment leaks in.
     private static readonly string[] InheritedVariables = ["PATH", "DOTNET_ROOT", "HOME", "TMPDIR"];
@@ -232,8 +232,10 @@ internal sealed class PluginLauncher(PluginBinaryCache binaries, IOptionsMonitor
             process.StandardInput.WriteLine();
             process.StandardInput.Close();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever failed (a refused cgroup, an rlimit, a missing native entry point), the shim must never go on to run
+            // the plugin uncontained: killed here, and it exits on its own (126) if its stdin merely closes.
             process.Kill();
             process.WaitForExit();
             process.Dispose();

@@ -16,6 +16,10 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
 
     // Unlisted from _processes but still in their shutdown grace: the shutdown deadline must reach them too.
     private readonly HashSet<PluginProcess> _stopping = [];
+
+    // Set once the host's shutdown deadline passed: a process stopped after that (a launch still in progress then)
+    // gets no shutdown grace.
+    private volatile bool _deadlinePassed;
     private readonly Lock _gate = new();
 
     /// <summary>Returns a new backend instance of <paramref name="entry"/> in its (possibly new) process.</summary>
@@ -80,7 +84,7 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
         LogStopping(process.Entry.Name, process.Pid);
         try
         {
-            await process.StopAsync(options.CurrentValue.PluginShutdownGracePeriod).ConfigureAwait(false);
+            await process.StopAsync(ShutdownGrace).ConfigureAwait(false);
         }
         finally
         {
@@ -97,6 +101,7 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
     /// </summary>
     public void KillAll()
     {
+        _deadlinePassed = true;
         List<PluginProcess> running;
         lock (_gate)
         {
@@ -119,19 +124,24 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
             _processes.Clear();
         }
 
-        var grace = options.CurrentValue.PluginShutdownGracePeriod;
         await Task.WhenAll(launches.Select(async launch =>
         {
+            PluginProcess process;
             try
             {
-                await (await launch.ConfigureAwait(false)).StopAsync(grace).ConfigureAwait(false);
+                process = await launch.ConfigureAwait(false);
             }
-            catch (PluginHostException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // It never started.
+                // It never started; its caller got the reason.
+                return;
             }
+
+            await process.StopAsync(ShutdownGrace).ConfigureAwait(false);
         })).ConfigureAwait(false);
     }
+
+    private TimeSpan ShutdownGrace => _deadlinePassed ? TimeSpan.Zero : options.CurrentValue.PluginShutdownGracePeriod;
 
     /// <summary>Stops every process, blocking; for containers disposed synchronously.</summary>
     public void Dispose() => Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();

@@ -135,6 +135,66 @@ public sealed class ContainmentPartsTests
         Assert.IsNull(new PluginJail("x", "M=1", PluginResourceLimits.None, null, null).DescribeLimitBreach(134, "OutOfMemoryException"), "no limit, no breach");
     }
 
+    [TestMethod]
+    [DataRow("open to others")]
+    [DataRow("a symbolic link")]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void RunFolder_ThatIsNotPrivate_IsRefused(string what)
+    {
+        // Its files say what the next host kills: a folder others may write to (or a link to one) would let them choose.
+        var data = Directory.CreateTempSubdirectory("pluginhost-runs-test-").FullName;
+        var runs = Path.Combine(data, ".plugin-runs");
+        try
+        {
+            if (what == "open to others")
+            {
+                Directory.CreateDirectory(runs);
+                File.SetUnixFileMode(runs, (UnixFileMode)0b111_111_111);
+            }
+            else
+            {
+                var elsewhere = Directory.CreateDirectory(Path.Combine(data, "elsewhere"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                File.CreateSymbolicLink(runs, elsewhere.FullName);
+            }
+
+            var error = Assert.ThrowsExactly<IOException>(() => PluginRunRecord.Open(data));
+
+            StringAssert.Contains(error.Message, $"'{runs}' is not a private folder of this user");
+            StringAssert.Contains(error.Message, what == "open to others" ? "mode 777, a directory" : "not a directory");
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void LeftoverSweep_IgnoresLinesNoHostWrites()
+    {
+        // A planted marker that many processes share, and a directory that is no plugin cgroup: nothing is touched.
+        var data = Directory.CreateTempSubdirectory("pluginhost-runs-test-").FullName;
+        var notACgroup = Directory.CreateDirectory(Path.Combine(data, "pluginhost-not-a-cgroup")).FullName;
+        var shared = $"SHARED_BY_MANY={Guid.NewGuid():N}";
+        using var bystander = StartSleep(shared);
+        try
+        {
+            var record = PluginRunRecord.Open(data);
+            File.WriteAllText(
+                Path.Combine(record.Directory, "1-999999999"),
+                $"process {bystander.Id} {LinuxProcessApi.StartTimeOf(bystander.Id)} {shared}\ncgroup {notACgroup}\n");
+
+            Assert.AreEqual(0, record.SweepLeftovers());
+
+            Assert.IsFalse(bystander.HasExited, "a process whose marker is not a plugin socket's is left alone");
+            Assert.IsTrue(Directory.Exists(notACgroup), "a directory without cgroup.kill is left alone");
+        }
+        finally
+        {
+            bystander.Kill();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private static Process StartSleep(string marker)
     {
         var start = new ProcessStartInfo("sleep") { UseShellExecute = false };

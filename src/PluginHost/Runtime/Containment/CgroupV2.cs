@@ -68,9 +68,9 @@ internal sealed class CgroupV2
     }
 
     /// <summary>
-    /// Kills and removes the plugin cgroups (<c>pluginhost-PID-…</c>) of hosts that no longer run: what a host killed
+    /// Kills and removes the plugin cgroups (<c>pluginhost-PID.STARTTIME-…</c>) of hosts that no longer run: what a host killed
     /// before it could record a launch, or whose run file is gone with its data directory, left behind. A cgroup whose
-    /// host pid is alive is left alone, even if the pid was reused: at worst an empty cgroup stays.
+    /// host still runs (same pid, same start time) is left alone.
     /// </summary>
     /// <returns>How many of them still held processes (killed); empty ones are litter, removed silently.</returns>
     public int SweepOrphans()
@@ -79,8 +79,8 @@ internal sealed class CgroupV2
         foreach (var directory in System.IO.Directory.EnumerateDirectories(Directory, "pluginhost-*"))
         {
             var parts = Path.GetFileName(directory).Split('-', 3);
-            if (parts.Length < 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var hostPid)
-                || hostPid == Environment.ProcessId || LinuxProcessApi.StartTimeOf(hostPid) is not null)
+            if (parts.Length < 3 || !TryParseHost(parts[1], out var hostPid, out var hostStart)
+                || hostPid == Environment.ProcessId || HostRuns(hostPid, hostStart))
             {
                 continue;
             }
@@ -98,6 +98,29 @@ internal sealed class CgroupV2
 
         return removed;
     }
+
+    /// <summary>The host part of a plugin cgroup's name: <c>PID.STARTTIME</c> (or, as older hosts wrote it, <c>PID</c>).</summary>
+    public static string HostPart() => string.Create(
+        CultureInfo.InvariantCulture, $"{Environment.ProcessId}.{LinuxProcessApi.StartTimeOf(Environment.ProcessId) ?? 0}");
+
+    private static bool TryParseHost(string text, out int pid, out long? startTime)
+    {
+        startTime = null;
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0)
+        {
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out pid);
+        }
+
+        var parsed = int.TryParse(text.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out pid)
+            & long.TryParse(text.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var start);
+        startTime = start;
+        return parsed;
+    }
+
+    // With its start time, a host whose pid now belongs to another process counts as gone.
+    private static bool HostRuns(int pid, long? startTime) =>
+        LinuxProcessApi.StartTimeOf(pid) is { } now && (startTime is null || startTime == now);
 
     /// <summary>The mount point of the cgroup2 file system in mountinfo lines, or null.</summary>
     internal static string? FindMount(IEnumerable<string> mountInfo)

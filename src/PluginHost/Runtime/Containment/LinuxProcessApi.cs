@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace PluginHost.Runtime;
 
-/// <summary>The few Linux calls containment needs that .NET has no API for: prlimit, fcntl and kill.</summary>
+/// <summary>The few Linux calls containment needs that .NET has no API for: prlimit, fcntl, kill, geteuid and statx.</summary>
 internal static class LinuxProcessApi
 {
     /// <summary>
@@ -82,6 +82,18 @@ internal static class LinuxProcessApi
         }
     }
 
+    /// <summary>The effective user id of this process.</summary>
+    public static uint EffectiveUserId() => GetEuid();
+
+    /// <summary>The owner, file type and permission bits of <paramref name="path"/> itself (a symbolic link is described, not followed), or null when it cannot be examined.</summary>
+    public static (uint Owner, uint Mode)? OwnerAndModeOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Statx(AtCurrentDirectory, System.Text.Encoding.UTF8.GetBytes(path + "\0"), AtSymlinkNoFollow, StatxTypeModeUid, out var status) == 0
+            ? (status.Uid, status.Mode)
+            : null;
+    }
+
     /// <summary>Every pid in /proc.</summary>
     public static IEnumerable<int> AllPids()
     {
@@ -92,6 +104,21 @@ internal static class LinuxProcessApi
                 yield return pid;
             }
         }
+    }
+
+    private const int AtCurrentDirectory = -100; // AT_FDCWD
+    private const int AtSymlinkNoFollow = 0x100; // AT_SYMLINK_NOFOLLOW
+    private const uint StatxTypeModeUid = 0x1 | 0x2 | 0x8; // STATX_TYPE | STATX_MODE | STATX_UID
+
+    /// <summary>The start of struct statx, whose layout is the kernel's ABI, the same on every architecture.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private struct StatxBuffer
+    {
+        [FieldOffset(20)]
+        public uint Uid;
+
+        [FieldOffset(28)]
+        public ushort Mode;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -108,6 +135,14 @@ internal static class LinuxProcessApi
     [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Fcntl(int fd, int command, int argument);
+
+    [DllImport("libc", EntryPoint = "geteuid")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern uint GetEuid();
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Statx(int dirfd, byte[] nullTerminatedUtf8Path, int flags, uint mask, out StatxBuffer buffer);
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -48,7 +48,7 @@ internal sealed partial class PluginContainment
         {
             var name = string.Create(
                 CultureInfo.InvariantCulture,
-                $"pluginhost-{Environment.ProcessId}-{Interlocked.Increment(ref s_sequence)}-{entry.Name}");
+                $"pluginhost-{CgroupV2.HostPart()}-{Interlocked.Increment(ref s_sequence)}-{entry.Name}");
             try
             {
                 cgroup = PluginCgroup.Create(Path.Join(root.Directory, name), root.Controllers, limits);

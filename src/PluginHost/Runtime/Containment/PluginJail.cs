@@ -14,7 +14,11 @@ internal sealed class PluginJail
     private readonly Lock _gate = new();
     private string? _recorded;
     private int? _pid;
+    private long? _pidStartTime;
     private bool _released;
+
+    // Read before the cgroup is removed (its memory.events goes with it), for DescribeLimitBreach afterwards.
+    private bool _oomKilled;
 
     public PluginJail(string pluginName, string marker, PluginResourceLimits limits, PluginCgroup? cgroup, PluginRunRecord? record)
     {
@@ -54,12 +58,13 @@ internal sealed class PluginJail
     public void Enter(int pid)
     {
         _pid = pid;
+        _pidStartTime = OperatingSystem.IsLinux() ? LinuxProcessApi.StartTimeOf(pid) : null;
         if (_cgroup is { } cgroup)
         {
             cgroup.Enter(pid);
             Record(PluginRunRecord.CgroupLine(cgroup.Directory));
         }
-        else if (OperatingSystem.IsLinux() && LinuxProcessApi.StartTimeOf(pid) is { } start)
+        else if (_pidStartTime is { } start)
         {
             Record(PluginRunRecord.ProcessLine(pid, start, Marker));
         }
@@ -94,9 +99,14 @@ internal sealed class PluginJail
         }
         else
         {
-            ProcessTreeKiller.KillAll(_pid, Marker);
+            ProcessTreeKiller.KillAll(StillOurs(), Marker);
         }
     }
+
+    // The plugin's pid while it is still the plugin's: once the process is reaped the pid may be another process's,
+    // whose tree must not be killed (the marker still finds whatever the plugin started).
+    private int? StillOurs() =>
+        _pid is { } pid && _pidStartTime is { } start && LinuxProcessApi.StartTimeOf(pid) == start ? pid : null;
 
     /// <summary>Whether a process of this launch may still run (the cgroup is populated; on the fallback path, a marked process lives).</summary>
     public bool AnyAlive() => _cgroup is { } cgroup ? cgroup.IsPopulated() : OperatingSystem.IsLinux() && ProcessTreeKiller.FindMarked(Marker).Count > 0;
@@ -126,6 +136,7 @@ internal sealed class PluginJail
             KillAll();
         }
 
+        _oomKilled = _cgroup is { LimitsMemory: true } limited && limited.WasOomKilled();
         if ((_cgroup?.Remove() ?? true) && _recorded is { } line)
         {
             _record?.Remove(line);
@@ -146,20 +157,22 @@ internal sealed class PluginJail
         }
 
         var limit = PluginResourceLimits.FormatBytes(memory);
-        if (_cgroup is { LimitsMemory: true } cgroup && cgroup.WasOomKilled())
+        if (_cgroup is { LimitsMemory: true } cgroup && (_oomKilled || cgroup.WasOomKilled()))
         {
             return $"plugin '{PluginName}' exceeded its memory limit of {limit} (the kernel killed it: memory.events oom_kill)";
+        }
+
+        // A .NET plugin sizes its GC heap from memory.max or DOTNET_GCHeapHardLimit, so on either path it usually fails an
+        // allocation and says so before the kernel has to step in.
+        if (stderrTail.Contains("OutOfMemory", StringComparison.Ordinal) || stderrTail.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+            || stderrTail.Contains("Cannot allocate memory", StringComparison.Ordinal))
+        {
+            return $"plugin '{PluginName}' exceeded its memory limit of {limit} (an allocation failed under {(MemoryByRlimit ? "RLIMIT_DATA" : "its cgroup's memory.max")})";
         }
 
         if (!MemoryByRlimit)
         {
             return null;
-        }
-
-        if (stderrTail.Contains("OutOfMemory", StringComparison.Ordinal) || stderrTail.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
-            || stderrTail.Contains("Cannot allocate memory", StringComparison.Ordinal))
-        {
-            return $"plugin '{PluginName}' exceeded its memory limit of {limit} (an allocation failed under RLIMIT_DATA)";
         }
 
         // 128 + signal: SIGABRT 6, SIGKILL 9, SIGSEGV 11, SIGBUS 7.

@@ -4,19 +4,22 @@ namespace PluginHost.Runtime;
 
 /// <summary>
 /// What a host leaves behind for the next one if it is SIGKILLed (when nothing of it can run): one small file per host
-/// process (named by its pid and start time) listing the cgroup of each running plugin, or on the fallback path its pid,
+/// (named by its process's pid and start time, and a number for each host in that process) listing the cgroup of each running plugin, or on the fallback path its pid,
 /// start time and environment marker. A host sweeps the files of hosts that are gone when it first launches a plugin,
 /// killing what they left, and deletes them.
 /// </summary>
 /// <remarks>
 /// Kept in <c>.plugin-runs</c> under the data directory (one host at a time holds it) or, without one, in a shared
-/// <c>pluginhost-runs</c> folder of the temporary directory, where the per-host file names keep running hosts apart
+/// <c>pluginhost-runs-UID</c> folder of the temporary directory (refused unless it is a directory of this user that
+/// no one else may write to), where the per-host file names keep running hosts apart
 /// and which is removed whenever it is left empty.
 /// </remarks>
 internal sealed class PluginRunRecord
 {
     private readonly Lock _gate = new();
     private readonly HashSet<string> _lines = new(StringComparer.Ordinal);
+    private static int s_hosts;
+
     private readonly string _file;
     private readonly bool _shared;
 
@@ -24,7 +27,10 @@ internal sealed class PluginRunRecord
     {
         Directory = directory;
         _shared = shared;
-        _file = Path.Join(directory, NameOf(Environment.ProcessId, LinuxProcessApi.StartTimeOf(Environment.ProcessId) ?? 0));
+        // One file per host, not per process: two hosts in one process must not overwrite each other's lines.
+        _file = Path.Join(directory, string.Create(
+            CultureInfo.InvariantCulture,
+            $"{NameOf(Environment.ProcessId, LinuxProcessApi.StartTimeOf(Environment.ProcessId) ?? 0)}-{Interlocked.Increment(ref s_hosts)}"));
     }
 
     /// <summary>The folder of the run files.</summary>
@@ -35,10 +41,28 @@ internal sealed class PluginRunRecord
     {
         var shared = dataDirectory is not { Length: > 0 };
         var directory = shared
-            ? Path.Join(Path.GetTempPath(), "pluginhost-runs")
+            ? Path.Join(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"pluginhost-runs-{LinuxProcessApi.EffectiveUserId()}"))
             : Path.Join(dataDirectory, ".plugin-runs");
         CreateFolder(directory);
+        RequirePrivate(directory);
         return new PluginRunRecord(directory, shared);
+    }
+
+    // The folder's files say what to kill: one that another user made (or could write to), or a symbolic link to
+    // somewhere else, would let that user choose. CreateDirectory accepts whatever already stands at the path.
+    private static void RequirePrivate(string directory)
+    {
+        const uint TypeMask = 0xF000;
+        const uint DirectoryType = 0x4000;
+        var status = LinuxProcessApi.OwnerAndModeOf(directory);
+        var user = LinuxProcessApi.EffectiveUserId();
+        if (status is not ({ } owner, { } mode) || (mode & TypeMask) != DirectoryType || owner != user || (mode & 0x3F) != 0)
+        {
+            var found = status is ({ } o, { } m)
+                ? string.Create(CultureInfo.InvariantCulture, $"owner uid {o}, mode {Convert.ToString(m & 0xFFF, 8)}, {((m & TypeMask) == DirectoryType ? "a directory" : "not a directory")}")
+                : "it cannot be examined";
+            throw new IOException($"'{directory}' is not a private folder of this user (uid {user.ToString(CultureInfo.InvariantCulture)}): {found}; remove it");
+        }
     }
 
     private static void CreateFolder(string directory)
@@ -121,8 +145,10 @@ internal sealed class PluginRunRecord
 
     private static int KillLeftover(string line)
     {
+        // Only what a host writes: a plugin cgroup by its name, a marker of the protocol's socket variable.
         var parts = line.Split(' ', 2);
-        if (parts is ["cgroup", var path] && System.IO.Directory.Exists(path))
+        if (parts is ["cgroup", var path] && Path.IsPathFullyQualified(path) && Path.GetFileName(path).StartsWith("pluginhost-", StringComparison.Ordinal)
+            && File.Exists(Path.Join(path, "cgroup.kill")))
         {
             var cgroup = new PluginCgroup(path, new HashSet<string>());
             var populated = cgroup.IsPopulated();
@@ -134,6 +160,7 @@ internal sealed class PluginRunRecord
 
         var fields = line.Split(' ', 4);
         if (fields is ["process", var pidText, var startText, var marker]
+            && marker.StartsWith(PluginHost.Protocol.PluginEnvironment.Socket + "=", StringComparison.Ordinal)
             && int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid) && long.TryParse(startText, CultureInfo.InvariantCulture, out var start))
         {
             // Only the very process recorded (a reused pid has a later start time), and whatever carries the launch's marker.
@@ -146,14 +173,16 @@ internal sealed class PluginRunRecord
     private static string NameOf(int pid, long startTime) =>
         $"{pid.ToString(CultureInfo.InvariantCulture)}-{startTime.ToString(CultureInfo.InvariantCulture)}";
 
+    // PID-STARTTIME, then (from hosts that share a process) -N.
     private static bool TryParseName(string name, out int pid, out long startTime)
     {
         startTime = 0;
-        var dash = name.IndexOf('-', StringComparison.Ordinal);
         pid = 0;
-        return dash > 0
-            && int.TryParse(name.AsSpan(0, dash), CultureInfo.InvariantCulture, out pid)
-            && long.TryParse(name.AsSpan(dash + 1), CultureInfo.InvariantCulture, out startTime);
+        var parts = name.Split('-');
+        return parts.Length is 2 or 3
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out pid)
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out startTime)
+            && (parts.Length == 2 || int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out _));
     }
 
     // Rewritten whole (a temp file renamed over it): the file is a few lines, and a reader never sees half of one.
