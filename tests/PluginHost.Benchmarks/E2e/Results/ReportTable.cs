@@ -137,6 +137,10 @@ internal static class ReportTable
         Target(output, "ACL check allocates 0 B", p.AclCheckAllocB, 0, lowerIsBetter: true);
         Target(output, "audit file device adds ≤ 20 µs to an HTTP read", p.AuditOverheadUsP50, 20, lowerIsBetter: true);
         Target(output, "builtin kv read, authorized ≤ 2.5 µs", p.BuiltinKvReadAuthzUsP50, 2.5, lowerIsBetter: true);
+        output.WriteLine();
+        output.WriteLine("targets (issue 13)");
+        Target(output, "plugin limits add ≤ 5 % to the external read p50", p.LimitsOverheadReadP50Pct, 5, lowerIsBetter: true);
+        Target(output, "plugin limits cost ≤ 5 % of the external rps c16", p.LimitsOverheadRpsC16Pct, 5, lowerIsBetter: true);
     }
 
     private static void Target(TextWriter output, string what, double? value, double? bound, bool lowerIsBetter)
