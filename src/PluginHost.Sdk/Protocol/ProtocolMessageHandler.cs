@@ -110,10 +110,18 @@ internal sealed class ProtocolMessageHandler : HeaderDelimitedMessageHandler
                 // Counted out of its instance now, before a byte of it can leave: the flush hands it to a pipe whose
                 // reader may send it, and the plugin (the SDK does, at its cap) send its next call of that instance,
                 // before the flush's continuation runs on a busy host — which then refused a well-behaved plugin.
+                // (A plugin reusing a request id may get two answers for one entry: a count never goes below zero.)
                 if (_unanswered.TryGetValue(id, out var instances) && instances[^1] is { Length: > 0 } instance
-                    && --CollectionsMarshalHelper.Count(_perInstance, instance) == 0)
+                    && _perInstance.TryGetValue(instance, out var count))
                 {
-                    _perInstance.Remove(instance);
+                    if (count <= 1)
+                    {
+                        _perInstance.Remove(instance);
+                    }
+                    else
+                    {
+                        _perInstance[instance] = count - 1;
+                    }
                 }
             }
         }
@@ -260,10 +268,4 @@ internal sealed class ProtocolMessageHandler : HeaderDelimitedMessageHandler
 
     /// <summary>The answer to a request refused at once, told apart from the answers of counted requests.</summary>
     private sealed class Refusal : JsonRpcError;
-
-    private static class CollectionsMarshalHelper
-    {
-        public static ref int Count(Dictionary<string, int> counts, string key) =>
-            ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _);
-    }
 }

@@ -15,6 +15,9 @@ internal static class PluginLimitRules
     /// <summary>The fewest open files: a plugin needs its standard streams, its socket and its runtime's files.</summary>
     public const int MinimumOpenFiles = 16;
 
+    /// <summary>The most open files: Linux's default <c>fs.nr_open</c>, above which no process may set RLIMIT_NOFILE.</summary>
+    public const int MaximumOpenFiles = 1 << 20;
+
     /// <summary>Validates the limits of <paramref name="registration"/> and returns <paramref name="entry"/> with them.</summary>
     /// <exception cref="PluginHostException">A limit is out of range (400, saying which and why).</exception>
     public static CatalogEntry Apply(CatalogEntry entry, PluginRegistration registration)
@@ -89,6 +92,11 @@ internal static class PluginLimitRules
         if (files is { } open && open < MinimumOpenFiles)
         {
             return $"{filesName} must be at least {MinimumOpenFiles} (a plugin needs its standard streams, its socket and its runtime's files), not {open}";
+        }
+
+        if (files is { } many && many > MaximumOpenFiles)
+        {
+            return $"{filesName} must be at most {MaximumOpenFiles} (Linux's default fs.nr_open: no process may have more), not {many}";
         }
 
         return null;

@@ -13,6 +13,7 @@ namespace PluginHost.Runtime;
 internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOptionsMonitor<PluginHostOptions> options, ILogger<PluginProcessPool> logger) : IAsyncDisposable, IDisposable
 {
     private readonly Dictionary<string, Task<PluginProcess>> _processes = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     // Unlisted from _processes but still in their shutdown grace: the shutdown deadline must reach them too.
     private readonly HashSet<PluginProcess> _stopping = [];
@@ -20,7 +21,6 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
     // Set once the host's shutdown deadline passed: a process stopped after that (a launch still in progress then)
     // gets no shutdown grace.
     private volatile bool _deadlinePassed;
-    private readonly Lock _gate = new();
 
     /// <summary>Returns a new backend instance of <paramref name="entry"/> in its (possibly new) process.</summary>
     public async ValueTask<IBackend> CreateBackendAsync(CatalogEntry entry, CancellationToken cancellationToken)

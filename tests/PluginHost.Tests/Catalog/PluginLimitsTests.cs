@@ -68,6 +68,7 @@ public sealed class PluginLimitsTests
     [DataRow("max_processes", "0", "max_processes must be at least 1, not 0")]
     [DataRow("max_open_files", "3", "max_open_files must be at least 16 (a plugin needs its standard streams, its socket and its runtime's files), not 3")]
     [DataRow("max_open_files", "99999999999", "invalid value for 'max_open_files': 99999999999 is too large")]
+    [DataRow("max_open_files", "2000000", "max_open_files must be at most 1048576 (Linux's default fs.nr_open: no process may have more), not 2000000")]
     public async Task Limits_OutOfRange_AreRefusedWith400SayingWhy(string field, string value, string message)
     {
         using var plugins = new PluginDirectory();

@@ -68,9 +68,9 @@ internal sealed class CgroupV2
     }
 
     /// <summary>
-    /// Kills and removes the plugin cgroups (<c>pluginhost-PID.STARTTIME-…</c>) of hosts that no longer run: what a host killed
-    /// before it could record a launch, or whose run file is gone with its data directory, left behind. A cgroup whose
-    /// host still runs (same pid, same start time) is left alone.
+    /// Kills and removes the plugin cgroups (<c>pluginhost-PID.STARTTIME-…</c>) of hosts that no longer run: what a
+    /// host killed before it could record a launch, or whose run file is gone with its data directory, left behind. A
+    /// cgroup whose host still runs (same pid, same start time) is left alone.
     /// </summary>
     /// <returns>How many of them still held processes (killed); empty ones are litter, removed silently.</returns>
     public int SweepOrphans()

@@ -189,7 +189,14 @@ internal sealed class PluginJail
 
     private static void SetLimit(int pid, int resource, ulong value, string what)
     {
+        const int NotPermitted = 1; // EPERM
         var error = LinuxProcessApi.SetLimit(pid, resource, value);
+        if (error == NotPermitted)
+        {
+            throw new InvalidOperationException(
+                $"could not set {what} to {value.ToString(CultureInfo.InvariantCulture)}: it is above the host process's own hard limit, which only a privileged host may raise; lower the plugin's limit or raise the host's (ulimit -H)");
+        }
+
         if (error != 0)
         {
             throw new InvalidOperationException($"could not set {what} to {value.ToString(CultureInfo.InvariantCulture)} (errno {error.ToString(CultureInfo.InvariantCulture)})");

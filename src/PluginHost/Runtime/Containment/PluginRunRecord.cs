@@ -4,22 +4,22 @@ namespace PluginHost.Runtime;
 
 /// <summary>
 /// What a host leaves behind for the next one if it is SIGKILLed (when nothing of it can run): one small file per host
-/// (named by its process's pid and start time, and a number for each host in that process) listing the cgroup of each running plugin, or on the fallback path its pid,
-/// start time and environment marker. A host sweeps the files of hosts that are gone when it first launches a plugin,
+/// (named by its process's pid and start time, and a number for each host in that process) listing the cgroup of each
+/// running plugin, or on the fallback path its pid, start time and environment marker. A host sweeps the files of hosts that are gone when it first launches a plugin,
 /// killing what they left, and deletes them.
 /// </summary>
 /// <remarks>
 /// Kept in <c>.plugin-runs</c> under the data directory (one host at a time holds it) or, without one, in a shared
 /// <c>pluginhost-runs-UID</c> folder of the temporary directory (refused unless it is a directory of this user that
-/// no one else may write to), where the per-host file names keep running hosts apart
-/// and which is removed whenever it is left empty.
+/// no one else may write to), where the per-host file names keep running hosts apart and which is removed whenever
+/// it is left empty.
 /// </remarks>
 internal sealed class PluginRunRecord
 {
-    private readonly Lock _gate = new();
-    private readonly HashSet<string> _lines = new(StringComparer.Ordinal);
     private static int s_hosts;
 
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _lines = new(StringComparer.Ordinal);
     private readonly string _file;
     private readonly bool _shared;
 
@@ -202,7 +202,9 @@ internal sealed class PluginRunRecord
             {
                 try
                 {
+                    // Checked again: once removed (left empty), the shared folder's name is anyone's to take.
                     CreateFolder(Directory);
+                    RequirePrivate(Directory);
                     var temporary = _file + ".tmp";
                     File.WriteAllLines(temporary, _lines);
                     File.Move(temporary, _file, overwrite: true);
