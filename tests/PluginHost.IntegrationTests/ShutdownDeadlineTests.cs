@@ -10,17 +10,19 @@ public sealed class ShutdownDeadlineTests
 {
     private const string Plugin = "adversarial-plugin";
 
+    // A shutdown deadline of 2 s (drain 1 s + cancellation grace 1 s) and a shutdown grace far longer than it, so the
+    // deadline, not the grace, has to end the wait.
+    private static PluginFixture WithTwoSecondDeadline() => new(o =>
+    {
+        o.DrainTimeout = TimeSpan.FromSeconds(1);
+        o.PluginCancellationGracePeriod = TimeSpan.FromSeconds(1);
+        o.PluginShutdownGracePeriod = TimeSpan.FromMinutes(10);
+    });
+
     [TestMethod]
     public async Task APluginDeafToCleanupShutdownAndItsClosedConnection_IsKilled_SoTheHostStops()
     {
-        var fixture = new PluginFixture(o =>
-        {
-            o.DrainTimeout = TimeSpan.FromSeconds(1);
-            o.PluginCancellationGracePeriod = TimeSpan.FromSeconds(1);
-
-            // Longer than the deadline: the deadline, not the shutdown grace, ends the wait.
-            o.PluginShutdownGracePeriod = TimeSpan.FromMinutes(10);
-        });
+        var fixture = WithTwoSecondDeadline();
         await fixture.Host.Catalog.RegisterAsync(fixture.Registration(Plugin, BackendType.Secret));
         await fixture.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = Plugin, Path = "deaf" });
         await fixture.Host.ReadAsync("deaf/deaf");
@@ -42,12 +44,7 @@ public sealed class ShutdownDeadlineTests
     {
         // Its cleanup is answered at once, so the process is already in its (ten-minute) shutdown grace when the
         // deadline passes: the deadline's kill must reach processes being stopped, not only those still serving.
-        var fixture = new PluginFixture(o =>
-        {
-            o.DrainTimeout = TimeSpan.FromSeconds(1);
-            o.PluginCancellationGracePeriod = TimeSpan.FromSeconds(1);
-            o.PluginShutdownGracePeriod = TimeSpan.FromMinutes(10);
-        });
+        var fixture = WithTwoSecondDeadline();
         await fixture.Host.Catalog.RegisterAsync(fixture.Registration(Plugin, BackendType.Secret) with
         {
             Env = new Dictionary<string, string> { ["ADVERSARIAL_MODE"] = "hold-output" },
