@@ -56,6 +56,17 @@ internal sealed class ApiServer : IAsyncDisposable
             context.Request.Headers["X-Vault-Token"] = RootToken;
         });
 
+    /// <summary>Sends a request with the root token and <paramref name="body"/> as the request body stream, as the server would see it.</summary>
+    public Task<Microsoft.AspNetCore.Http.HttpContext> SendWithBodyAsync(string method, string path, Stream body) =>
+        _app.GetTestServer().SendAsync(context =>
+        {
+            context.Request.Method = method;
+            context.Request.Path = path;
+            context.Request.Headers["X-Vault-Token"] = RootToken;
+            context.Request.ContentType = "application/json";
+            context.Request.Body = body;
+        });
+
     /// <summary>A client with no token.</summary>
     public HttpClient AnonymousClient() => _app.GetTestClient();
 

@@ -50,6 +50,13 @@ internal sealed partial class LogicalEndpoint(
             // The server's own refusals while reading the request (a malformed or truncated body).
             await VaultResponseWriter.WriteErrorAsync(context.Response, badRequest.StatusCode, badRequest.Message, cancellationToken).ConfigureAwait(false);
         }
+        catch (PluginHostException error) when (error is { Code: ErrorCode.Internal, InnerException: { } cause } && cause is not PluginHostException)
+        {
+            // An exception nobody meant for a client (the host logged it with its stack under this request id): its
+            // message may name paths, hosts or internals, so the client gets the id only.
+            await VaultResponseWriter.WriteErrorAsync(
+                context.Response, StatusCodes.Status500InternalServerError, $"internal error (request {requestId})", cancellationToken).ConfigureAwait(false);
+        }
         catch (PluginHostException error)
         {
             // ErrorCode values are Vault's HTTP statuses; the messages already use Vault's wording.

@@ -64,8 +64,15 @@ internal static class RequestBody
     {
         try
         {
-            using var document = JsonDocument.Parse(body);
+            // A key given twice would be read one way here and perhaps another by a plugin's parser: refused, at any depth.
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false });
             var root = document.RootElement;
+            if (FirstInvalidString(root, "$") is { } where)
+            {
+                // An escaped lone surrogate (\ud800) parses, but no serializer can write it again.
+                throw NotAnObject($"the string at {where} is not valid Unicode (a lone UTF-16 surrogate such as \\ud800)", contentType);
+            }
+
             return root.ValueKind switch
             {
                 JsonValueKind.Object => root.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal),
@@ -77,6 +84,78 @@ internal static class RequestBody
         {
             throw NotAnObject(error.Message, contentType);
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-key check decodes property names, and a lone surrogate in one cannot be decoded.
+            throw NotAnObject("a property name is not valid Unicode (a lone UTF-16 surrogate such as \\ud800)", contentType);
+        }
+    }
+
+    // The JSON path of the first property name or string value that is not valid UTF-16, or null.
+    private static string? FirstInvalidString(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsValidUnicode(element.GetString) ? null : path;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!IsValidUnicode(() => property.Name))
+                    {
+                        return path;
+                    }
+
+                    if (FirstInvalidString(property.Value, $"{path}.{property.Name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FirstInvalidString(item, string.Create(CultureInfo.InvariantCulture, $"{path}[{index++}]")) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    // The reader refuses to decode some escaped lone surrogates (InvalidOperationException) and decodes others; both
+    // are checked.
+    private static bool IsValidUnicode(Func<string?> read)
+    {
+        string text;
+        try
+        {
+            text = read() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static VaultHttpException NotAnObject(string detail, string? contentType)
@@ -102,7 +181,17 @@ internal static class RequestBody
     {
         while (true)
         {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException error) when (error is not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                // A transfer encoding the server could not decode (a chunk size that overflows): the client sent it.
+                throw new VaultHttpException(StatusCodes.Status400BadRequest, $"the request body could not be read: {error.Message}");
+            }
+
             var buffer = result.Buffer;
             if (buffer.Length > maxBytes)
             {

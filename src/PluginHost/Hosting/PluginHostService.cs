@@ -261,7 +261,7 @@ internal sealed partial class PluginHostService(
         }
         catch (Exception ex) when (ex is not PluginHostException and not OperationCanceledException)
         {
-            LogBackendFailed(ex, mountPath, request.Operation);
+            LogBackendFailed(ex, request.RequestId, mountPath, request.Operation);
             throw new PluginHostException(ErrorCode.Internal, $"backend at {mountPath} failed: {ex.Message}", ex);
         }
     }
@@ -273,6 +273,6 @@ internal sealed partial class PluginHostService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} to {MountPath} failed: {Reason}")]
     private partial void LogUnavailableWithheld(string mountPath, string requestId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Backend at {MountPath} failed a {Operation} request")]
-    private partial void LogBackendFailed(Exception exception, string mountPath, Operation operation);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: the backend at {MountPath} failed a {Operation} request")]
+    private partial void LogBackendFailed(Exception exception, string? requestId, string mountPath, Operation operation);
 }
