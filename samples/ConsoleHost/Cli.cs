@@ -40,10 +40,28 @@ internal static class Cli
         var ui = new Ui(environment, format);
         if (!Formats.Contains(format))
         {
-            ui.Error($"Invalid output format: {format}");
+            ui.Error($"Invalid output format: {Echo.Of(format)}");
             return 1;
         }
 
+        try
+        {
+            return await RunCommandAsync(args, environment, ui, openTarget, cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Every foreseen failure has its own message and exit code below this; this is for the rest.
+            return UnexpectedFailure.Report(ui, environment, error);
+        }
+    }
+
+    private static async Task<int> RunCommandAsync(
+        IReadOnlyList<string> args,
+        CliEnvironment environment,
+        Ui ui,
+        Func<HostConfig, IRequestTarget>? openTarget,
+        CancellationToken cancellationToken)
+    {
         var line = CommandLineParts.Of(args);
         if (line.IsHelp && line.Command is null)
         {

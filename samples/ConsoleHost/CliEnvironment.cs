@@ -17,6 +17,9 @@ internal sealed class CliEnvironment
 
     public required string HomeDirectory { get; init; }
 
+    /// <summary>Where a report of an unexpected failure is written (<c>TMPDIR</c> by default).</summary>
+    public string TemporaryDirectory { get; init; } = Path.GetTempPath();
+
     /// <summary>Whether standard output is a terminal: <c>-field</c> output ends with a newline only then, as in Vault.</summary>
     public bool OutputIsTerminal { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PluginHost.ConsoleHost.Output;
 using PluginHost.Sdk;
 
 namespace PluginHost.ConsoleHost.CommandLine;
@@ -77,7 +78,7 @@ internal sealed class DurationFlag(string name, string usage) : Flag(name, usage
     }
 
     protected override void Apply(string value) =>
-        Value = TryParse(value, out var duration) ? duration : throw new FormatException($"time: invalid duration \"{value}\"");
+        Value = TryParse(value, out var duration) ? duration : throw new FormatException($"time: invalid duration \"{Echo.Of(value)}\"");
 }
 
 /// <summary>A repeatable string flag: <c>-args=a -args=b</c>.</summary>
@@ -106,7 +107,7 @@ internal sealed class MapFlag(string name, string usage) : Flag(name, usage)
         var equals = value.IndexOf('=', StringComparison.Ordinal);
         if (equals < 0)
         {
-            throw new FormatException($"missing = in KV pair: \"{value}\"");
+            throw new FormatException($"missing = in KV pair: \"{Echo.Of(value)}\"");
         }
 
         _values[value[..equals]] = value[(equals + 1)..];

@@ -1,4 +1,5 @@
 using System.Text;
+using PluginHost.ConsoleHost.Output;
 
 namespace PluginHost.ConsoleHost.CommandLine;
 
@@ -70,12 +71,12 @@ internal sealed class FlagSet
 
             if (!_byName.TryGetValue(name, out var flag))
             {
-                throw new UsageException($"flag provided but not defined: -{name}");
+                throw new UsageException($"flag provided but not defined: -{Echo.Of(name)}");
             }
 
             if (flag.IsBool)
             {
-                Apply(flag, value ?? "true", $"invalid boolean value \"{value}\" for -{name}");
+                Apply(flag, value ?? "true", $"invalid boolean value \"{Echo.Of(value)}\" for -{name}");
                 continue;
             }
 
@@ -89,7 +90,7 @@ internal sealed class FlagSet
                 value = args[i++];
             }
 
-            Apply(flag, value, $"invalid value \"{value}\" for flag -{name}");
+            Apply(flag, value, $"invalid value \"{Echo.Of(value)}\" for flag -{name}");
         }
 
         return args.Skip(i).ToArray();

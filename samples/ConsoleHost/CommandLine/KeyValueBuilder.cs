@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using PluginHost.ConsoleHost.Output;
 
 namespace PluginHost.ConsoleHost.CommandLine;
 
@@ -25,7 +26,7 @@ internal sealed class KeyValueBuilder(Func<TextReader> openStdin, string current
             }
             catch (Exception error) when (error is FormatException or IOException or UnauthorizedAccessException or JsonException)
             {
-                throw new UsageException($"invalid key/value pair \"{arg}\": {Describe(error)}", error);
+                throw new UsageException($"invalid key/value pair \"{Echo.Of(arg)}\": {Describe(error)}", error);
             }
         }
 

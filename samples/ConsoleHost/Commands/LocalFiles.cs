@@ -1,3 +1,5 @@
+using PluginHost.ConsoleHost.Output;
+
 namespace PluginHost.ConsoleHost.Commands;
 
 /// <summary>Local files the way Vault's commands name them: paths from the working directory, <c>~</c> expanded, Go's error texts.</summary>
@@ -16,10 +18,10 @@ internal static class LocalFiles
     /// <param name="fullPath">The path that was opened.</param>
     public static string Describe(Exception error, string path, string fullPath) => error switch
     {
-        FileNotFoundException or DirectoryNotFoundException => $"open {path}: no such file or directory",
-        UnauthorizedAccessException when Directory.Exists(fullPath) => $"read {path}: is a directory",
-        UnauthorizedAccessException => $"open {path}: permission denied",
-        _ => $"open {path}: {error.Message}",
+        FileNotFoundException or DirectoryNotFoundException => $"open {Echo.Of(path)}: no such file or directory",
+        UnauthorizedAccessException when Directory.Exists(fullPath) => $"read {Echo.Of(path)}: is a directory",
+        UnauthorizedAccessException => $"open {Echo.Of(path)}: permission denied",
+        _ => $"open {Echo.Of(path)}: {error.Message}",
     };
 
     /// <summary>Whether <paramref name="error"/> is a failure to read or write a file.</summary>

@@ -59,7 +59,7 @@ internal sealed class PluginInfoCommand : Command
 
         if (entry?.Data is not { } data)
         {
-            run.Ui.Error($"No value found for plugin \"{name}\"");
+            run.Ui.Error($"No value found for plugin \"{Echo.Of(name)}\"");
             return 2;
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PluginHost.ConsoleHost.Output;
 
 namespace PluginHost.ConsoleHost.Commands;
 
@@ -11,7 +12,7 @@ internal static class PluginTypes
     public static string? Parse(string text, out string error)
     {
         var type = text.Trim();
-        error = Known.Contains(type) ? "" : $"\"{type}\" is not a supported plugin type";
+        error = Known.Contains(type) ? "" : $"\"{Echo.Of(type)}\" is not a supported plugin type";
         return error.Length == 0 ? type : null;
     }
 

@@ -1,5 +1,6 @@
 using PluginHost.ConsoleHost.CommandLine;
 using PluginHost.ConsoleHost.Configuration;
+using PluginHost.ConsoleHost.Output;
 using PluginHost.ConsoleHost.Server;
 
 namespace PluginHost.ConsoleHost.Commands;
@@ -83,16 +84,26 @@ internal sealed class ServerCommand : Command
 
         var rootToken = FirstOf(_rootToken.Value, environment.GetVariable("PLUGIN_HOST_DEV_ROOT_TOKEN_ID"), environment.GetVariable("VAULT_DEV_ROOT_TOKEN_ID"))
             ?? PluginHostServer.NewRootToken();
-        var listenAddress = FirstOf(
-            _listenAddress.IsSet ? _listenAddress.Value : null,
-            environment.GetVariable("PLUGIN_HOST_DEV_LISTEN_ADDRESS"),
-            environment.GetVariable("VAULT_DEV_LISTEN_ADDRESS")) ?? _listenAddress.Value;
+        // A flag given empty is a mistake to report, not a reason to fall back to the default.
+        var listenAddress = _listenAddress.IsSet
+            ? _listenAddress.Value
+            : FirstOf(environment.GetVariable("PLUGIN_HOST_DEV_LISTEN_ADDRESS"), environment.GetVariable("VAULT_DEV_LISTEN_ADDRESS")) ?? _listenAddress.Value;
+        if (!ListenAddressValidator.TryParse(listenAddress, out var addressProblem))
+        {
+            // Refused before anything listens: Kestrel would take a mistyped host for "every interface".
+            var source = _listenAddress.IsSet ? "-dev-listen-address"
+                : environment.GetVariable("PLUGIN_HOST_DEV_LISTEN_ADDRESS") is { Length: > 0 } ? "PLUGIN_HOST_DEV_LISTEN_ADDRESS"
+                : "VAULT_DEV_LISTEN_ADDRESS";
+            run.Ui.Error($"Error: {source} {addressProblem}");
+            return 1;
+        }
+
         var pluginDirectory = _pluginDirectory.Value.Length == 0
             ? null
             : Path.GetFullPath(_pluginDirectory.Value, environment.CurrentDirectory);
-        if (pluginDirectory is not null && !Directory.Exists(pluginDirectory))
+        if (pluginDirectory is not null && PluginHostServer.PluginDirectoryProblem(pluginDirectory) is { } problem)
         {
-            run.Ui.Error($"Error: the plugin directory {pluginDirectory} does not exist (-dev-plugin-dir)");
+            run.Ui.Error($"Error: the plugin directory {Echo.Of(pluginDirectory)} {problem} (-dev-plugin-dir)");
             return 1;
         }
 
@@ -110,9 +121,9 @@ internal sealed class ServerCommand : Command
             return 1;
         }
 
-        if (config.PluginDirectory is { } directory && !Directory.Exists(directory))
+        if (config.PluginDirectory is { } directory && PluginHostServer.PluginDirectoryProblem(directory) is { } problem)
         {
-            run.Ui.Error($"Error: the plugin directory {directory} does not exist ({config.WhereToSetPluginDirectory})");
+            run.Ui.Error($"Error: the plugin directory {Echo.Of(directory)} {problem} ({config.WhereToSetPluginDirectory})");
             return 1;
         }
 

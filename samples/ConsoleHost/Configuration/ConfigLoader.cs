@@ -1,4 +1,5 @@
 using PluginHost.ConsoleHost.CommandLine;
+using PluginHost.ConsoleHost.Output;
 
 namespace PluginHost.ConsoleHost.Configuration;
 
@@ -30,7 +31,7 @@ internal sealed class ConfigLoader(CliEnvironment environment)
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException(
-                $"Error loading configuration from {file}: {(error is FileNotFoundException or DirectoryNotFoundException ? "no such file" : error.Message)}",
+                $"Error loading configuration from {Echo.Of(file)}: {(error is FileNotFoundException or DirectoryNotFoundException ? "no such file" : error.Message)}",
                 error);
         }
 
@@ -40,7 +41,7 @@ internal sealed class ConfigLoader(CliEnvironment environment)
         }
         catch (ConfigException error)
         {
-            throw new ConfigException($"Error loading configuration from {file}: {error.Message}", error);
+            throw new ConfigException($"Error loading configuration from {Echo.Of(file)}: {error.Message}", error);
         }
     }
 
@@ -69,7 +70,7 @@ internal sealed class ConfigLoader(CliEnvironment environment)
         {
             if (!HostConfig.Keys.Contains(setting.Key))
             {
-                throw new ConfigException($"line {setting.Line}: unknown key \"{setting.Key}\"; the keys are {string.Join(", ", HostConfig.Keys)}");
+                throw new ConfigException($"line {setting.Line}: unknown key \"{Echo.Of(setting.Key)}\"; the keys are {string.Join(", ", HostConfig.Keys)}");
             }
 
             // Vault's listener block and the flat key say the same thing: one of them, once.
@@ -102,16 +103,10 @@ internal sealed class ConfigLoader(CliEnvironment environment)
         return Path.TrimEndingDirectorySeparator(Path.GetFullPath(setting.Value, relativeTo));
     }
 
-    private static string AddressValue(ConfigSetting setting)
-    {
-        var colon = setting.Value.LastIndexOf(':');
-        if (colon <= 0 || !ushort.TryParse(setting.Value.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out _))
-        {
-            throw new ConfigException($"line {setting.Line}: address \"{setting.Value}\" is not host:port, such as \"127.0.0.1:8200\"");
-        }
-
-        return setting.Value;
-    }
+    private static string AddressValue(ConfigSetting setting) =>
+        Server.ListenAddressValidator.TryParse(setting.Value, out var problem)
+            ? setting.Value
+            : throw new ConfigException($"line {setting.Line}: address {problem}");
 
     private static LogLevelSetting LogLevelValue(ConfigSetting setting) =>
         setting.Value.ToUpperInvariant() switch
@@ -122,13 +117,13 @@ internal sealed class ConfigLoader(CliEnvironment environment)
             "WARN" or "WARNING" => LogLevelSetting.Warn,
             "ERROR" or "ERR" => LogLevelSetting.Error,
             "OFF" => LogLevelSetting.Off,
-            _ => throw new ConfigException($"line {setting.Line}: log_level \"{setting.Value}\" is not one of trace, debug, info, warn, error, off"),
+            _ => throw new ConfigException($"line {setting.Line}: log_level \"{Echo.Of(setting.Value)}\" is not one of trace, debug, info, warn, error, off"),
         };
 
     private static TimeSpan DurationValue(ConfigSetting setting) =>
         DurationFlag.TryParse(setting.Value, out var duration)
             ? duration
-            : throw new ConfigException($"line {setting.Line}: {setting.Key} \"{setting.Value}\" is not a duration such as \"10s\" or \"1m\"");
+            : throw new ConfigException($"line {setting.Line}: {setting.Key} \"{Echo.Of(setting.Value)}\" is not a duration such as \"10s\" or \"1m\"");
 
     // XDG: $XDG_DATA_HOME when it is an absolute path, else ~/.local/share.
     private string DefaultDataDirectory()

@@ -1,4 +1,5 @@
 using PluginHost.ConsoleHost.Configuration;
+using PluginHost.ConsoleHost.Output;
 using PluginHost.ConsoleHost.Requests;
 
 namespace PluginHost.ConsoleHost.Hosting;
@@ -27,20 +28,26 @@ internal static class ClientMode
     /// <exception cref="TargetUnavailableException">The token file exists but cannot be read.</exception>
     public static string? TokenOf(CliEnvironment environment)
     {
-        if (TokenVariables.Select(environment.GetVariable).FirstOrDefault(t => !string.IsNullOrEmpty(t)) is { } token)
+        if (TokenVariables.Select(v => (Name: v, Value: environment.GetVariable(v))).FirstOrDefault(t => !string.IsNullOrEmpty(t.Value)) is ({ } name, { } token))
         {
-            return token;
+            return HeaderSafe(token, name);
         }
 
         try
         {
-            return TokenFile.Read(environment);
+            return TokenFile.Read(environment) is { } stored ? HeaderSafe(stored, $"the token file {TokenFile.PathIn(environment)}") : null;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new TargetUnavailableException($"error reading the token file {TokenFile.PathIn(environment)}: {error.Message}", error);
         }
     }
+
+    // The token travels in the X-Vault-Token header, which cannot carry control characters such as a pasted newline.
+    private static string HeaderSafe(string token, string source) =>
+        token.AsSpan().IndexOfAnyInRange('\0', '\x1f') < 0 && !token.Contains('\x7f', StringComparison.Ordinal)
+            ? token
+            : throw new TargetUnavailableException($"{source} holds a token with a control character (such as a line break); set it to the token alone");
 
     /// <summary>The token variable that is set, which takes precedence over a stored token; null when none is.</summary>
     public static string? TokenVariableSet(CliEnvironment environment) =>
@@ -52,7 +59,7 @@ internal static class ClientMode
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw new TargetUnavailableException($"{variable}='{address}' is not a server address: give a URL such as http://127.0.0.1:8200");
+            throw new TargetUnavailableException($"{variable}='{Echo.Of(address)}' is not a server address: give a URL such as http://127.0.0.1:8200");
         }
 
         return new HttpTarget(uri, token);

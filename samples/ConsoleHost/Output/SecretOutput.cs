@@ -126,7 +126,7 @@ internal static class SecretOutput
     {
         if (value is not { } found || found.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
-            ui.Error($"Field \"{field}\" not present in secret");
+            ui.Error($"Field \"{Echo.Of(field)}\" not present in secret");
             return 1;
         }
 

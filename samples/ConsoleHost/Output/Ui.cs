@@ -10,7 +10,7 @@ internal sealed class Ui(CliEnvironment environment, string format)
 
     public void Output(string text) => environment.Out.Write(text + "\n");
 
-    public void Error(string text) => environment.Error.Write(text + "\n");
+    public void Error(string text) => environment.Error.Write(Echo.Lines(text) + "\n");
 
     public void Warn(string text) => Error(text);
 

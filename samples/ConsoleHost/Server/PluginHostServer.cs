@@ -43,6 +43,9 @@ internal static partial class PluginHostServer
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        // "Hosting failed to start" would print the failure's whole stack; RunAsync reports it in one line instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Logging.AddFilter((_, _, level) => level >= reloadable.MinimumLevel);
         builder.WebHost.UseUrls($"http://{settings.ListenAddress}");
         builder.Services.AddPluginHost(o =>
@@ -55,18 +58,23 @@ internal static partial class PluginHostServer
         builder.Services.AddPluginHostHttp(o => o.RootToken = settings.DevRootToken);
 
         await using var app = builder.Build();
-        app.MapPluginHost();
         string? newRootToken;
         try
         {
+            // Mapping resolves the host, which opens (and locks) the data directory: a failure to report like the rest.
+            app.MapPluginHost();
+
             // Opening the host opens (and locks) the data directory and restores catalog, mounts and their plugins.
             await app.Services.GetRequiredService<IPluginHost>().Mounts.EnsureRestoredAsync(cancellationToken);
             newRootToken = settings.IsDev ? null : await app.Services.GetRequiredService<TokenStore>().InitializeRootAsync(cancellationToken);
             await app.StartAsync(cancellationToken);
         }
-        catch (Exception error) when (error is IOException or PluginHostException or OptionsValidationException)
+        catch (Exception error) when (error is not OperationCanceledException)
         {
-            ui.Error($"Error initializing the server: {error.Message}");
+            // Whatever stops the start (a locked or unusable data directory, an address in use or not on this machine,
+            // a plugin directory gone) is the operator's to fix: one line, no stack.
+            var reason = error is System.Net.Sockets.SocketException ? $"cannot listen on {settings.ListenAddress}: {error.Message}" : error.Message;
+            ui.Error($"Error initializing the server: {reason}");
             return 1;
         }
 
@@ -93,6 +101,12 @@ internal static partial class PluginHostServer
         return 0;
     }
 
+    /// <summary>What is wrong with a plugin directory to start with (it "does not exist", it "is a file…"), or null.</summary>
+    public static string? PluginDirectoryProblem(string directory) =>
+        Directory.Exists(directory) ? null
+        : File.Exists(directory) ? "is a file, not a directory"
+        : "does not exist";
+
     // A bad file is logged and the running settings are kept, as Vault does; what needs a restart is said, not applied.
     private static void Reload(ReloadableSettings reloadable, Func<HostConfig> reloadConfig, HostConfig started, ILogger logger)
     {
@@ -107,9 +121,9 @@ internal static partial class PluginHostServer
             return;
         }
 
-        if (next.PluginDirectory is { } directory && !Directory.Exists(directory))
+        if (next.PluginDirectory is { } directory && PluginDirectoryProblem(directory) is { } problem)
         {
-            LogReloadFailed(logger, $"the plugin directory {directory} does not exist");
+            LogReloadFailed(logger, $"the plugin directory {directory} {problem}");
             return;
         }
 

@@ -65,7 +65,9 @@ internal static class PluginCommandResolver
         {
             throw new PluginHostException(
                 ErrorCode.BadRequest,
-                $"plugin directory '{pluginDirectory}' does not exist; create it or fix the configured plugin directory");
+                File.Exists(pluginDirectory)
+                    ? $"plugin directory '{pluginDirectory}' is a file, not a directory; fix the configured plugin directory"
+                    : $"plugin directory '{pluginDirectory}' does not exist; create it or fix the configured plugin directory");
         }
 
         var realDirectory = RealPath(pluginDirectory);

@@ -42,6 +42,11 @@ internal sealed class DataDirectoryLock : IDisposable
                 // A sharing violation (Windows) or a failed flock (Unix): another process has the directory.
                 failure = ex;
             }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                // Not another holder but a directory this process may not write (or a lock file that is a directory).
+                throw new PluginHostException(ErrorCode.Unavailable, $"data directory '{root}' cannot be locked: {ex.Message}", ex);
+            }
 
             if (Stopwatch.GetElapsedTime(started) >= timeout)
             {

@@ -242,15 +242,28 @@ public sealed class FileStorage : IStorage, IDisposable
         return options;
     }
 
+    // A data directory that cannot be made is a setup mistake to state in one line, not an I/O exception to unwind.
     private static void CreatePrivateDirectory(string path)
     {
-        if (OperatingSystem.IsWindows())
+        if (File.Exists(path))
         {
-            Directory.CreateDirectory(path);
+            throw new PluginHostException(ErrorCode.Unavailable, $"the data directory {path} is a file; give a directory, or a path where one can be created");
         }
-        else
+
+        try
         {
-            Directory.CreateDirectory(path, PrivateDirectoryMode);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(path);
+            }
+            else
+            {
+                Directory.CreateDirectory(path, PrivateDirectoryMode);
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new PluginHostException(ErrorCode.Unavailable, $"the data directory {path} cannot be created: {error.Message}", error);
         }
     }
 

@@ -77,6 +77,7 @@ public sealed class ConfigLoaderTests
     [DataRow("plugin_directory = \"\"\n", "line 1: plugin_directory is empty; give a directory")]
     [DataRow("{\n  \"data_directory\": \"d\",\n  \"nope\": 1\n}\n", "line 3: unknown key \"nope\"; the keys are plugin_directory, data_directory, log_level, lock_timeout, address, listener.tcp.address")]
     [DataRow("address = \"127.0.0.1\"\n", "line 1: address \"127.0.0.1\" is not host:port, such as \"127.0.0.1:8200\"")]
+    [DataRow("address = \"garbage:80\"\n", "line 1: address \"garbage:80\": the host must be an IP address (IPv6 in brackets, such as [::1]) or localhost, not \"garbage\"")]
     [DataRow("address = \"127.0.0.1:1\"\nlistener \"tcp\" { address = \"127.0.0.1:2\" }\n", "line 2: address is set twice (first on line 1)")]
     [DataRow("listener \"tcp\" {\n  address = \"127.0.0.1:1\"\n", "line 1: the block opened here is not closed with }")]
     [DataRow("}\n", "line 1: a } without an open block")]

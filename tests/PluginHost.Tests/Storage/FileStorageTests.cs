@@ -55,6 +55,35 @@ public sealed class FileStorageTests : StorageContractTests
     }
 
     [TestMethod]
+    public void Open_ADataDirectoryThatIsAFile_SaysSo()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_directory)!);
+        File.WriteAllText(_directory, "");
+        try
+        {
+            var error = Assert.ThrowsExactly<PluginHostException>(() => new FileStorage(_directory, TimeSpan.Zero));
+
+            Assert.AreEqual(ErrorCode.Unavailable, error.Code);
+            Assert.AreEqual($"the data directory {_directory} is a file; give a directory, or a path where one can be created", error.Message);
+        }
+        finally
+        {
+            File.Delete(_directory);
+        }
+    }
+
+    [TestMethod]
+    [DataRow("/proc/pluginhost-data")]
+    [DataRow("/sys/pluginhost-data")]
+    public void Open_ADataDirectoryThatCannotBeCreated_SaysWhereAndWhy(string directory)
+    {
+        var error = Assert.ThrowsExactly<PluginHostException>(() => new FileStorage(directory, TimeSpan.Zero));
+
+        Assert.AreEqual(ErrorCode.Unavailable, error.Code);
+        StringAssert.StartsWith(error.Message, $"the data directory {directory} cannot be created: ");
+    }
+
+    [TestMethod]
     public void Open_StaleTempFileFromACrash_IsRemoved()
     {
         var folder = Path.Join(_directory, "a");
