@@ -73,6 +73,12 @@ internal static partial class PluginHostServer
                 kestrel.ConfigureHttpsDefaults(tls.Configure);
             }
         });
+        if (tls is not null)
+        {
+            // The slim builder leaves out HTTPS for https:// listen URLs until asked.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
         builder.Services.AddPluginHost(o =>
         {
             o.DataDirectory = settings.IsDev ? null : settings.Config.DataDirectory;
