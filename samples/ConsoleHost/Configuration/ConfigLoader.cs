@@ -36,7 +36,7 @@ internal sealed class ConfigLoader(CliEnvironment environment)
         string text;
         try
         {
-            text = File.ReadAllText(file);
+            text = BoundedText.ReadFile(file, BoundedText.MaxConfigChars);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
