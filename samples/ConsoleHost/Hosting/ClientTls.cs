@@ -138,12 +138,8 @@ internal static class ClientTls
     // Only the given CAs are trusted, not the system's store, as Vault does with VAULT_CACERT.
     private static bool ChainsTo(X509Certificate2Collection trusted, X509Certificate certificate)
     {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         using var presented = new X509Certificate2(certificate);
-        return chain.Build(presented);
+        return CertificateTrust.ChainsTo(trusted, presented);
     }
 
     private static string Reason(Exception error) =>

@@ -51,18 +51,8 @@ internal sealed class ServerTls
         if (_clientCas is not null)
         {
             https.ClientCertificateMode = _listener.TlsRequireClientCert ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.AllowCertificate;
-            https.ClientCertificateValidation = (certificate, _, _) => ChainsToClientCa(certificate);
+            https.ClientCertificateValidation = (certificate, _, _) => CertificateTrust.ChainsTo(_clientCas, certificate);
         }
-    }
-
-    // Only the configured CAs are trusted for clients, not the machine's store.
-    private bool ChainsToClientCa(X509Certificate2 certificate)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(_clientCas!);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
     }
 
     private static LoadedCertificate LoadCertificate(ListenerConfig listener)
