@@ -52,6 +52,22 @@ public sealed class TokenApiTests
     }
 
     [TestMethod]
+    public async Task CreateOrphan_MakesATokenWithoutParent_AndRefusesOthers()
+    {
+        // Found by the fuzz harness: every create-orphan answered 500 (its route does not declare no_parent).
+        await using var server = await StartAsync();
+
+        var orphan = (await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("POST", "auth/token/create-orphan", """{"policies":["dev"]}"""))).GetProperty("auth");
+        Assert.IsTrue(orphan.GetProperty("orphan").GetBoolean());
+        var empty = (await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("POST", "auth/token/create-orphan", null))).GetProperty("auth");
+        Assert.IsTrue(empty.GetProperty("orphan").GetBoolean());
+
+        var user = orphan.GetProperty("client_token").GetString();
+        var refused = await ApiServer.Expect(HttpStatusCode.Forbidden, server.SendAsAsync(user, "POST", "auth/token/create-orphan", "{}"));
+        Assert.AreEqual("""["permission denied"]""", refused.GetProperty("errors").GetRawText());
+    }
+
+    [TestMethod]
     public async Task AChild_GetsASubsetOfItsParentsPolicies_AndNeverRoot()
     {
         await using var server = await StartAsync();

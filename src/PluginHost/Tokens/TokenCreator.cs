@@ -33,7 +33,8 @@ internal sealed class TokenCreator(TokenStore tokens, IOptionsMonitor<PluginHost
             throw new PluginHostException(ErrorCode.BadRequest, "root or sudo privileges required to specify token id");
         }
 
-        orphan |= fields.IsSet("no_parent") && fields.GetBool("no_parent");
+        // create-orphan does not declare no_parent (it is an orphan either way): ask only on create.
+        orphan = orphan || (fields.IsSet("no_parent") && fields.GetBool("no_parent"));
         if (orphan && !sudo)
         {
             throw new PluginHostException(ErrorCode.BadRequest, "root or sudo privileges required to create orphan token");
