@@ -14,7 +14,7 @@ internal static class BenchmarkCli
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- http [--quick] [--json FILE]
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- soak [--requests N] [--kill-every M] [--clients C] [--min-kill-interval S] [--rps R] [--json FILE] [--log]
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- fuzz [--requests N] [--seed S] [--cli N] [--cli-seed S] [--first I] [--health-every K]
-                [--rss-every M] [--heap-every M] [--idle SECONDS] [--server-env NAME=VALUE]… [--published DIR] [--json FILE]
+                [--rss-every M] [--heap-every M] [--idle SECONDS] [--server-env NAME=VALUE]… [--published DIR] [--json FILE] [--trace FILE]
 
           micro   BenchmarkDotNet micro benchmarks (route lookup, builtin kv read, serialization, SHA-256); `micro --help` lists BenchmarkDotNet's options
           e2e     end-to-end harness: transport floors, builtin and external plugin reads, throughput, cold start, memory,

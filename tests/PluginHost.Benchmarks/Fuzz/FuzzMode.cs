@@ -61,11 +61,14 @@ internal static class FuzzMode
         if (options.Requests > 0)
         {
             Progress($"{options.Requests:N0} requests of seed {options.Seed} from #{options.First}, one connection each");
+            await using var trace = options.TracePath is null ? null : new StreamWriter(options.TracePath);
             http = await HttpFuzzRun.RunAsync(server, target, new HttpFuzzOptions(options.Seed, options.Requests, options.HealthEvery, RssEvery: options.RssEvery, FirstIndex: options.First)
             {
                 Progress = Progress,
                 CheckpointEvery = options.HeapEvery,
                 Checkpoint = async sent => memory.Add(await GcSampleAsync(server, $"after {sent} requests", sent)),
+                Trace = trace is null ? null : (request, answer) => trace.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture, $"{request.Index}\t{answer.Status}\t{answer.Elapsed.TotalMilliseconds:0}\t{answer.Problem ?? ""}\t{request.Summary}")),
             }, cancellationToken);
             memory.Add(Sample(server, "after the requests", options.Requests));
             if (options.Idle > TimeSpan.Zero)
@@ -83,7 +86,13 @@ internal static class FuzzMode
         {
             Progress($"{options.Cli:N0} plugin-host invocations of seed {options.CliSeed}");
             var cliTarget = await server.CliTargetAsync(target with { Authority = server.Address.Authority }, cancellationToken);
-            cli = await CliFuzzRun.RunAsync(binaries, cliTarget, new CliFuzzOptions(options.CliSeed, options.Cli, options.First) { Progress = Progress }, cancellationToken);
+            await using var trace = options.TracePath is null ? null : new StreamWriter(options.TracePath + ".cli");
+            cli = await CliFuzzRun.RunAsync(binaries, cliTarget, new CliFuzzOptions(options.CliSeed, options.Cli, options.First)
+            {
+                Progress = Progress,
+                Trace = trace is null ? null : (invocation, exitCode, output) => trace.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture, $"#{invocation.Index} exit {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}: {invocation.Summary}\n  $ {invocation.CommandLine(cliTarget.Secrets)}\n  {Printable.Of(output, 400)}")),
+            }, cancellationToken);
         }
 
         var (healthy, health) = await server.CheckHealthAsync(TimeSpan.FromSeconds(30), cancellationToken);

@@ -4,7 +4,7 @@ namespace PluginHost.Benchmarks.Fuzz;
 
 /// <summary>
 /// The fuzz run's arguments: <c>--requests N --seed S [--cli N] [--cli-seed S] [--first I] [--health-every K]
-/// [--rss-every M] [--heap-every M] [--idle SECONDS] [--server-env NAME=VALUE]… [--published DIR] [--json FILE]</c>.
+/// [--rss-every M] [--heap-every M] [--idle SECONDS] [--server-env NAME=VALUE]… [--published DIR] [--json FILE] [--trace FILE]</c>.
 /// </summary>
 internal sealed record FuzzOptions(
     int Requests,
@@ -18,18 +18,19 @@ internal sealed record FuzzOptions(
     TimeSpan Idle,
     IReadOnlyDictionary<string, string> ServerEnvironment,
     string? Published,
-    string? JsonPath)
+    string? JsonPath,
+    string? TracePath)
 {
     public const string Usage =
         "fuzz [--requests N (10000)] [--seed S (1)] [--cli N (0)] [--cli-seed S (the seed)] [--first I (0)] [--health-every K (100)]\n"
         + "                [--rss-every M (1000)] [--heap-every M (0: only at the end)] [--idle SECONDS (10)] [--server-env NAME=VALUE]…\n"
-        + "                [--published DIR] [--json FILE]";
+        + "                [--published DIR] [--json FILE] [--trace FILE (a line per request: number, status, ms, summary; FILE.cli: each invocation)]";
 
     public static FuzzOptions Parse(string[] args)
     {
         var known = new HashSet<string>(StringComparer.Ordinal)
         {
-            "--requests", "--seed", "--cli", "--cli-seed", "--first", "--health-every", "--rss-every", "--heap-every", "--idle", "--server-env", "--published", "--json",
+            "--requests", "--seed", "--cli", "--cli-seed", "--first", "--health-every", "--rss-every", "--heap-every", "--idle", "--server-env", "--published", "--json", "--trace",
         };
         for (var i = 0; i < args.Length; i += 2)
         {
@@ -81,6 +82,7 @@ internal sealed record FuzzOptions(
             Idle: TimeSpan.FromSeconds(Number("--idle", 10)),
             ServerEnvironment: environment,
             Published: Value("--published") is { } published ? Path.GetFullPath(published) : null,
-            JsonPath: Value("--json") is { } json ? Path.GetFullPath(json) : null);
+            JsonPath: Value("--json") is { } json ? Path.GetFullPath(json) : null,
+            TracePath: Value("--trace") is { } trace ? Path.GetFullPath(trace) : null);
     }
 }

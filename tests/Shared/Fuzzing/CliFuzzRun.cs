@@ -14,6 +14,9 @@ internal sealed record CliFuzzOptions(int Seed, int Invocations, int FirstIndex 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
     public Action<string>? Progress { get; init; }
+
+    /// <summary>Called with every invocation, its exit code (null: none) and its output (a per-invocation log).</summary>
+    public Action<CliFuzzCase, int?, string>? Trace { get; init; }
 }
 
 /// <summary>An invocation that broke the oracle (or failed in a way nobody foresaw), with what reproduces it.</summary>
@@ -207,6 +210,7 @@ internal static partial class CliFuzzRun
             var (exitCode, output, problem) = invocation.StartsServer
                 ? await RunServerAsync(process, invocation, options, result, cancellationToken)
                 : await RunCommandAsync(process, invocation, options, cancellationToken);
+            options.Trace?.Invoke(invocation, exitCode, output.Replace(root, "<sandbox>", StringComparison.Ordinal));
             if (exitCode is { } code)
             {
                 result.ExitCodes[code] = result.ExitCodes.GetValueOrDefault(code) + 1;

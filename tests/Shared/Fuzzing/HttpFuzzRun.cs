@@ -21,6 +21,9 @@ internal sealed record HttpFuzzOptions(int Seed, int Requests, int HealthEvery =
     public Func<int, Task>? Checkpoint { get; init; }
 
     public int CheckpointEvery { get; init; }
+
+    /// <summary>Called with every request and its answer (a per-request log); null for none.</summary>
+    public Action<HttpFuzzCase, RawHttpResponse>? Trace { get; init; }
 }
 
 /// <summary>A request the server answered wrongly (500), or did not answer, with what is needed to reproduce it.</summary>
@@ -99,6 +102,7 @@ internal static partial class HttpFuzzRun
             var logBefore = server.Stdout.Count;
             var answer = await RawHttp.SendAsync(server.EndPoint, request.Bytes, timeout, request.IsHead, cancellationToken);
             result.Sent++;
+            options.Trace?.Invoke(request, answer);
             result.Statuses[answer.Status] = result.Statuses.GetValueOrDefault(answer.Status) + 1;
             if (answer.Status == 500)
             {
