@@ -80,12 +80,14 @@ internal sealed class HttpFuzzGenerator(int seed, HttpFuzzTarget target)
             return new HttpFuzzCase(index, Concat(request), string.Join(" · ", _notes), method == "HEAD");
         }
 
-        // A request that is not HTTP at all, or barely: it still ends its headers so the server answers at once.
+        // A request that is not HTTP at all, or barely: it still ends its headers so the server answers at once. Random
+        // bytes start with a letter: a server rightly skips empty lines before a request line, and would wait after
+        // bytes that are only CR and LF for a request that never comes.
         private HttpFuzzCase Raw()
         {
             var (note, bytes) = random.Next(6) switch
             {
-                0 => ("raw: random bytes", Concat([random.Bytes(random.Length(4000)), Ascii("\r\n\r\n")])),
+                0 => ("raw: random bytes", Concat([Ascii("X"), random.Bytes(random.Length(4000)), Ascii("\r\n\r\n")])),
                 1 => ("raw: request line then binary", Concat([Ascii("GET /v1/sys/health HTTP/1.1\r\n"), random.Bytes(random.Length(2000)), Ascii("\r\n\r\n")])),
                 2 => ("raw: HTTP/2 preface", Ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")),
                 3 => ("raw: TLS ClientHello-like", Concat([[0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03], random.Bytes(64), Ascii("\r\n\r\n")])),
