@@ -113,7 +113,8 @@ internal static class FuzzMode
     }
 
     /// <summary>RSS now, and its anonymous (heap, stacks) and file-backed (mapped binaries) parts.</summary>
-    private sealed record MemorySample(string Label, int Requests, long RssKib, long RssAnonKib, long RssFileKib, long? ManagedHeapBytes = null, long? RssBeforeGcKib = null);
+    private sealed record MemorySample(
+        string Label, int Requests, long RssKib, long RssAnonKib, long RssFileKib, long? ManagedHeapBytes = null, long? LiveBytes = null, long? RssBeforeGcKib = null);
 
     private static MemorySample Sample(FuzzServer server, string label, int requests) =>
         new(label, requests, server.RssKib(), server.StatusKib("RssAnon"), server.StatusKib("RssFile"));
@@ -123,19 +124,19 @@ internal static class FuzzMode
     private static async Task<MemorySample> GcSampleAsync(FuzzServer server, string label, int requests)
     {
         var before = server.RssKib();
-        long? heap;
+        long? heap, live;
         try
         {
-            heap = await RemoteGc.CollectAsync(server.ProcessId, CancellationToken.None);
+            (heap, live) = await RemoteGc.CollectHeapStatsAsync(server.ProcessId, CancellationToken.None);
         }
         catch (Exception error) when (error is TimeoutException or IOException or InvalidOperationException or UnauthorizedAccessException
             or Microsoft.Diagnostics.NETCore.Client.ServerNotAvailableException)
         {
             Progress($"could not induce a GC in the server: {error.Message}");
-            heap = null;
+            (heap, live) = (null, null);
         }
 
-        return Sample(server, label, requests) with { ManagedHeapBytes = heap, RssBeforeGcKib = before };
+        return Sample(server, label, requests) with { ManagedHeapBytes = heap, LiveBytes = live, RssBeforeGcKib = before };
     }
 
     // Publishes plugin-host and the two sample plugins into DIR/bin and DIR/plugins, as CliTests' Published does, unless
@@ -184,7 +185,7 @@ internal static class FuzzMode
         foreach (var sample in memory)
         {
             var gc = sample.ManagedHeapBytes is { } heap
-                ? string.Create(c, $"; before the GC {sample.RssBeforeGcKib / 1024.0:0.0} MiB, managed heap after it {heap / 1024.0 / 1024.0:0.0} MiB")
+                ? string.Create(c, $"; before the GC {sample.RssBeforeGcKib / 1024.0:0.0} MiB; after it managed heap {heap / 1024.0 / 1024.0:0.0} MiB, live (survived) {sample.LiveBytes / 1024.0 / 1024.0:0.0} MiB")
                 : "";
             output.WriteLine(string.Create(c, $"  RSS {sample.Label,-40} {sample.RssKib / 1024.0,6:0.0} MiB (anon {sample.RssAnonKib / 1024.0:0.0}, file {sample.RssFileKib / 1024.0:0.0}){gc}"));
         }
@@ -242,6 +243,7 @@ internal static class FuzzMode
                 ["rss_file_kib"] = m.RssFileKib,
                 ["rss_before_gc_kib"] = m.RssBeforeGcKib,
                 ["managed_heap_after_gc_bytes"] = m.ManagedHeapBytes,
+                ["live_after_gc_bytes"] = m.LiveBytes,
             })]),
         };
         if (http is not null)
