@@ -94,7 +94,7 @@ internal static class Cli
         {
             // Client mode: the server has the directories; no config file is read and nothing is opened here.
             loadConfig = _ => ClientMode.NoLocalConfig;
-            openTarget = _ => ClientMode.Open(variable, address, ClientMode.TokenOf(environment));
+            openTarget = _ => ClientMode.Open(environment, variable, address, ClientMode.TokenOf(environment));
         }
 
         openTarget ??= config => new EmbeddedTarget(config, new StderrLoggerFactory(environment.Error, config.LogLevel));

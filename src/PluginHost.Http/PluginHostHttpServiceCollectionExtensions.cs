@@ -18,6 +18,7 @@ public static class PluginHostHttpServiceCollectionExtensions
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DevRootToken>();
+        services.TryAddSingleton<Requests.RequestBodyBudget>();
         services.TryAddSingleton<LogicalEndpoint>();
         services.TryAddSingleton<HealthEndpoint>();
         return services;

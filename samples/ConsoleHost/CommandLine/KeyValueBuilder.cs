@@ -62,7 +62,7 @@ internal sealed class KeyValueBuilder(Func<TextReader> openStdin, string current
 
             if (raw[0] == '@')
             {
-                MergeJson(File.ReadAllText(FullPath(raw[1..])));
+                MergeJson(BoundedText.ReadFile(FullPath(raw[1..])));
                 return;
             }
 
@@ -75,7 +75,7 @@ internal sealed class KeyValueBuilder(Func<TextReader> openStdin, string current
         {
             try
             {
-                value = File.ReadAllText(FullPath(value[1..]));
+                value = BoundedText.ReadFile(FullPath(value[1..]));
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
@@ -137,7 +137,7 @@ internal sealed class KeyValueBuilder(Func<TextReader> openStdin, string current
         }
 
         _stdinUsed = true;
-        return openStdin().ReadToEnd();
+        return BoundedText.ReadAll(openStdin());
     }
 
     private string FullPath(string path) => Path.GetFullPath(path, currentDirectory);

@@ -1,3 +1,4 @@
+using PluginHost.ConsoleHost.CommandLine;
 using PluginHost.ConsoleHost.Policies;
 using PluginHost.Policies;
 
@@ -39,7 +40,7 @@ internal sealed class PolicyFmtCommand : Command
         string text;
         try
         {
-            text = await File.ReadAllTextAsync(path, cancellationToken);
+            text = await BoundedText.ReadFileAsync(path, cancellationToken);
         }
         catch (Exception error) when (LocalFiles.IsFileError(error))
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PluginHost.ConsoleHost.CommandLine;
 
 namespace PluginHost.ConsoleHost.Commands;
 
@@ -37,14 +38,22 @@ internal sealed class PolicyWriteCommand : Command
         string rules;
         if (path == "-")
         {
-            rules = await run.Environment.OpenStdin().ReadToEndAsync(cancellationToken);
+            try
+            {
+                rules = await BoundedText.ReadAllAsync(run.Environment.OpenStdin(), cancellationToken);
+            }
+            catch (IOException error)
+            {
+                run.Ui.Error($"Error reading policy from stdin: {error.Message}");
+                return 2;
+            }
         }
         else
         {
             var fullPath = LocalFiles.FullPath(run, path);
             try
             {
-                rules = await File.ReadAllTextAsync(fullPath, cancellationToken);
+                rules = await BoundedText.ReadFileAsync(fullPath, cancellationToken);
             }
             catch (Exception error) when (LocalFiles.IsFileError(error))
             {

@@ -4,7 +4,13 @@ namespace PluginHost.ConsoleHost.Configuration;
 internal sealed record HostConfig
 {
     /// <summary>The keys a config file may set, in the order docs and error messages list them.</summary>
-    public static readonly IReadOnlyList<string> Keys = ["plugin_directory", "data_directory", "log_level", "lock_timeout", "address", "listener.tcp.address"];
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "plugin_directory", "data_directory", "log_level", "lock_timeout", "address", "listener.tcp.address",
+        "listener.tcp.tls_disable", "listener.tcp.tls_cert_file", "listener.tcp.tls_key_file", "listener.tcp.tls_min_version",
+        "listener.tcp.tls_client_ca_file", "listener.tcp.tls_require_and_verify_client_cert", "listener.tcp.max_request_size",
+        "listener.tcp.max_request_duration", "listener.tcp.max_connections", "listener.tcp.max_buffered_request_size",
+    ];
 
     /// <summary>Where <c>plugin-host server</c> listens when the config does not say: Vault's default.</summary>
     public const string DefaultAddress = "127.0.0.1:8200";
@@ -23,6 +29,9 @@ internal sealed record HostConfig
 
     /// <summary>host:port for <c>plugin-host server</c> (<c>address</c>, or <c>listener "tcp" { address = … }</c>), or null.</summary>
     public string? Address { get; init; }
+
+    /// <summary>The rest of <c>listener "tcp" { … }</c>: TLS and limits.</summary>
+    public ListenerConfig Listener { get; init; } = new();
 
     /// <summary>The config file these settings came from, or <see langword="null"/> when none was found.</summary>
     public string? SourceFile { get; init; }

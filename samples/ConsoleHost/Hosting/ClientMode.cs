@@ -53,15 +53,15 @@ internal static class ClientMode
     public static string? TokenVariableSet(CliEnvironment environment) =>
         TokenVariables.FirstOrDefault(v => !string.IsNullOrEmpty(environment.GetVariable(v)));
 
-    /// <summary>Opens the target for the address in <paramref name="variable"/>.</summary>
-    /// <exception cref="TargetUnavailableException">The address is not an http or https URL.</exception>
-    public static HttpTarget Open(string variable, string address, string? token)
+    /// <summary>Opens the target for the address in <paramref name="variable"/>, with the TLS settings of <paramref name="environment"/>.</summary>
+    /// <exception cref="TargetUnavailableException">The address is not an http or https URL, or a TLS file cannot be used.</exception>
+    public static HttpTarget Open(CliEnvironment environment, string variable, string address, string? token)
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw new TargetUnavailableException($"{variable}='{Echo.Of(address)}' is not a server address: give a URL such as http://127.0.0.1:8200");
         }
 
-        return new HttpTarget(uri, token);
+        return new HttpTarget(uri, token, ClientTls.Handler(environment), ownsHandler: true);
     }
 }

@@ -20,12 +20,13 @@ internal sealed class HttpTarget : IRequestTarget
 
     /// <param name="address">The server, such as <c>http://127.0.0.1:8200</c>.</param>
     /// <param name="token">Sent as <c>X-Vault-Token</c> when set.</param>
-    /// <param name="handler">The HTTP handler; tests give an in-memory server's.</param>
-    public HttpTarget(Uri address, string? token, HttpMessageHandler? handler = null)
+    /// <param name="handler">The HTTP handler (with the TLS settings); tests give an in-memory server's.</param>
+    /// <param name="ownsHandler">Whether disposing the target disposes <paramref name="handler"/>.</param>
+    public HttpTarget(Uri address, string? token, HttpMessageHandler? handler = null, bool ownsHandler = false)
     {
         _api = new Uri(address, address.AbsolutePath.TrimEnd('/') + "/v1/");
         _token = token;
-        _http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = TimeSpan.FromSeconds(60) };
+        _http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null || ownsHandler) { Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public async Task<TargetResponse?> SendAsync(BackendRequest request, CancellationToken cancellationToken)
@@ -39,7 +40,9 @@ internal sealed class HttpTarget : IRequestTarget
         catch (HttpRequestException error)
         {
             // Vault prints the Go error: Put "http://127.0.0.1:8200/v1/secret/foo": dial tcp …: connection refused.
-            throw new TargetUnavailableException($"{Capitalized(message.Method.Method)} \"{message.RequestUri}\": {error.Message}", error);
+            // A TLS failure's reason (an untrusted certificate) is in the inner exception: say it.
+            var reason = error.InnerException is System.Security.Authentication.AuthenticationException tls ? $"{error.Message} {tls.Message}" : error.Message;
+            throw new TargetUnavailableException($"{Capitalized(message.Method.Method)} \"{message.RequestUri}\": {reason}", error);
         }
         catch (TaskCanceledException error) when (!cancellationToken.IsCancellationRequested)
         {

@@ -13,6 +13,9 @@ internal static class TokenFile
 {
     public const string FileName = ".plugin-host-token";
 
+    // A token is a few dozen characters; the file is read whole, so it is read bounded.
+    private const int MaxTokenChars = 64 * 1024;
+
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public static string PathIn(CliEnvironment environment) => Path.Join(environment.HomeDirectory, FileName);
@@ -27,7 +30,7 @@ internal static class TokenFile
             return null;
         }
 
-        var token = File.ReadAllText(path).Trim();
+        var token = CommandLine.BoundedText.ReadFile(path, MaxTokenChars).Trim();
         return token.Length == 0 ? null : token;
     }
 

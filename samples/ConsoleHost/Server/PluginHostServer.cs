@@ -32,6 +32,21 @@ internal static partial class PluginHostServer
     /// <param name="cancellationToken">Stops the server like SIGTERM (Ctrl+C in plugin-host).</param>
     public static async Task<int> RunAsync(ServerSettings settings, Func<HostConfig>? reloadConfig, Ui ui, CancellationToken cancellationToken)
     {
+        var listener = settings.Config.Listener;
+        ServerTls? tls = null;
+        if (listener.UsesTls)
+        {
+            try
+            {
+                tls = ServerTls.Load(listener);
+            }
+            catch (ConfigException error)
+            {
+                ui.Error($"Error initializing the server: {error.Message}");
+                return 1;
+            }
+        }
+
         using var reloadable = new ReloadableSettings(settings.Config);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -47,7 +62,23 @@ internal static partial class PluginHostServer
         // "Hosting failed to start" would print the failure's whole stack; RunAsync reports it in one line instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Logging.AddFilter((_, _, level) => level >= reloadable.MinimumLevel);
-        builder.WebHost.UseUrls($"http://{settings.ListenAddress}");
+        builder.WebHost.UseUrls($"{(tls is null ? "http" : "https")}://{settings.ListenAddress}");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Connections beyond the cap wait in the listen backlog instead of each holding buffers and a task.
+            kestrel.Limits.MaxConcurrentConnections = listener.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = listener.MaxConnections;
+            if (tls is not null)
+            {
+                kestrel.ConfigureHttpsDefaults(tls.Configure);
+            }
+        });
+        if (tls is not null)
+        {
+            // The slim builder leaves out HTTPS for https:// listen URLs until asked.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
         builder.Services.AddPluginHost(o =>
         {
             o.DataDirectory = settings.IsDev ? null : settings.Config.DataDirectory;
@@ -55,7 +86,13 @@ internal static partial class PluginHostServer
         });
         builder.Services.AddSingleton<IConfigureOptions<PluginHostOptions>>(reloadable);
         builder.Services.AddSingleton<IOptionsChangeTokenSource<PluginHostOptions>>(reloadable);
-        builder.Services.AddPluginHostHttp(o => o.RootToken = settings.DevRootToken);
+        builder.Services.AddPluginHostHttp(o =>
+        {
+            o.RootToken = settings.DevRootToken;
+            o.MaxRequestBodyBytes = listener.MaxRequestSize;
+            o.MaxRequestDuration = listener.MaxRequestDuration;
+            o.MaxBufferedRequestBodyBytes = listener.MaxBufferedRequestSize;
+        });
 
         await using var app = builder.Build();
         string? newRootToken;
@@ -88,7 +125,7 @@ internal static partial class PluginHostServer
         {
             context.Cancel = true;
             ui.Output("==> PluginHost reload triggered");
-            Reload(reloadable, reloadConfig, settings.Config, logger);
+            Reload(reloadable, reloadConfig, settings.Config, tls, logger);
         });
 
         // The host's console lifetime turns SIGINT and SIGTERM into a graceful stop; Ctrl+C in plugin-host does too.
@@ -108,8 +145,22 @@ internal static partial class PluginHostServer
         : "does not exist";
 
     // A bad file is logged and the running settings are kept, as Vault does; what needs a restart is said, not applied.
-    private static void Reload(ReloadableSettings reloadable, Func<HostConfig> reloadConfig, HostConfig started, ILogger logger)
+    private static void Reload(ReloadableSettings reloadable, Func<HostConfig> reloadConfig, HostConfig started, ServerTls? tls, ILogger logger)
     {
+        if (tls is not null)
+        {
+            // Vault re-reads its certificate on SIGHUP: a renewed one is served without a restart.
+            try
+            {
+                tls.Reload();
+                LogCertificateReloaded(logger, tls.Describe);
+            }
+            catch (ConfigException error)
+            {
+                LogCertificateReloadFailed(logger, error.Message);
+            }
+        }
+
         HostConfig next;
         try
         {
@@ -127,12 +178,13 @@ internal static partial class PluginHostServer
             return;
         }
 
-        if (next.DataDirectory != started.DataDirectory || (next.Address ?? HostConfig.DefaultAddress) != (started.Address ?? HostConfig.DefaultAddress))
+        if (next.DataDirectory != started.DataDirectory || next.Listener != started.Listener
+            || (next.Address ?? HostConfig.DefaultAddress) != (started.Address ?? HostConfig.DefaultAddress))
         {
             LogRestartNeeded(logger);
         }
 
-        reloadable.Apply(next with { DataDirectory = started.DataDirectory, Address = started.Address });
+        reloadable.Apply(next with { DataDirectory = started.DataDirectory, Address = started.Address, Listener = started.Listener });
         LogReloaded(logger, next.PluginDirectory ?? "(none)", next.LogLevel);
     }
 
@@ -140,7 +192,7 @@ internal static partial class PluginHostServer
         ==> PluginHost server configuration:
 
                      Api Address: {address}
-                      Listener 1: tcp (addr: "{new Uri(address).Authority}", max_request_size: "{PluginHostHttpOptions.DefaultMaxRequestBodyBytes}")
+                      Listener 1: tcp (addr: "{new Uri(address).Authority}", max_request_duration: "{settings.Config.Listener.MaxRequestDuration.TotalSeconds}s", max_request_size: "{settings.Config.Listener.MaxRequestSize}", tls: "{(settings.Config.Listener.UsesTls ? "enabled" : "disabled")}")
                        Log Level: {settings.Config.LogLevel.ToString().ToLowerInvariant()}
                 Plugin Directory: {settings.Config.PluginDirectory ?? "(none)"}
                          Storage: {(settings.IsDev ? "inmem" : $"file (path: {settings.Config.DataDirectory})")}
@@ -185,7 +237,13 @@ internal static partial class PluginHostServer
     [LoggerMessage(Level = LogLevel.Error, Message = "could not reload config: {Reason}; the running configuration is kept")]
     private static partial void LogReloadFailed(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "the new address or data_directory takes effect at the next start, not on reload")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "reloaded the TLS certificate: {Certificate}")]
+    private static partial void LogCertificateReloaded(ILogger logger, string certificate);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "could not reload the TLS certificate: {Reason}; the one served so far is kept")]
+    private static partial void LogCertificateReloadFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the new address, data_directory or listener settings take effect at the next start, not on reload")]
     private static partial void LogRestartNeeded(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "reloaded config: plugin_directory {PluginDirectory}, log_level {LogLevel}")]

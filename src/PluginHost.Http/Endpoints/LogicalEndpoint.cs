@@ -17,7 +17,9 @@ namespace PluginHost.Http.Endpoints;
 internal sealed partial class LogicalEndpoint(
     IPluginHost host,
     DevRootToken devRootToken,
+    RequestBodyBudget bodyBudget,
     IOptions<PluginHostHttpOptions> options,
+    TimeProvider timeProvider,
     ILogger<LogicalEndpoint> logger)
 {
     // Vault's injectDataIntoTopRoutes that PluginHost serves: these answers repeat their data at the top level.
@@ -26,13 +28,17 @@ internal sealed partial class LogicalEndpoint(
 
     public async Task HandleAsync(HttpContext context, string path)
     {
-        var cancellationToken = context.RequestAborted;
         var requestId = Guid.NewGuid().ToString();
+        var maxDuration = options.Value.MaxRequestDuration;
+        using var deadline = new CancellationTokenSource(maxDuration > TimeSpan.Zero ? maxDuration : Timeout.InfiniteTimeSpan, timeProvider);
+        using var requestToken = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
+        var cancellationToken = requestToken.Token;
+        using var heldBody = bodyBudget.Open();
         try
         {
             await devRootToken.EnsureStoredAsync(cancellationToken).ConfigureAwait(false);
             AllowBodiesUpToTheLimit(context);
-            var request = await VaultRequestReader.ReadAsync(context.Request, path, requestId, options.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+            var request = await VaultRequestReader.ReadAsync(context.Request, path, requestId, options.Value.MaxRequestBodyBytes, heldBody, cancellationToken).ConfigureAwait(false);
             var caller = RequestCaller.FromToken(ClientToken.Of(context.Request)) with
             {
                 RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
@@ -43,35 +49,52 @@ internal sealed partial class LogicalEndpoint(
         }
         catch (VaultHttpException refused)
         {
-            await VaultResponseWriter.WriteErrorAsync(context.Response, refused.StatusCode, refused.ErrorMessage, cancellationToken).ConfigureAwait(false);
+            await FailAsync(context, refused.StatusCode, refused.ErrorMessage).ConfigureAwait(false);
         }
         catch (BadHttpRequestException badRequest)
         {
             // The server's own refusals while reading the request (a malformed or truncated body).
-            await VaultResponseWriter.WriteErrorAsync(context.Response, badRequest.StatusCode, badRequest.Message, cancellationToken).ConfigureAwait(false);
+            await FailAsync(context, badRequest.StatusCode, badRequest.Message).ConfigureAwait(false);
         }
         catch (PluginHostException error) when (error is { Code: ErrorCode.Internal, InnerException: { } cause } && cause is not PluginHostException)
         {
             // An exception nobody meant for a client (the host logged it with its stack under this request id): its
             // message may name paths, hosts or internals, so the client gets the id only.
-            await VaultResponseWriter.WriteErrorAsync(
-                context.Response, StatusCodes.Status500InternalServerError, $"internal error (request {requestId})", cancellationToken).ConfigureAwait(false);
+            await FailAsync(context, StatusCodes.Status500InternalServerError, $"internal error (request {requestId})").ConfigureAwait(false);
         }
         catch (PluginHostException error)
         {
             // ErrorCode values are Vault's HTTP statuses; the messages already use Vault's wording.
-            await VaultResponseWriter.WriteErrorAsync(context.Response, (int)error.Code, error.Message, cancellationToken).ConfigureAwait(false);
+            await FailAsync(context, (int)error.Code, error.Message).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Vault's max_request_duration: the work was cancelled (down to the plugin); the client still waits.
+            LogDeadlineExceeded(logger, context.Request.Method, path, maxDuration.TotalSeconds, requestId);
+            await FailAsync(context, StatusCodes.Status504GatewayTimeout,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"request exceeded max_request_duration of {maxDuration.TotalSeconds:0.###}s (request {requestId})")).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away: nobody is left to answer.
         }
         catch (Exception error)
         {
             LogUnexpected(logger, error, context.Request.Method, path, requestId);
-            await VaultResponseWriter.WriteErrorAsync(
-                context.Response, StatusCodes.Status500InternalServerError, $"internal error (request {requestId})", cancellationToken).ConfigureAwait(false);
+            await FailAsync(context, StatusCodes.Status500InternalServerError, $"internal error (request {requestId})").ConfigureAwait(false);
         }
+    }
+
+    // An answer already under way cannot become an error answer: the connection is cut so the client sees a failure.
+    private static Task FailAsync(HttpContext context, int statusCode, string? message)
+    {
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        }
+
+        return VaultResponseWriter.WriteErrorAsync(context.Response, statusCode, message, context.RequestAborted);
     }
 
     // The server's limit (Kestrel: 30 MB by default) is lifted just above ours, so that ours, which says how to change
@@ -125,6 +148,9 @@ internal sealed partial class LogicalEndpoint(
         var inject = InjectedRoots.Any(root => path == root || path.StartsWith(root + "/", StringComparison.Ordinal));
         await VaultResponseWriter.WriteEnvelopeAsync(response, answer.RequestId, body, answer.MountType, inject, cancellationToken, answer.Auth).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} /v1/{Path} took longer than max_request_duration ({Seconds}s) and was cancelled (request {RequestId})")]
+    private static partial void LogDeadlineExceeded(ILogger logger, string method, string path, double seconds, string requestId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} /v1/{Path} failed unexpectedly (request {RequestId})")]
     private static partial void LogUnexpected(ILogger logger, Exception error, string method, string path, string requestId);

@@ -17,8 +17,12 @@ internal static class RequestBody
 {
     private const string FormContentType = "application/x-www-form-urlencoded";
 
-    /// <exception cref="VaultHttpException">413 over the limit; 400 when the body is not a JSON object or a form.</exception>
-    public static async Task<IReadOnlyDictionary<string, JsonElement>?> ReadDataAsync(HttpRequest http, long maxBytes, CancellationToken cancellationToken)
+    /// <exception cref="VaultHttpException">
+    /// 413 over the limit; 503 when the server holds too many bodies (<paramref name="budget"/>); 400 when the body is
+    /// not a JSON object or a form, or could not be read.
+    /// </exception>
+    public static async Task<IReadOnlyDictionary<string, JsonElement>?> ReadDataAsync(
+        HttpRequest http, long maxBytes, RequestBodyBudget.Reservation budget, CancellationToken cancellationToken)
     {
         if (maxBytes < 0)
         {
@@ -30,7 +34,7 @@ internal static class RequestBody
             throw TooLarge(maxBytes);
         }
 
-        var body = await ReadAllAsync(http.BodyReader, maxBytes, cancellationToken).ConfigureAwait(false);
+        var body = await ReadAllAsync(http.BodyReader, maxBytes, budget, cancellationToken).ConfigureAwait(false);
         var text = body.AsSpan().TrimStart(" \t\r\n"u8);
         if (text.IsEmpty)
         {
@@ -177,7 +181,7 @@ internal static class RequestBody
         _ => "true or false",
     };
 
-    private static async Task<byte[]> ReadAllAsync(PipeReader reader, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadAllAsync(PipeReader reader, long maxBytes, RequestBodyBudget.Reservation budget, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -197,6 +201,17 @@ internal static class RequestBody
             {
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 throw TooLarge(maxBytes);
+            }
+
+            // The array made at the end is the same size again: reserve for both while the body is held.
+            try
+            {
+                budget.GrowTo(result.IsCompleted ? 2 * buffer.Length : buffer.Length);
+            }
+            catch
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                throw;
             }
 
             if (result.IsCompleted)

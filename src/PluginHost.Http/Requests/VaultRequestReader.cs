@@ -11,10 +11,10 @@ namespace PluginHost.Http.Requests;
 /// </summary>
 internal static class VaultRequestReader
 {
-    /// <summary>Reads the operation, path and data of <paramref name="http"/>.</summary>
+    /// <summary>Reads the operation, path and data of <paramref name="http"/>, holding its body in <paramref name="bodyBudget"/>.</summary>
     /// <exception cref="VaultHttpException">The method, path, query or body cannot make a request; the status says why.</exception>
     public static async Task<BackendRequest> ReadAsync(
-        HttpRequest http, string path, string requestId, long maxBodyBytes, CancellationToken cancellationToken)
+        HttpRequest http, string path, string requestId, long maxBodyBytes, RequestBodyBudget.Reservation bodyBudget, CancellationToken cancellationToken)
     {
         Operation operation;
         IReadOnlyDictionary<string, JsonElement>? data;
@@ -35,7 +35,7 @@ internal static class VaultRequestReader
                 break;
             case "POST" or "PUT":
                 operation = Operation.Update;
-                data = await RequestBody.ReadDataAsync(http, maxBodyBytes, cancellationToken).ConfigureAwait(false);
+                data = await RequestBody.ReadDataAsync(http, maxBodyBytes, bodyBudget, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 // Vault answers any other method with a bare 405.

@@ -143,8 +143,21 @@ public sealed class BadInvocationTests
         }
 
         Assert.AreEqual(1, result.ExitCode, result.Stderr[..Math.Min(300, result.Stderr.Length)]);
-        Assert.IsLessThan(600, result.Stderr.Length, result.Stderr[..Math.Min(300, result.Stderr.Length)]);
+        Assert.IsLessThan(1000, result.Stderr.Length, result.Stderr[..Math.Min(300, result.Stderr.Length)]);
         StringAssert.Contains(result.Stderr, "… (99800 more characters)");
+    }
+
+    [TestMethod]
+    [DataRow(1, "Error loading configuration from /dev/zero: more than 1048576 characters; nothing that large can be used here\n", "secrets", "list", "-config=/dev/zero")]
+    [DataRow(2, "Error opening policy file: open /dev/zero: more than 33554432 characters; nothing that large can be used here\n", "policy", "write", "p", "/dev/zero")]
+    [DataRow(1, "Error reading source file: open /dev/zero: more than 33554432 characters; nothing that large can be used here\n", "policy", "fmt", "/dev/zero")]
+    [DataRow(1, "Failed to parse K=V data: invalid key/value pair \"a=@/dev/zero\": error reading file: more than 33554432 characters; nothing that large can be used here\n", "write", "sys/x", "a=@/dev/zero")]
+    [DataRow(1, "Failed to parse K=V data: invalid key/value pair \"@/dev/zero\": more than 33554432 characters; nothing that large can be used here\n", "write", "sys/x", "@/dev/zero")]
+    public void AnEndlessFile_IsReadOnlyUpToALimit(int exitCode, string expected, params string[] args)
+    {
+        using var sandbox = new Sandbox();
+
+        sandbox.Run(args).Is(exitCode, "", expected);
     }
 
     private static void AssertNoStackTrace(CliResult result)

@@ -6,6 +6,7 @@ internal sealed class OutputLines
     private readonly List<string> _lines = [];
     private readonly Lock _gate = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _ended;
 
     public OutputLines(StreamReader reader) => _ = PumpAsync(reader);
 
@@ -33,6 +34,12 @@ internal sealed class OutputLines
                     return line;
                 }
 
+                if (_ended)
+                {
+                    // The process closed its output (it exited): no line will come.
+                    throw new TimeoutException($"the output ended without a matching line; got:\n{string.Join('\n', _lines)}");
+                }
+
                 next = _next.Task;
             }
 
@@ -58,5 +65,14 @@ internal sealed class OutputLines
 
             changed.TrySetResult();
         }
+
+        TaskCompletionSource last;
+        lock (_gate)
+        {
+            _ended = true;
+            last = _next;
+        }
+
+        last.TrySetResult();
     }
 }
