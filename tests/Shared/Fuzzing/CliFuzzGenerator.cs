@@ -446,6 +446,7 @@ internal sealed class CliFuzzGenerator(int seed, CliFuzzTarget target)
                     (0.5, ("100000 comment lines", l => Encoding.UTF8.GetBytes(string.Join('\n', l) + "\n" + string.Concat(Enumerable.Repeat("# comment\n", 100_000))))),
                     (1, ("empty or blank", _ => Encoding.UTF8.GetBytes(random.Pick(["", "   \n\n", "# only a comment\n", "\t"])))),
                     (server ? 0 : 0.7, ("the server's locked data directory", l => Locked(l))),
+                    (server ? 4 : 1, ("listener keys", l => Listener(l))),
                 ]);
                 _notes.Add("config: " + note);
                 whole = change(lines);
@@ -456,6 +457,33 @@ internal sealed class CliFuzzGenerator(int seed, CliFuzzTarget target)
             }
 
             return whole ?? Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+        }
+
+        // Vault's listener "tcp" block with its TLS and limit keys given odd values (the address stays a free port).
+        private byte[]? Listener(List<string> lines)
+        {
+            lines.RemoveAll(l => l.StartsWith("address", StringComparison.Ordinal) || l.StartsWith("listener", StringComparison.Ordinal));
+            var block = new List<string> { "listener \"tcp\" {", "  address = \"127.0.0.1:0\"" };
+            for (var i = random.Next(1, 4); i > 0; i--)
+            {
+                block.Add("  " + random.Pick(
+                [
+                    $"tls_disable = \"{random.Pick(["true", "false", "maybe", "1", ""])}\"",
+                    $"tls_cert_file = \"{random.Pick(["bin.dat", "nonexistent.pem", "dir", "empty", "/proc/x"])}\"",
+                    $"tls_key_file = \"{random.Pick(["bin.dat", "nonexistent.pem", "empty"])}\"",
+                    $"tls_min_version = \"{random.Pick(["tls12", "tls13", "tls99", "", "ssl3"])}\"",
+                    $"tls_client_ca_file = \"{random.Pick(["empty", "bin.dat", "nonexistent.pem"])}\"",
+                    $"tls_require_and_verify_client_cert = \"{random.Pick(["true", "x"])}\"",
+                    $"max_request_size = \"{random.Pick(["-1", "0", "1", "1e99", "99999999999999999999", "32MiB", "x"])}\"",
+                    $"max_request_duration = \"{random.Pick(["0s", "-1s", "forever", "1ms", "99999999999h"])}\"",
+                    $"max_connections = \"{random.Pick(["0", "-1", "1", "x", "99999999999"])}\"",
+                    $"max_buffered_request_size = \"{random.Pick(["0", "-1", "1", "x"])}\"",
+                ]));
+            }
+
+            block.Add("}");
+            lines.Add(string.Join('\n', block));
+            return null;
         }
 
         // The running server's data directory, with a lock timeout short enough not to wait the default 10 s.
