@@ -16,12 +16,19 @@ internal static class RemoteGc
     private const long GcHeapCollectKeyword = 0x800000;
 
     /// <summary>Induces the GC and returns the process's managed heap size after it, in bytes.</summary>
-    public static async Task<long> CollectAsync(int pid, CancellationToken cancellationToken)
+    public static async Task<long> CollectAsync(int pid, CancellationToken cancellationToken) =>
+        (await CollectHeapStatsAsync(pid, cancellationToken)).TotalHeapSize;
+
+    /// <summary>
+    /// Induces the GC and returns, after it, the managed heap's size (with the free space inside it, which the GC keeps
+    /// committed) and the bytes that survived it (what is alive: reachable objects).
+    /// </summary>
+    public static async Task<(long TotalHeapSize, long Promoted)> CollectHeapStatsAsync(int pid, CancellationToken cancellationToken)
     {
         var client = new DiagnosticsClient(pid);
         var provider = new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, GcKeyword | GcHeapCollectKeyword);
         using var session = await client.StartEventPipeSessionAsync([provider], requestRundown: false, circularBufferMB: 16, cancellationToken);
-        var heapAfterInducedGc = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heapAfterInducedGc = new TaskCompletionSource<(long, long)>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var source = new EventPipeEventSource(session.EventStream);
         var inducedGcRunning = false;
         source.Clr.GCStart += e => inducedGcRunning |= e.Reason == GCReason.Induced && e.Depth == 2;
@@ -29,7 +36,7 @@ internal static class RemoteGc
         {
             if (inducedGcRunning)
             {
-                heapAfterInducedGc.TrySetResult(e.TotalHeapSize);
+                heapAfterInducedGc.TrySetResult((e.TotalHeapSize, e.TotalPromoted));
             }
         };
         var processing = Task.Run(source.Process, CancellationToken.None);
