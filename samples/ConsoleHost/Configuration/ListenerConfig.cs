@@ -10,7 +10,7 @@ namespace PluginHost.ConsoleHost.Configuration;
 /// </summary>
 internal sealed record ListenerConfig
 {
-    /// <summary>The most connections served at once (PluginHost's own; Vault has none): the rest wait in the backlog.</summary>
+    /// <summary>The most connections served at once (PluginHost's own; Vault has none): more are closed unanswered.</summary>
     public const long DefaultMaxConnections = 1024;
 
     /// <summary><c>tls_disable</c>: true turns TLS off even with a certificate; null when not set.</summary>

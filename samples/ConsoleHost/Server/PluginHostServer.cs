@@ -65,7 +65,7 @@ internal static partial class PluginHostServer
         builder.WebHost.UseUrls($"{(tls is null ? "http" : "https")}://{settings.ListenAddress}");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // Connections beyond the cap wait in the listen backlog instead of each holding buffers and a task.
+            // Kestrel closes connections beyond the cap at once, unanswered, instead of letting each hold buffers and a task.
             kestrel.Limits.MaxConcurrentConnections = listener.MaxConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = listener.MaxConnections;
             if (tls is not null)
