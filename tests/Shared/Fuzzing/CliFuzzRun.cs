@@ -235,20 +235,30 @@ internal static partial class CliFuzzRun
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await WriteStdinAsync(process, invocation.Stdin);
+        if (!await ExitedOrKilledAsync(process, options.Timeout, cancellationToken))
+        {
+            return (null, await stderr + await stdout, $"no exit within {options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (killed)");
+        }
+
+        return (process.ExitCode, await stderr + await stdout, null);
+    }
+
+    // Waits for the process to exit within the timeout; otherwise kills its tree and returns false.
+    private static async Task<bool> ExitedOrKilledAsync(Process process, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Timeout);
+        deadline.CancelAfter(timeout);
         try
         {
             await process.WaitForExitAsync(deadline.Token);
+            return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(cancellationToken);
-            return (null, await stderr + await stdout, $"no exit within {options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (killed)");
+            return false;
         }
-
-        return (process.ExitCode, await stderr + await stdout, null);
     }
 
     // A server either refuses to start (exits) or prints its banner; then SIGTERM must make it exit 0.
@@ -266,16 +276,8 @@ internal static partial class CliFuzzRun
             FuzzServer.Signal(process.Id, "TERM");
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Timeout);
-        try
+        if (!await ExitedOrKilledAsync(process, options.Timeout, cancellationToken))
         {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(cancellationToken);
             problem = banner is null ? "server neither listened nor exited (killed)" : "server did not exit after SIGTERM (killed)";
         }
 
