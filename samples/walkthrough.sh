@@ -38,7 +38,7 @@ quiet_publish() {
 
 echo "Building plugin-host into $work/bin ..." >&2
 cd "$repo"
-quiet_publish samples/ConsoleHost -o "$work/bin"
+quiet_publish src/PluginHost.Cli -o "$work/bin"
 
 plugin-host() {
   local start end

@@ -9,7 +9,7 @@ using PluginHost.Tests.Shared.Fuzzing;
 namespace PluginHost.Benchmarks.Fuzz;
 
 /// <summary>
-/// <c>fuzz</c>: the long run of issue 14's fuzz harness (CliTests' FuzzTests runs a short one in CI). A real
+/// <c>fuzz</c>: the long run of issue 14's fuzz harness (Cli.Tests' FuzzTests runs a short one in CI). A real
 /// <c>plugin-host server</c> with the mock plugin, the builtin kv and the userpass plugin mounted gets N generated raw
 /// HTTP requests of seed S; then (<c>--cli N</c>) N generated plugin-host invocations and config files run, some in
 /// client mode against it; then SIGTERM must stop it with exit 0. Reported: the statuses, every 500 with its repro and
@@ -139,7 +139,7 @@ internal static class FuzzMode
         return Sample(server, label, requests) with { ManagedHeapBytes = heap, LiveBytes = live, RssBeforeGcKib = before };
     }
 
-    // Publishes plugin-host and the two sample plugins into DIR/bin and DIR/plugins, as CliTests' Published does, unless
+    // Publishes plugin-host and the two sample plugins into DIR/bin and DIR/plugins, as Cli.Tests' Published does, unless
     // DIR already holds them (--published DIR reuses a publish across runs).
     private static async Task<FuzzBinaries> PublishedAsync(string directory)
     {
@@ -155,7 +155,7 @@ internal static class FuzzMode
 
         foreach (var (project, name, output) in new[]
         {
-            ("samples/ConsoleHost", "plugin-host", "bin"),
+            ("src/PluginHost.Cli", "plugin-host", "bin"),
             ("samples/MockPlugin", "my-mock-plugin", "plugins"),
             ("samples/UserpassPlugin", "my-userpass-plugin", "plugins"),
         })

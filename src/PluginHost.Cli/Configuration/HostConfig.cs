@@ -1,0 +1,44 @@
+namespace PluginHost.Cli.Configuration;
+
+/// <summary>What a config file (or its absence) says: where plugins and data live, and how the host behaves.</summary>
+internal sealed record HostConfig
+{
+    /// <summary>The keys a config file may set, in the order docs and error messages list them.</summary>
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "plugin_directory", "data_directory", "log_level", "lock_timeout", "address", "listener.tcp.address",
+        "listener.tcp.tls_disable", "listener.tcp.tls_cert_file", "listener.tcp.tls_key_file", "listener.tcp.tls_min_version",
+        "listener.tcp.tls_client_ca_file", "listener.tcp.tls_require_and_verify_client_cert", "listener.tcp.max_request_size",
+        "listener.tcp.max_request_duration", "listener.tcp.max_connections", "listener.tcp.max_buffered_request_size",
+    ];
+
+    /// <summary>Where <c>plugin-host server</c> listens when the config does not say: Vault's default.</summary>
+    public const string DefaultAddress = "127.0.0.1:8200";
+
+    /// <summary>The absolute plugin directory, or <see langword="null"/> when the config sets none.</summary>
+    public string? PluginDirectory { get; init; }
+
+    /// <summary>The absolute data directory (a default under the XDG data directory when the config sets none).</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>The least severe log level written to stderr.</summary>
+    public LogLevelSetting LogLevel { get; init; } = LogLevelSetting.Warn;
+
+    /// <summary>How long to wait for another process using the data directory.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>host:port for <c>plugin-host server</c> (<c>address</c>, or <c>listener "tcp" { address = … }</c>), or null.</summary>
+    public string? Address { get; init; }
+
+    /// <summary>The rest of <c>listener "tcp" { … }</c>: TLS and limits.</summary>
+    public ListenerConfig Listener { get; init; } = new();
+
+    /// <summary>The config file these settings came from, or <see langword="null"/> when none was found.</summary>
+    public string? SourceFile { get; init; }
+
+    /// <summary>Says where <c>plugin_directory</c> would be set, for messages about its absence.</summary>
+    public string WhereToSetPluginDirectory =>
+        SourceFile is null
+            ? "no config file was found: create plugin-host.hcl with plugin_directory = \"/path/to/plugins\" (or give -config=FILE or PLUGIN_HOST_CONFIG)"
+            : $"set plugin_directory in {SourceFile}";
+}

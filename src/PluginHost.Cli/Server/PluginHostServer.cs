@@ -1,0 +1,251 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PluginHost.Cli.Configuration;
+using PluginHost.Cli.Output;
+using PluginHost.Hosting;
+using PluginHost.Http;
+using PluginHost.Tokens;
+
+namespace PluginHost.Cli.Server;
+
+/// <summary>
+/// <c>plugin-host server</c>: a PluginHost served over Vault's HTTP API until SIGINT or SIGTERM; then it stops
+/// accepting, lets requests in flight finish, stops the plugins and exits 0. In dev mode it runs in memory with a
+/// given root token; from a config file it keeps its data in the data directory, makes a root token the first time
+/// (shown once), and SIGHUP re-reads the file to apply a new plugin directory and log level.
+/// </summary>
+internal static partial class PluginHostServer
+{
+    /// <summary>A root token for when none is given: <c>hvs.</c> and 24 random URL-safe characters, Vault's shape.</summary>
+    public static string NewRootToken() =>
+        "hvs." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', 'x').Replace('/', 'y');
+
+    /// <param name="settings">Address, mode and directories.</param>
+    /// <param name="reloadConfig">Re-reads the config file on SIGHUP; null in dev mode.</param>
+    /// <param name="ui">Where the banner and lifecycle lines go (stdout), and errors (stderr).</param>
+    /// <param name="cancellationToken">Stops the server like SIGTERM (Ctrl+C in plugin-host).</param>
+    public static async Task<int> RunAsync(ServerSettings settings, Func<HostConfig>? reloadConfig, Ui ui, CancellationToken cancellationToken)
+    {
+        var listener = settings.Config.Listener;
+        ServerTls? tls = null;
+        if (listener.UsesTls)
+        {
+            try
+            {
+                tls = ServerTls.Load(listener);
+            }
+            catch (ConfigException error)
+            {
+                ui.Error($"Error initializing the server: {error.Message}");
+                return 1;
+            }
+        }
+
+        using var reloadable = new ReloadableSettings(settings.Config);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        // "Hosting failed to start" would print the failure's whole stack; RunAsync reports it in one line instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        builder.Logging.AddFilter((_, _, level) => level >= reloadable.MinimumLevel);
+        builder.WebHost.UseUrls($"{(tls is null ? "http" : "https")}://{settings.ListenAddress}");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Kestrel closes connections beyond the cap at once, unanswered, instead of letting each hold buffers and a task.
+            kestrel.Limits.MaxConcurrentConnections = listener.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = listener.MaxConnections;
+            if (tls is not null)
+            {
+                kestrel.ConfigureHttpsDefaults(tls.Configure);
+            }
+        });
+        if (tls is not null)
+        {
+            // The slim builder leaves out HTTPS for https:// listen URLs until asked.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
+        builder.Services.AddPluginHost(o =>
+        {
+            o.DataDirectory = settings.IsDev ? null : settings.Config.DataDirectory;
+            o.StorageLockTimeout = settings.Config.LockTimeout;
+        });
+        builder.Services.AddSingleton<IConfigureOptions<PluginHostOptions>>(reloadable);
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<PluginHostOptions>>(reloadable);
+        builder.Services.AddPluginHostHttp(o =>
+        {
+            o.RootToken = settings.DevRootToken;
+            o.MaxRequestBodyBytes = listener.MaxRequestSize;
+            o.MaxRequestDuration = listener.MaxRequestDuration;
+            o.MaxBufferedRequestBodyBytes = listener.MaxBufferedRequestSize;
+        });
+
+        await using var app = builder.Build();
+        string? newRootToken;
+        try
+        {
+            // Mapping resolves the host, which opens (and locks) the data directory: a failure to report like the rest.
+            app.MapPluginHost();
+
+            // Opening the host opens (and locks) the data directory and restores catalog, mounts and their plugins.
+            await app.Services.GetRequiredService<IPluginHost>().Mounts.EnsureRestoredAsync(cancellationToken);
+            newRootToken = settings.IsDev ? null : await app.Services.GetRequiredService<TokenStore>().InitializeRootAsync(cancellationToken);
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // Whatever stops the start (a locked or unusable data directory, an address in use or not on this machine,
+            // a plugin directory gone) is the operator's to fix: one line, no stack.
+            var reason = error is System.Net.Sockets.SocketException ? $"cannot listen on {settings.ListenAddress}: {error.Message}" : error.Message;
+            ui.Error($"Error initializing the server: {reason}");
+            return 1;
+        }
+
+        // The address Kestrel bound: with port 0 it picked a free one.
+        var address = app.Urls.FirstOrDefault() ?? $"http://{settings.ListenAddress}";
+        ui.Output(Configuration(address, settings));
+        ui.Output(settings.IsDev ? DevBanner(address, settings.DevRootToken!) : InitializedBanner(address, newRootToken));
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PluginHost.Server");
+        using var sighup = reloadConfig is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            ui.Output("==> PluginHost reload triggered");
+            Reload(reloadable, reloadConfig, settings.Config, tls, logger);
+        });
+
+        // The host's console lifetime turns SIGINT and SIGTERM into a graceful stop; Ctrl+C in plugin-host does too.
+        using var cancelled = cancellationToken.Register(() => app.Lifetime.StopApplication());
+        using var stopping = app.Lifetime.ApplicationStopping.Register(() => ui.Output("==> PluginHost shutdown triggered"));
+
+        // Returns once Kestrel stopped accepting and requests in flight finished (up to the host's ShutdownTimeout);
+        // disposing the app then stops the plugin processes.
+        await app.WaitForShutdownAsync(CancellationToken.None);
+        return 0;
+    }
+
+    /// <summary>What is wrong with a plugin directory to start with (it "does not exist", it "is a file…"), or null.</summary>
+    public static string? PluginDirectoryProblem(string directory) =>
+        Directory.Exists(directory) ? null
+        : File.Exists(directory) ? "is a file, not a directory"
+        : "does not exist";
+
+    // A bad file is logged and the running settings are kept, as Vault does; what needs a restart is said, not applied.
+    private static void Reload(ReloadableSettings reloadable, Func<HostConfig> reloadConfig, HostConfig started, ServerTls? tls, ILogger logger)
+    {
+        if (tls is not null)
+        {
+            // Vault re-reads its certificate on SIGHUP: a renewed one is served without a restart.
+            try
+            {
+                tls.Reload();
+                LogCertificateReloaded(logger, tls.Describe);
+            }
+            catch (ConfigException error)
+            {
+                LogCertificateReloadFailed(logger, error.Message);
+            }
+        }
+
+        HostConfig next;
+        try
+        {
+            next = reloadConfig();
+        }
+        catch (ConfigException error)
+        {
+            LogReloadFailed(logger, error.Message);
+            return;
+        }
+
+        if (next.PluginDirectory is { } directory && PluginDirectoryProblem(directory) is { } problem)
+        {
+            LogReloadFailed(logger, $"the plugin directory {directory} {problem}");
+            return;
+        }
+
+        if (next.DataDirectory != started.DataDirectory || next.Listener != started.Listener
+            || (next.Address ?? HostConfig.DefaultAddress) != (started.Address ?? HostConfig.DefaultAddress))
+        {
+            LogRestartNeeded(logger);
+        }
+
+        reloadable.Apply(next with { DataDirectory = started.DataDirectory, Address = started.Address, Listener = started.Listener });
+        LogReloaded(logger, next.PluginDirectory ?? "(none)", next.LogLevel);
+    }
+
+    private static string Configuration(string address, ServerSettings settings) => $"""
+        ==> PluginHost server configuration:
+
+                     Api Address: {address}
+                      Listener 1: tcp (addr: "{new Uri(address).Authority}", max_request_duration: "{settings.Config.Listener.MaxRequestDuration.TotalSeconds}s", max_request_size: "{settings.Config.Listener.MaxRequestSize}", tls: "{(settings.Config.Listener.UsesTls ? "enabled" : "disabled")}")
+                       Log Level: {settings.Config.LogLevel.ToString().ToLowerInvariant()}
+                Plugin Directory: {settings.Config.PluginDirectory ?? "(none)"}
+                         Storage: {(settings.IsDev ? "inmem" : $"file (path: {settings.Config.DataDirectory})")}
+                         Version: {Commands.VersionCommand.VersionLine()}
+
+        ==> PluginHost server started! Log data will stream in below:
+
+        """;
+
+    private static string DevBanner(string address, string rootToken) => $"""
+        WARNING! dev mode is enabled! In this mode, PluginHost runs entirely in-memory
+        and every request needs the root token below.
+
+        You may need to set the following environment variables:
+
+            $ export PLUGIN_HOST_ADDR='{address}'
+            $ export VAULT_ADDR='{address}'
+
+        Root Token: {rootToken}
+
+        Development mode should NOT be used in production installations!
+
+        """;
+
+    private static string InitializedBanner(string address, string? rootToken) => rootToken is null
+        ? $"""
+            The data directory was initialized before: use the root token shown then.
+
+                $ export PLUGIN_HOST_ADDR='{address}'
+
+            """
+        : $"""
+            PluginHost initialized a new data directory. Its root token is shown once, now:
+            keep it safe; it is not stored, and cannot be shown again.
+
+            Root Token: {rootToken}
+
+                $ export PLUGIN_HOST_ADDR='{address}'
+
+            """;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "could not reload config: {Reason}; the running configuration is kept")]
+    private static partial void LogReloadFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "reloaded the TLS certificate: {Certificate}")]
+    private static partial void LogCertificateReloaded(ILogger logger, string certificate);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "could not reload the TLS certificate: {Reason}; the one served so far is kept")]
+    private static partial void LogCertificateReloadFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the new address, data_directory or listener settings take effect at the next start, not on reload")]
+    private static partial void LogRestartNeeded(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "reloaded config: plugin_directory {PluginDirectory}, log_level {LogLevel}")]
+    private static partial void LogReloaded(ILogger logger, string pluginDirectory, LogLevelSetting logLevel);
+}

@@ -1,0 +1,60 @@
+namespace PluginHost.Cli.Tests.Executable;
+
+/// <summary>Finding and reading the config file, through real plugin-host runs.</summary>
+[TestClass]
+public sealed class ConfigFileTests
+{
+    [TestMethod]
+    public void MalformedConfig_NamesTheFileAndLine()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+        sandbox.WriteConfig("# settings\nplugin_directory = \"plugins\"\nplugin_dir = \"oops\"\n");
+
+        sandbox.Normalized(sandbox.Run("secrets", "list")).Is(
+            1,
+            "",
+            "Error loading configuration from <root>/plugin-host.hcl: line 3: unknown key \"plugin_dir\"; the keys are plugin_directory, data_directory, log_level, lock_timeout, address, and listener \"tcp\" { address, tls_disable, tls_cert_file, tls_key_file, tls_min_version, tls_client_ca_file, tls_require_and_verify_client_cert, max_request_size, max_request_duration, max_connections, max_buffered_request_size }\n");
+    }
+
+    [TestMethod]
+    public void MalformedConfig_DoesNotStopHelpOrVersion()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+        sandbox.WriteConfig("this is not a config\n");
+
+        Assert.AreEqual(0, sandbox.Run("secrets", "list", "-h").ExitCode);
+        Assert.AreEqual(0, sandbox.Run("version").ExitCode);
+        sandbox.Normalized(sandbox.Run("read", "kv/x")).Is(
+            1,
+            "",
+            "Error loading configuration from <root>/plugin-host.hcl: line 1: expected key = \"value\", found: this is not a config\n");
+    }
+
+    [TestMethod]
+    public void ConfigFlagAndEnvironment_NameOtherFiles_AndJsonWorks()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+        sandbox.WriteConfig("""{ "data_directory": "data-from-flag" }""", "flag.json");
+        sandbox.WriteConfig("data_directory = \"data-from-env\"\n", "env.hcl");
+
+        sandbox.Run("secrets", "enable", "-config=flag.json", "kv").Is(0, "Success! Enabled the kv secrets engine at: kv/\n");
+        Assert.IsTrue(Directory.Exists(Path.Join(sandbox.Root, "data-from-flag")));
+
+        sandbox.Environment["PLUGIN_HOST_CONFIG"] = "env.hcl";
+        sandbox.Run("secrets", "enable", "kv").Is(0, "Success! Enabled the kv secrets engine at: kv/\n");
+        Assert.IsTrue(Directory.Exists(Path.Join(sandbox.Root, "data-from-env")));
+
+        sandbox.Normalized(sandbox.Run("secrets", "list", "-config=missing.hcl")).Is(1, "", "Error loading configuration from <root>/missing.hcl: no such file\n");
+    }
+
+    [TestMethod]
+    public void DataDirectory_DefaultsToXdgDataHome()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+        sandbox.Environment["XDG_DATA_HOME"] = Path.Join(sandbox.Root, "xdg");
+
+        sandbox.Run("secrets", "enable", "kv").Is(0, "Success! Enabled the kv secrets engine at: kv/\n");
+
+        Assert.IsTrue(File.Exists(Path.Join(sandbox.Root, "xdg", "plugin-host", ".lock")));
+    }
+}

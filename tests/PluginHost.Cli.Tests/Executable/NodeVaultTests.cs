@@ -1,0 +1,125 @@
+using System.Diagnostics;
+
+namespace PluginHost.Cli.Tests.Executable;
+
+/// <summary>
+/// HashiCorp's plugin guide through node-vault 0.12.0, an existing Vault API client library for Node.js, used
+/// unchanged against <c>plugin-host server -dev</c> with the real mock plugin (<c>NodeVault/guide.js</c>). Needs node
+/// and npm, and the npm registry to install node-vault; without them the test is inconclusive, not passed.
+/// </summary>
+[TestClass]
+public sealed class NodeVaultTests
+{
+    [TestMethod]
+    public async Task NodeVault_RunsTheGuideUnchanged()
+    {
+        var client = Directory.CreateTempSubdirectory("plugin-host-node-vault-").FullName;
+        try
+        {
+            foreach (var file in (string[])["package.json", "package-lock.json", "guide.js"])
+            {
+                File.Copy(Path.Join(AppContext.BaseDirectory, "NodeVault", file), Path.Join(client, file));
+            }
+
+            var install = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], client, [], TimeSpan.FromMinutes(3));
+            if (install is null || install.Value.ExitCode != 0)
+            {
+                Assert.Inconclusive($"npm could not install node-vault here: {install?.Output ?? "npm not found"}");
+            }
+
+            using var sandbox = new Sandbox(writeConfig: false);
+            using var server = ServerProcess.StartDev(sandbox);
+            var address = await server.AddressAsync();
+
+            var guide = await RunAsync(
+                "node",
+                ["guide.js"],
+                client,
+                new()
+                {
+                    ["VAULT_ADDR"] = address,
+                    ["VAULT_TOKEN"] = ServerProcess.DevRootToken,
+                    ["PLUGIN"] = Path.Join(sandbox.Plugins, "my-mock-plugin"),
+                    ["AUDIT_LOG"] = Path.Join(client, "audit.log"),
+                },
+                TimeSpan.FromMinutes(1));
+
+            Assert.IsNotNull(guide, "node not found, though npm was");
+            Assert.AreEqual(0, guide.Value.ExitCode, guide.Value.Output);
+            Assert.AreEqual(
+                """
+                health initialized=true
+                mounts ["my-secrets-plugin/"]
+                write {"value":"bar"}
+                read {"value":"bar"}
+                list {"keys":["foo"]}
+                read after delete 404
+                login ["default","dev"]
+                lookup-self userpass-alice
+                login token on sys/mounts 403 permission denied
+                policy path "my-secrets-plugin/*" { capabilities = ["read", "list"] }
+                policies ["default","reader","root"]
+                audits ["file/"]
+                capabilities-self ["root"]
+                policies ["default","root"]
+                unmounted
+
+                """,
+                guide.Value.Output);
+
+            // The audit device recorded node-vault's requests while it was enabled, tokens hashed.
+            var audit = await File.ReadAllTextAsync(Path.Join(client, "audit.log"));
+            StringAssert.Contains(audit, "\"path\":\"sys/capabilities-self\"");
+            Assert.IsFalse(audit.Contains($"\"client_token\":\"{ServerProcess.DevRootToken}\"", StringComparison.Ordinal), "the root token is hashed in the audit log");
+            StringAssert.Contains(audit, "\"client_token\":\"hmac-sha256:");
+        }
+        finally
+        {
+            Directory.Delete(client, recursive: true);
+        }
+    }
+
+    // Runs a program to its end with a deadline; null when it is not installed.
+    private static async Task<(int ExitCode, string Output)?> RunAsync(
+        string file, string[] arguments, string directory, Dictionary<string, string> environment, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            using var deadline = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                return (-1, $"{file} did not finish within {timeout}");
+            }
+
+            return (process.ExitCode, (await output).ReplaceLineEndings("\n") + await error);
+        }
+    }
+}
