@@ -12,9 +12,10 @@ using PluginHost.Mounts;
 //   dotnet run --project samples/ConsoleHost -- read my-secrets-plugin/kv/foo
 //   dotnet run --project samples/ConsoleHost -- list my-secrets-plugin/kv
 //   dotnet run --project samples/ConsoleHost -- mounts
+// The appsettings.json next to the binary, overridden by one in the working directory (where plugins/ and data/ are).
 var configuration = new ConfigurationBuilder()
-    .SetBasePath(AppContext.BaseDirectory)
-    .AddJsonFile("appsettings.json", optional: false)
+    .AddJsonFile(Path.Join(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+    .AddJsonFile(Path.Join(Environment.CurrentDirectory, "appsettings.json"), optional: true)
     .Build();
 
 var services = new ServiceCollection();
