@@ -204,7 +204,8 @@ internal static partial class PluginHostServer
 
     private static string DevBanner(string address, string rootToken) => $"""
         WARNING! dev mode is enabled! In this mode, PluginHost runs entirely in-memory
-        and every request needs the root token below.
+        and its root token (below) is shown in the clear: every request needs a token,
+        this one or one made with it.
 
         You may need to set the following environment variables:
 
