@@ -48,6 +48,12 @@ internal sealed class ListCommand : Command
             return Fail(run, $"Error listing {path}", error);
         }
 
+        // An empty list is nothing, as Vault's HTTP API answers it (404), so embedded and client mode print the same.
+        if (secret is { ListKeys.Count: 0 } && secret.Warnings is not { Count: > 0 })
+        {
+            secret = null;
+        }
+
         var keys = secret?.ListKeys;
         if (!run.Ui.IsTable && keys is null)
         {

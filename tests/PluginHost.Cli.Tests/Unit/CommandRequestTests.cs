@@ -141,6 +141,17 @@ public sealed class CommandRequestTests
     }
 
     [TestMethod]
+    public void List_AnEmptyKeyList_IsNothing_AsOverVaultsHttpApi()
+    {
+        // Issue 15: a backend answering {"keys":[]} printed nothing and exited 0 in embedded mode; over HTTP the server
+        // answers such a list 404, and Vault's CLI says there is nothing.
+        var target = new FakeTarget().OnJson(Operation.List, "kv/", """{"keys":[]}""");
+
+        InProcess.Run(target, "list", "kv").Is(2, "", "No value found at kv\n");
+        InProcess.Run(target, "list", "-format=json", "kv").Is(2, "{}\n");
+    }
+
+    [TestMethod]
     public void List_Nothing_SaysNoValueFound()
     {
         InProcess.Run(new FakeTarget(), "list", "kv/").Is(2, "", "No value found at kv\n");
