@@ -19,6 +19,29 @@ public sealed class LogicalApiTests
     }
 
     [TestMethod]
+    [DataRow("GET", "secret/foo?help=1")]
+    [DataRow("GET", "secret/foo?help=true")]
+    [DataRow("HELP", "secret/foo")]
+    public async Task HelpQuery_AsksTheBackendForItsHelp_AndAnswersTheDataAlone(string method, string path)
+    {
+        // Issue 15: ?help=1 reached the backend as a read of the path (404 here), not as Vault's help operation.
+        await using var server = await WithSecretMountAsync();
+
+        var body = await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync(method, path));
+
+        Assert.IsFalse(body.TryGetProperty("data", out _), "Vault's help answer is the data itself, without the envelope");
+        Assert.IsFalse(string.IsNullOrWhiteSpace(body.GetProperty("help").GetString()));
+    }
+
+    [TestMethod]
+    public async Task HelpQuery_Empty_IsARead()
+    {
+        await using var server = await WithSecretMountAsync();
+
+        await ApiServer.Expect(HttpStatusCode.NotFound, server.SendAsync("GET", "secret/foo?help="));
+    }
+
+    [TestMethod]
     public async Task WriteReadListDelete_AsVaultAnswersThem()
     {
         await using var server = await WithSecretMountAsync();

@@ -131,6 +131,12 @@ internal sealed partial class LogicalEndpoint(
             return;
         }
 
+        if (answer.Operation == Operation.Help)
+        {
+            await VaultResponseWriter.WriteHelpAsync(response, body.Data, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (body.Redirect is { Length: > 0 } redirect)
         {
             VaultResponseWriter.Prepare(response, StatusCodes.Status307TemporaryRedirect);

@@ -18,6 +18,12 @@ internal static class VaultRequestReader
     {
         Operation operation;
         IReadOnlyDictionary<string, JsonElement>? data;
+        if (IsHelp(http))
+        {
+            // Vault's help handler: ?help=<anything> (or the HELP method) asks the path's backend for its help.
+            return new BackendRequest { Operation = Operation.Help, Path = path, RequestId = requestId };
+        }
+
         switch (http.Method)
         {
             case "GET":
@@ -56,6 +62,9 @@ internal static class VaultRequestReader
             RequestId = requestId,
         };
     }
+
+    private static bool IsHelp(HttpRequest http) =>
+        http.Method == "HELP" || (http.Query.TryGetValue("help", out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]));
 
     // ?list=<bool> with Go's strconv.ParseBool spellings.
     private static bool ListParameter(IQueryCollection query)
