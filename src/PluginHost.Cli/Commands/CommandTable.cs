@@ -11,6 +11,7 @@ internal static class CommandTable
         () => new WriteCommand(),
         () => new ListCommand(),
         () => new DeleteCommand(),
+        () => new PathHelpCommand(),
         () => new VersionCommand(),
         () => new ServerCommand(),
         () => Groups.Secrets,

@@ -62,7 +62,8 @@ internal sealed class HttpTarget : IRequestTarget
                 throw new ResponseException(message.Method.Method, message.RequestUri!, (int)response.StatusCode, ErrorsOf(body));
             }
 
-            return FromEnvelope(body, message.RequestUri!);
+            // Vault answers help with the data alone, not in its envelope.
+            return request.Operation == Operation.Help ? FromData(body, message.RequestUri!) : FromEnvelope(body, message.RequestUri!);
         }
     }
 
@@ -79,6 +80,7 @@ internal sealed class HttpTarget : IRequestTarget
         {
             Operation.Read => (HttpMethod.Get, QueryOf(request.Data), null),
             Operation.List => (new HttpMethod("LIST"), "", null),
+            Operation.Help => (HttpMethod.Get, "?help=1", null),
             Operation.Delete => (HttpMethod.Delete, QueryOf(request.Data), null),
             _ => (HttpMethod.Put, "", JsonBodyOf(request.Data)),
         };
@@ -128,6 +130,19 @@ internal sealed class HttpTarget : IRequestTarget
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static TargetResponse FromData(string body, Uri url)
+    {
+        try
+        {
+            var data = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(body);
+            return new TargetResponse(new BackendResponse { Data = data });
+        }
+        catch (JsonException error)
+        {
+            throw new TargetUnavailableException($"the answer of {url} is not a JSON object: {error.Message}", error);
+        }
     }
 
     // Vault's envelope back into what a backend answered: data, warnings, the secret's TTL, and the token in "auth".

@@ -37,6 +37,10 @@ internal sealed class LogicalClient(IRequestTarget target, string? token = null)
         }
     }
 
+    /// <summary>Vault's help operation: the backend's help for <paramref name="path"/> (<c>help</c> in the data).</summary>
+    public Task<Secret?> HelpAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(Operation.Help, path, null, cancellationToken);
+
     /// <summary>Writes; a write is sent as an update and the host makes it a create when the backend's existence check says so.</summary>
     public Task<Secret?> WriteAsync(string path, IReadOnlyDictionary<string, JsonElement>? data, CancellationToken cancellationToken) =>
         SendAsync(Operation.Update, path, data, cancellationToken);

@@ -28,6 +28,29 @@ public sealed class GuideTests
     }
 
     [TestMethod]
+    public async Task PathHelp_AsksThePluginForItsHelp_InEmbeddedAndClientMode()
+    {
+        // Issue 15: there was no path-help, and ?help=1 reached the plugin as a read.
+        using var sandbox = new Sandbox();
+        sandbox.EnableMock();
+
+        var embedded = sandbox.Run("path-help", "my-secrets-plugin/kv/foo");
+        Assert.AreEqual(0, embedded.ExitCode, embedded.ToString());
+        Assert.IsFalse(string.IsNullOrWhiteSpace(embedded.Stdout), embedded.ToString());
+        var unmounted = sandbox.Run("path-help", "nothing-here/x");
+        Assert.AreEqual(2, unmounted.ExitCode, unmounted.ToString());
+        StringAssert.StartsWith(unmounted.Stderr, "Error retrieving help: ", unmounted.ToString());
+
+        using var server = ServerProcess.StartDev(sandbox);
+        sandbox.Environment["PLUGIN_HOST_ADDR"] = await server.AddressAsync();
+        sandbox.Environment["PLUGIN_HOST_TOKEN"] = ServerProcess.DevRootToken;
+        sandbox.EnableMock();
+        var client = sandbox.Run("path-help", "my-secrets-plugin/kv/foo");
+        Assert.AreEqual(0, client.ExitCode, client.ToString());
+        Assert.AreEqual(embedded.Stdout, client.Stdout, "the same help over HTTP");
+    }
+
+    [TestMethod]
     public void Guide_DataOutlivesTheProcessAndGoesWithTheMount()
     {
         using var sandbox = new Sandbox();

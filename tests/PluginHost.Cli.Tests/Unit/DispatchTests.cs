@@ -16,15 +16,16 @@ public sealed class DispatchTests
             list        List data or secrets
 
         Other commands:
-            audit        Interact with audit devices
-            auth         Interact with auth methods
-            login        Authenticate locally
-            plugin       Interact with plugins and catalog
-            policy       Interact with policies
-            secrets      Interact with secrets engines
-            server       Start a PluginHost server
-            token        Interact with tokens
-            version      Prints the plugin-host version
+            audit          Interact with audit devices
+            auth           Interact with auth methods
+            login          Authenticate locally
+            path-help      Retrieve API help for paths
+            plugin         Interact with plugins and catalog
+            policy         Interact with policies
+            secrets        Interact with secrets engines
+            server         Start a PluginHost server
+            token          Interact with tokens
+            version        Prints the plugin-host version
 
         """;
 
