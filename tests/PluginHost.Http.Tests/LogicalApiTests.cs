@@ -34,6 +34,18 @@ public sealed class LogicalApiTests
     }
 
     [TestMethod]
+    [DataRow("secret/foo?help=1")]
+    [DataRow("nomount/foo?help=1")]
+    [DataRow("sys/mounts?help=1")]
+    public async Task HelpQuery_WithoutAToken_IsRefused_SoOutsidersCannotMapTheMounts(string path)
+    {
+        await using var server = await WithSecretMountAsync();
+
+        var body = await ApiServer.Expect(HttpStatusCode.Forbidden, server.SendAsAsync(null, "GET", path));
+        Assert.AreEqual("""["permission denied"]""", body.GetProperty("errors").GetRawText());
+    }
+
+    [TestMethod]
     public async Task HelpQuery_Empty_IsARead()
     {
         await using var server = await WithSecretMountAsync();
