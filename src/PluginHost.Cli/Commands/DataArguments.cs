@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PluginHost.Cli.CommandLine;
 
 namespace PluginHost.Cli.Commands;
@@ -15,5 +16,15 @@ internal static class DataArguments
         {
             throw new UsageException($"Failed to parse K=V data: {error.Message}", error);
         }
+    }
+
+    /// <summary>
+    /// <c>PATH [K=V…]</c> of a read or a delete: the sanitized path, and the pairs as query data (null when none), as
+    /// Vault's CLI sends them in the query string.
+    /// </summary>
+    public static (string Path, IReadOnlyDictionary<string, JsonElement>? Query) PathAndQuery(CommandRun run, IReadOnlyList<string> args)
+    {
+        var query = Parse(run, args.Skip(1)).ToQuery();
+        return (Paths.Sanitize(args[0]), query.Count > 0 ? query : null);
     }
 }

@@ -33,11 +33,10 @@ internal sealed class DeleteCommand : Command
             return 1;
         }
 
-        var path = Paths.Sanitize(args[0]);
-        var data = DataArguments.Parse(run, args.Skip(1)).ToQuery();
+        var (path, query) = DataArguments.PathAndQuery(run, args);
         try
         {
-            await run.Client.DeleteAsync(path, data.Count > 0 ? data : null, cancellationToken);
+            await run.Client.DeleteAsync(path, query, cancellationToken);
         }
         catch (Exception error) when (IsRequestError(error))
         {

@@ -37,12 +37,11 @@ internal sealed class ReadCommand : Command
             return 1;
         }
 
-        var path = Paths.Sanitize(args[0]);
-        var data = DataArguments.Parse(run, args.Skip(1)).ToQuery();
+        var (path, query) = DataArguments.PathAndQuery(run, args);
         Requests.Secret? secret;
         try
         {
-            secret = await run.Client.ReadAsync(path, data.Count > 0 ? data : null, cancellationToken);
+            secret = await run.Client.ReadAsync(path, query, cancellationToken);
         }
         catch (Exception error) when (IsRequestError(error))
         {
