@@ -10,8 +10,6 @@ namespace PluginHost.Cli;
 /// </summary>
 internal static class UnexpectedFailure
 {
-    private const int MaxMessageChars = 200;
-
     /// <summary>Prints the one line (and where the details are) and returns the exit code, 1.</summary>
     public static int Report(Ui ui, CliEnvironment environment, Exception error)
     {
@@ -23,12 +21,11 @@ internal static class UnexpectedFailure
         return 1;
     }
 
+    // One line, cut as every echoed value is.
     private static string FirstLine(string message)
     {
-        var line = message.AsSpan();
-        var end = line.IndexOfAny('\r', '\n');
-        line = end < 0 ? line : line[..end];
-        return line.Length <= MaxMessageChars ? line.ToString() : string.Concat(line[..MaxMessageChars], "…");
+        var end = message.AsSpan().IndexOfAny('\r', '\n');
+        return Echo.Of(end < 0 ? message : message[..end]);
     }
 
     // Owner-only and never over an existing file: the temporary directory is shared with other users.

@@ -41,7 +41,7 @@ internal sealed class ConfigLoader(CliEnvironment environment)
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException(
-                $"Error loading configuration from {Echo.Of(file)}: {(error is FileNotFoundException or DirectoryNotFoundException ? "no such file" : error.Message)}",
+                $"Error loading configuration from {Echo.Of(file)}: {FileError.Reason(error)}",
                 error);
         }
 

@@ -106,7 +106,7 @@ internal static class ClientTls
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            throw new TargetUnavailableException($"{variable}: {Echo.Of(file)} cannot be read: {Reason(error)}", error);
+            throw new TargetUnavailableException($"{variable}: {Echo.Of(file)} cannot be read: {FileError.Reason(error)}", error);
         }
     }
 
@@ -131,7 +131,7 @@ internal static class ClientTls
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            throw new TargetUnavailableException($"{certificateName} with {keyName} cannot be loaded: {Reason(error)}", error);
+            throw new TargetUnavailableException($"{certificateName} with {keyName} cannot be loaded: {FileError.Reason(error)}", error);
         }
     }
 
@@ -141,7 +141,4 @@ internal static class ClientTls
         using var presented = new X509Certificate2(certificate);
         return CertificateTrust.ChainsTo(trusted, presented);
     }
-
-    private static string Reason(Exception error) =>
-        error is FileNotFoundException or DirectoryNotFoundException ? "no such file" : error.Message;
 }

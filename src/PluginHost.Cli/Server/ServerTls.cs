@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using PluginHost.Cli.Configuration;
+using PluginHost.Cli.Output;
 
 namespace PluginHost.Cli.Server;
 
@@ -66,7 +67,7 @@ internal sealed class ServerTls
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            throw new ConfigException($"tls_cert_file {certFile} with tls_key_file {keyFile} cannot be loaded: {Reason(error)}", error);
+            throw new ConfigException($"tls_cert_file {certFile} with tls_key_file {keyFile} cannot be loaded: {FileError.Reason(error)}", error);
         }
 
         // The file may go on with intermediates, which clients need to build the chain.
@@ -89,16 +90,13 @@ internal sealed class ServerTls
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            throw new ConfigException($"{key} {file} cannot be read: {Reason(error)}", error);
+            throw new ConfigException($"{key} {file} cannot be read: {FileError.Reason(error)}", error);
         }
 
         return certificates.Count > 0
             ? certificates
             : throw new ConfigException($"{key} {file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
     }
-
-    private static string Reason(Exception error) =>
-        error is FileNotFoundException or DirectoryNotFoundException ? "no such file" : error.Message;
 
     private sealed record LoadedCertificate(X509Certificate2 Leaf, SslStreamCertificateContext Context);
 }
