@@ -29,7 +29,7 @@ public sealed class PluginHarness : IAsyncDisposable
     }
 
     /// <summary>The host end of the connection, for tests that need it directly.</summary>
-    public PluginClient Client => _client;
+    internal PluginClient Client => _client;
 
     /// <summary>Starts a plugin server for <paramref name="factory"/> and completes once it has said hello.</summary>
     /// <param name="factory">Creates one backend per mount.</param>
@@ -80,7 +80,9 @@ public sealed class PluginHarness : IAsyncDisposable
             {
                 Storage = storage,
                 MountPath = $"{id}/",
-                BackendUuid = id,
+
+                // Not the instance id: a plugin that keys data on the instance instead of the mount fails its tests.
+                BackendUuid = Guid.NewGuid().ToString(),
                 Type = type,
                 Options = options ?? new Dictionary<string, string>(),
             },

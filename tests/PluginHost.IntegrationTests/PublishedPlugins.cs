@@ -38,7 +38,7 @@ public static class PublishedPlugins
         _directory = Directory.CreateTempSubdirectory("pluginhost-published-").FullName;
         var repository = RepositoryRoot();
         using var publishing = await PluginHost.Tests.Shared.PublishLock.AcquireAsync(repository, context.CancellationToken);
-        string[] plugins = ["samples/MockPlugin", "samples/UserpassPlugin", "tests/PluginHost.AdversarialPlugin", "tests/PluginHost.RawPlugin"];
+        string[] plugins = ["samples/MockPlugin", "samples/UserpassPlugin", "tests/Plugins/PluginHost.AdversarialPlugin", "tests/Plugins/PluginHost.RawPlugin"];
         foreach (var project in plugins)
         {
             await PublishAsync(Path.Combine(repository, project), _directory, context.CancellationToken);
@@ -48,7 +48,7 @@ public static class PublishedPlugins
             "dotnet",
             ["publish", Path.Combine(repository, "samples/MockPlugin"), "-c", "Release", "-p:PublishProfile=NativeAot", "-o", Path.GetDirectoryName(MockPluginNativeAot)!, "-nologo", "-v", "quiet"],
             context.CancellationToken);
-        await PublishAsync(Path.Combine(repository, "tests/PluginHost.ChildHost"), Path.GetDirectoryName(ChildHost)!, context.CancellationToken);
+        await PublishAsync(Path.Combine(repository, "tests/Plugins/PluginHost.ChildHost"), Path.GetDirectoryName(ChildHost)!, context.CancellationToken);
     }
 
     [AssemblyCleanup]

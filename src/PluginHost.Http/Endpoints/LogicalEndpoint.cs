@@ -6,6 +6,7 @@ using PluginHost.Authorization;
 using PluginHost.Hosting;
 using PluginHost.Http.Requests;
 using PluginHost.Http.Responses;
+using PluginHost.Routing;
 
 namespace PluginHost.Http.Endpoints;
 

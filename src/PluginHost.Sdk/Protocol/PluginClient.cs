@@ -9,7 +9,7 @@ namespace PluginHost.Sdk.Protocol;
 /// out <see cref="IBackend"/> proxies, one per backend instance (mount), all multiplexed over the connection.
 /// </summary>
 /// <remarks>The process runtime of a host builds on it; <see cref="PluginHarness"/> uses it to test a plugin in memory.</remarks>
-public sealed class PluginClient : IAsyncDisposable
+internal sealed class PluginClient : IAsyncDisposable
 {
     private readonly JsonRpc _rpc;
     private readonly HostEndpoint _endpoint;

@@ -1,7 +1,7 @@
 namespace PluginHost.Sdk.Protocol;
 
 /// <summary>The host's limits on one plugin connection (<see cref="PluginClient.Start(Stream, string, PluginClientOptions)"/>).</summary>
-public sealed class PluginClientOptions
+internal sealed class PluginClientOptions
 {
     /// <summary>How the host names itself in the hello answer. Default: <c>PluginHost</c>.</summary>
     public string HostName { get; init; } = "PluginHost";

@@ -33,13 +33,13 @@ public sealed record CatalogEntry
     /// <summary>The SHA-256 digest of the executable as 64 lower-case hexadecimal characters; empty for builtins.</summary>
     public string Sha256 { get; init; } = "";
 
-    /// <summary>The plugin's memory limit in bytes, or <see langword="null"/> for the host's default (<see cref="Hosting.PluginHostOptions.PluginMemoryLimit"/>).</summary>
+    /// <summary>The plugin's memory limit in bytes, or <see langword="null"/> for the host's default (<see cref="PluginHostOptions.PluginMemoryLimit"/>).</summary>
     public long? MemoryLimit { get; init; }
 
-    /// <summary>The plugin's process limit, or <see langword="null"/> for the host's default (<see cref="Hosting.PluginHostOptions.PluginMaxProcesses"/>).</summary>
+    /// <summary>The plugin's process limit, or <see langword="null"/> for the host's default (<see cref="PluginHostOptions.PluginMaxProcesses"/>).</summary>
     public int? MaxProcesses { get; init; }
 
-    /// <summary>The plugin's open-file limit, or <see langword="null"/> for the host's default (<see cref="Hosting.PluginHostOptions.PluginMaxOpenFiles"/>).</summary>
+    /// <summary>The plugin's open-file limit, or <see langword="null"/> for the host's default (<see cref="PluginHostOptions.PluginMaxOpenFiles"/>).</summary>
     public int? MaxOpenFiles { get; init; }
 
     /// <summary>Whether the entry is a backend compiled into the host (<see cref="BuiltinPlugin"/>).</summary>

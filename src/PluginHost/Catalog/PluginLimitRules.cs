@@ -1,5 +1,4 @@
 using System.Globalization;
-using PluginHost.Hosting;
 
 namespace PluginHost.Catalog;
 

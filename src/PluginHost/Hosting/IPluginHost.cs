@@ -1,6 +1,7 @@
 using PluginHost.Authorization;
 using PluginHost.Catalog;
 using PluginHost.Mounts;
+using PluginHost.Routing;
 
 namespace PluginHost.Hosting;
 

@@ -4,13 +4,16 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PluginHost;
+using PluginHost.Activation;
+using PluginHost.Audit;
+using PluginHost.Authorization;
 using PluginHost.Catalog;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
-using PluginHost.Audit;
-using PluginHost.Authorization;
 using PluginHost.Policies;
+using PluginHost.Routing;
 using PluginHost.Runtime;
+using PluginHost.Storage;
 using PluginHost.SystemPaths;
 using PluginHost.Tokens;
 
@@ -99,18 +102,23 @@ public static class PluginHostServiceCollectionExtensions
             new MountSystemPaths(sp.GetRequiredService<MountTable>()),
             new PolicySystemPaths(sp.GetRequiredService<PolicyStore>(), sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<TokenStore>()),
             new AuditSystemPaths(sp.GetRequiredService<AuditBroker>())));
-        services.TryAddSingleton<IPluginHost>(sp => new PluginHostService(
-            sp.GetRequiredService<PluginCatalog>(),
+        services.TryAddSingleton(sp => new Router(
             sp.GetRequiredService<MountTable>(),
             sp.GetRequiredService<SystemBackend>(),
             sp.GetRequiredService<TokenPaths>(),
+            new MountDispatcher(
+                sp.GetRequiredService<LoginTokens>(),
+                sp.GetRequiredService<ClientTokenIds>(),
+                ClockOf(sp),
+                sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
+                LoggerOf<MountDispatcher>(sp))));
+        services.TryAddSingleton<IPluginHost>(sp => new PluginHostService(
+            sp.GetRequiredService<PluginCatalog>(),
+            sp.GetRequiredService<MountTable>(),
+            sp.GetRequiredService<Router>(),
             sp.GetRequiredService<RequestAuthenticator>(),
-            sp.GetRequiredService<LoginTokens>(),
-            sp.GetRequiredService<ClientTokenIds>(),
             sp.GetRequiredService<AuditBroker>(),
-            ClockOf(sp),
-            sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
-            LoggerOf<PluginHostService>(sp)));
+            ClockOf(sp)));
         return new PluginHostBuilder(services);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PluginHost.Activation;
 using PluginHost.Catalog;
 using PluginHost.Runtime;
 

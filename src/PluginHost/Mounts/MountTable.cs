@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PluginHost.Activation;
 using PluginHost.Catalog;
-using PluginHost.Hosting;
 using PluginHost.Routing;
 using PluginHost.Runtime;
 using PluginHost.Storage;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PluginHost.Catalog;
-using PluginHost.Hosting;
 
 namespace PluginHost.Runtime;
 

@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PluginHost.Catalog;
-using PluginHost.Hosting;
 using PluginHost.Protocol;
 using PluginHost.Sdk.Protocol;
 

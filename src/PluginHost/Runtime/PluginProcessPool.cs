@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PluginHost.Catalog;
-using PluginHost.Hosting;
 
 namespace PluginHost.Runtime;
 

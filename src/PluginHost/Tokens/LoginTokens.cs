@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using PluginHost.Hosting;
 using PluginHost.Mounts;
 
 namespace PluginHost.Tokens;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using PluginHost.Authorization;
-using PluginHost.Hosting;
 using PluginHost.Policies;
 using PluginHost.Sdk;
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using PluginHost.Authorization;
-using PluginHost.Hosting;
 using PluginHost.Sdk;
 
 namespace PluginHost.Tokens;

@@ -33,7 +33,7 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         Progress(options.PluginPath is null ? "publishing samples/MockPlugin" : $"using plugin {options.PluginPath}");
         var plugin = await MockPluginBinary.PrepareAsync(options.PluginPath, options.PluginEnv, workspace, cancellationToken);
         Progress($"plugin: {plugin.Bytes / 1024.0 / 1024:0.0} MiB, sha256 {plugin.Sha256[..12]}…");
-        Progress("publishing tests/PluginHost.Benchmarks.BareChild");
+        Progress("publishing tests/Plugins/PluginHost.Benchmarks.BareChild");
         using var bareChild = await BareChildFloors.PrepareAsync(workspace, cancellationToken);
 
         Progress("floor: in-process kv call");

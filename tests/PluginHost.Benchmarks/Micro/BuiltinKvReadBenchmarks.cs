@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PluginHost.Authorization;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
+using PluginHost.Routing;
 
 namespace PluginHost.Benchmarks.Micro;
 

@@ -36,7 +36,7 @@ public static class Published
         await PublishAsync("src/PluginHost.Cli", "bin", context.CancellationToken);
         await PublishAsync("samples/MockPlugin", "plugins", context.CancellationToken);
         await PublishAsync("samples/UserpassPlugin", "plugins", context.CancellationToken);
-        await PublishAsync("tests/PluginHost.AdversarialPlugin", "plugins", context.CancellationToken);
+        await PublishAsync("tests/Plugins/PluginHost.AdversarialPlugin", "plugins", context.CancellationToken);
         MockSha256 = Sha256Of(MockPlugin);
         UserpassSha256 = Sha256Of(UserpassPlugin);
     }

@@ -86,7 +86,7 @@ public sealed class PluginLimitsTests
     [TestMethod]
     public void HostDefaults_OutOfRange_AreRefusedByTheOptionsValidator()
     {
-        var result = new PluginHost.Hosting.PluginHostOptionsValidator().Validate(null, new PluginHost.Hosting.PluginHostOptions { PluginMemoryLimit = 1024, PluginMaxOpenFiles = 8 });
+        var result = new PluginHost.PluginHostOptionsValidator().Validate(null, new PluginHost.PluginHostOptions { PluginMemoryLimit = 1024, PluginMaxOpenFiles = 8 });
 
         Assert.IsTrue(result.Failed);
         StringAssert.Contains(result.FailureMessage, "PluginHostOptions.PluginMemoryLimit must be at least 16 MiB (16777216 bytes), not 1024 bytes");

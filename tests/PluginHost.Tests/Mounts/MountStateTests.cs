@@ -1,3 +1,4 @@
+using PluginHost.Activation;
 using PluginHost.Catalog;
 using PluginHost.Mounts;
 using PluginHost.Runtime;

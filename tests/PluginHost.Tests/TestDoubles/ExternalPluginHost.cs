@@ -1,3 +1,4 @@
+using PluginHost.Activation;
 using PluginHost.Catalog;
 using PluginHost.Runtime;
 using PluginHost.Tests.Catalog;

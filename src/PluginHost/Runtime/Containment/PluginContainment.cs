@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PluginHost.Catalog;
-using PluginHost.Hosting;
 
 namespace PluginHost.Runtime;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using PluginHost.Catalog;
-using PluginHost.Hosting;
 
 namespace PluginHost.Runtime;
 

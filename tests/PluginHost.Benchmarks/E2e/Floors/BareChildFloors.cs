@@ -10,7 +10,7 @@ using StreamJsonRpc;
 namespace PluginHost.Benchmarks.E2e.Floors;
 
 /// <summary>
-/// The child-process floors, measured with <c>tests/PluginHost.Benchmarks.BareChild</c> (<c>bare-jsonrpc-child</c>):
+/// The child-process floors, measured with <c>tests/Plugins/PluginHost.Benchmarks.BareChild</c> (<c>bare-jsonrpc-child</c>):
 /// a bare StreamJsonRpc server with the plugin protocol's handler and formatter, published single-file ReadyToRun
 /// like the sample plugins. The harness listens on a Unix socket, starts the child with its path, and the child
 /// connects (as a plugin connects to its host).
@@ -29,7 +29,7 @@ internal sealed class BareChildFloors : IDisposable
 
     public static async Task<BareChildFloors> PrepareAsync(Workspace workspace, CancellationToken cancellationToken) =>
         new(await MockPluginBinary.PublishAsync(
-            Path.Combine("tests", "PluginHost.Benchmarks.BareChild"), Name, Path.Combine(workspace.Root, "bare-child"), [], cancellationToken));
+            Path.Combine("tests", "Plugins", "PluginHost.Benchmarks.BareChild"), Name, Path.Combine(workspace.Root, "bare-child"), [], cancellationToken));
 
     /// <summary><c>process_start_ms_p50</c>: <c>bare-jsonrpc-child --hello</c> from start to exit; <paramref name="runs"/> after 1 untimed.</summary>
     public async Task<double> ProcessStartMsAsync(int runs, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-namespace PluginHost.Hosting;
+namespace PluginHost;
 
 /// <summary>Settings of a plugin host. Bind them with <c>services.AddPluginHost(o =&gt; …)</c>.</summary>
 /// <remarks>

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PluginHost.Hosting;
 
-namespace PluginHost.Runtime;
+namespace PluginHost.Activation;
 
 /// <summary>
 /// Retires backends that were swapped out or closed: waits for their requests to drain (up to

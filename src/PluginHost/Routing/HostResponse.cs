@@ -1,7 +1,7 @@
 using PluginHost.Mounts;
 using PluginHost.Tokens;
 
-namespace PluginHost.Hosting;
+namespace PluginHost.Routing;
 
 /// <summary>
 /// The host's answer to an authorized request: the backend's response, and what the host decided on the way — the

@@ -2,7 +2,7 @@ using System.Globalization;
 using PluginHost.Authorization;
 using PluginHost.Policies;
 
-namespace PluginHost.Hosting;
+namespace PluginHost.Routing;
 
 /// <summary>
 /// Decides who learns why a plugin is unavailable. The reason can quote the plugin's last stderr lines (which may

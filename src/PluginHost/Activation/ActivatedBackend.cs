@@ -1,6 +1,6 @@
 using PluginHost.Catalog;
 
-namespace PluginHost.Runtime;
+namespace PluginHost.Activation;
 
 /// <summary>A set-up backend together with the catalog entry it was created from.</summary>
 /// <param name="Backend">The backend, ready for requests.</param>

@@ -1,6 +1,6 @@
 using PluginHost.Catalog;
 
-namespace PluginHost.Runtime;
+namespace PluginHost.Activation;
 
 /// <summary>
 /// Creates the backend instance for a catalog entry: builtins in-process, external plugins through the process

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using PluginHost.Storage;
 
-namespace PluginHost.Hosting;
+namespace PluginHost.Storage;
 
 /// <summary>
 /// The host's own storage, held apart from any <see cref="IStorage"/> the application registers, and disposed

@@ -1,6 +1,7 @@
 using PluginHost.Catalog;
+using PluginHost.Runtime;
 
-namespace PluginHost.Runtime;
+namespace PluginHost.Activation;
 
 /// <summary>Creates backends for catalog entries: builtins in-process from their factory, external plugins in their process.</summary>
 internal sealed class CatalogBackendFactory(PluginCatalog catalog, IServiceProvider services, PluginProcessPool processes) : IBackendFactory

@@ -1,4 +1,4 @@
-namespace PluginHost.Hosting;
+namespace PluginHost.Routing;
 
 /// <summary>
 /// What a backend's answer may carry to HTTP clients: error text up to 64 KiB, and redirects only within this server's

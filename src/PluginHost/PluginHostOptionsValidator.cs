@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace PluginHost.Hosting;
+namespace PluginHost;
 
 /// <summary>Refuses settings that would break the host later in a less clear way (a negative timeout fails deep inside a drain).</summary>
 internal sealed class PluginHostOptionsValidator : IValidateOptions<PluginHostOptions>

@@ -1,6 +1,6 @@
 using PluginHost.Catalog;
 
-namespace PluginHost.Runtime;
+namespace PluginHost.Activation;
 
 /// <summary>
 /// One live backend instance of a mount, with a count of the requests using it, so it can be swapped out and

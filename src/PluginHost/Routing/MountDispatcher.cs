@@ -1,0 +1,156 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PluginHost.Activation;
+using PluginHost.Audit;
+using PluginHost.Authorization;
+using PluginHost.Mounts;
+using PluginHost.Tokens;
+
+namespace PluginHost.Routing;
+
+/// <summary>
+/// Serves a request on the mount it was routed to: leases the mount's backend, gives the backend the mount-relative
+/// path and a per-mount token id instead of the token, runs the existence check that turns an update into a create,
+/// authorizes the final operation, bounds the time and the answer, and issues a login's token.
+/// </summary>
+internal sealed partial class MountDispatcher(
+    LoginTokens logins,
+    ClientTokenIds clientTokenIds,
+    TimeProvider clock,
+    IOptionsMonitor<PluginHostOptions> options,
+    ILogger<MountDispatcher> logger)
+{
+    /// <summary>Serves <paramref name="routed"/> on <paramref name="mount"/>.</summary>
+    /// <param name="mount">The mount the route table matched.</param>
+    /// <param name="routed">The request, with its full normalised path.</param>
+    /// <param name="principal">The authenticated caller, or <see langword="null"/> for an anonymous one.</param>
+    /// <param name="trail">The request's audit trail, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The backend's answer and the mount.</returns>
+    public async ValueTask<HostResponse> DispatchAsync(MountState mount, BackendRequest routed, Principal? principal, RequestAudit? trail, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var lease = await mount.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var answer = await HandleAsync(lease, mount.Entry, routed, principal, trail, cancellationToken).ConfigureAwait(false);
+                lease.RecordServed();
+                return answer;
+            }
+            finally
+            {
+                lease.Release();
+            }
+        }
+        catch (PluginHostException unavailable) when (unavailable.Code == ErrorCode.Unavailable && !PluginFailureDisclosure.MaySeeDetails(principal))
+        {
+            // Why a plugin is down (its stderr, paths, digests) is for operators: the log has it under the request id.
+            LogUnavailableWithheld(mount.Entry.RoutePath, routed.RequestId, unavailable.Message);
+            throw PluginFailureDisclosure.Withheld(routed.RequestId, mount.NextStartAt, clock.GetUtcNow());
+        }
+    }
+
+    private async ValueTask<HostResponse> HandleAsync(
+        BackendLease lease, MountEntry mount, BackendRequest request, Principal? principal, RequestAudit? trail, CancellationToken cancellationToken)
+    {
+        var path = request.Path;
+        var mountPath = mount.RoutePath;
+        var relative = path.Length > mountPath.Length ? path[mountPath.Length..] : "";
+        var backend = lease.Backend;
+        var unauthenticated = SpecialPathMatch.Any(backend.SpecialPaths.Unauthenticated, relative);
+        if (!unauthenticated && request.Operation == Operation.Update)
+        {
+            AccessCheck.DemandWriteAccess(principal, path);
+        }
+        else if (!unauthenticated && principal is null)
+        {
+            throw AccessCheck.Denied();
+        }
+
+        var timeout = options.CurrentValue.RequestTimeout;
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            var routed = request with
+            {
+                Path = relative,
+                MountPoint = mountPath,
+
+                // A backend never sees a token: an HMAC of it keyed for this mount (Vault's salted token id).
+                ClientToken = principal?.Token is { } token
+                    ? principal.MountTokenIds.TryGetValue(mount.Uuid, out var id)
+                        ? id
+                        : principal.MountTokenIds[mount.Uuid] = await clientTokenIds.ForMountAsync(token, mount.Uuid, timeoutSource.Token).ConfigureAwait(false)
+                    : null,
+            };
+            if (routed.Operation == Operation.Update
+                && await backend.ExistenceCheckAsync(routed, timeoutSource.Token).ConfigureAwait(false) == false)
+            {
+                routed = routed with { Operation = Operation.Create };
+            }
+
+            if (!unauthenticated)
+            {
+                AccessCheck.Demand(principal, path, routed.Operation, SpecialPathMatch.Any(backend.SpecialPaths.Root, relative), routed.Data);
+            }
+
+            if (trail is not null)
+            {
+                await trail.RequestAsync(routed.Operation, mountPath, mount.PluginName, mount, cancellationToken).ConfigureAwait(false);
+            }
+
+            var response = PluginAnswerBounds.Check(await backend.HandleRequestAsync(routed, timeoutSource.Token).ConfigureAwait(false), mountPath);
+
+            // A login's answer earns a token, issued here as Vault's core does: only for an auth method's
+            // unauthenticated (login) path, whatever else a backend puts in its answers.
+            IssuedToken? issued = null;
+            if (response?.Auth is { } auth && mount.Table == BackendType.Auth && unauthenticated)
+            {
+                (issued, var warning) = await logins.IssueAsync(auth, mount, path, timeoutSource.Token).ConfigureAwait(false);
+                if (warning is not null)
+                {
+                    response = response with { Warnings = [.. response.Warnings ?? [], warning] };
+                }
+            }
+
+            if (trail is not null)
+            {
+                await trail.ResponseAsync(response, issued, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new HostResponse
+            {
+                Response = response,
+                RequestId = routed.RequestId,
+                Path = path,
+                Operation = routed.Operation,
+                Mount = mount,
+                MountType = mount.PluginName,
+                Auth = issued,
+            };
+        }
+        catch (PluginHostException answered) when (answered.Message.Length > PluginAnswerBounds.MaxErrorMessageChars)
+        {
+            throw PluginAnswerBounds.Shortened(answered);
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new PluginHostException(
+                ErrorCode.Timeout,
+                $"request to {path} timed out after {timeout.TotalSeconds:0.###}s; raise PluginHostOptions.RequestTimeout if the backend needs longer");
+        }
+        catch (Exception ex) when (ex is not PluginHostException and not OperationCanceledException)
+        {
+            LogBackendFailed(ex, request.RequestId, mountPath, request.Operation);
+            throw new PluginHostException(ErrorCode.Internal, $"backend at {mountPath} failed: {ex.Message}", ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} to {MountPath} failed: {Reason}")]
+    private partial void LogUnavailableWithheld(string mountPath, string requestId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: the backend at {MountPath} failed a {Operation} request")]
+    private partial void LogBackendFailed(Exception exception, string? requestId, string mountPath, Operation operation);
+}
