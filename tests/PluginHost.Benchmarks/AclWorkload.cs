@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using PluginHost.Benchmarks.E2e.Measurement;
 using PluginHost.Policies;
 using PluginHost.Testing;

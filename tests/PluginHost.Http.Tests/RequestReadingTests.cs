@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using PluginHost.Hosting;
 using PluginHost.Storage;
 
 namespace PluginHost.Http.Tests;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using PluginHost.Hosting;
 using PluginHost.Storage;
 
 namespace PluginHost.Http.Tests;

@@ -1,8 +1,8 @@
-using PluginHost.Tests.TestDoubles;
 using Microsoft.Extensions.Logging;
 using PluginHost.Catalog;
 using PluginHost.Hosting;
 using PluginHost.Storage;
+using PluginHost.Tests.TestDoubles;
 
 namespace PluginHost.IntegrationTests;
 

@@ -12,36 +12,36 @@ namespace PluginHost.IntegrationTests;
 [TestClass]
 public static class PublishedPlugins
 {
-    private static string _directory = "";
+    private static string s_directory = "";
 
-    public static string MockPlugin => Path.Combine(_directory, "my-mock-plugin");
+    public static string MockPlugin => Path.Combine(s_directory, "my-mock-plugin");
 
-    public static string UserpassPlugin => Path.Combine(_directory, "my-userpass-plugin");
+    public static string UserpassPlugin => Path.Combine(s_directory, "my-userpass-plugin");
 
-    public static string AdversarialPlugin => Path.Combine(_directory, "adversarial-plugin");
+    public static string AdversarialPlugin => Path.Combine(s_directory, "adversarial-plugin");
 
     /// <summary>The plugin written from docs/protocol.md without the SDK.</summary>
-    public static string RawProtocolPlugin => Path.Combine(_directory, "raw-protocol-plugin");
+    public static string RawProtocolPlugin => Path.Combine(s_directory, "raw-protocol-plugin");
 
     /// <summary>samples/MockPlugin compiled with NativeAOT (its NativeAot publish profile): same name, its own folder.</summary>
-    public static string MockPluginNativeAot => Path.Combine(_directory, "native-aot", "my-mock-plugin");
+    public static string MockPluginNativeAot => Path.Combine(s_directory, "native-aot", "my-mock-plugin");
 
     /// <summary>Every published plugin, for fixtures to copy into their plugin directory.</summary>
     public static IReadOnlyList<string> All => [MockPlugin, UserpassPlugin, AdversarialPlugin, RawProtocolPlugin];
 
     /// <summary>The small host the SIGKILL test runs as a child process (a framework-dependent app, not a plugin).</summary>
-    public static string ChildHost => Path.Combine(_directory, "child-host", "child-host");
+    public static string ChildHost => Path.Combine(s_directory, "child-host", "child-host");
 
     [AssemblyInitialize]
     public static async Task PublishAsync(TestContext context)
     {
-        _directory = Directory.CreateTempSubdirectory("pluginhost-published-").FullName;
+        s_directory = Directory.CreateTempSubdirectory("pluginhost-published-").FullName;
         var repository = RepositoryRoot();
         using var publishing = await PluginHost.Tests.Shared.PublishLock.AcquireAsync(repository, context.CancellationToken);
         string[] plugins = ["samples/MockPlugin", "samples/UserpassPlugin", "tests/Plugins/PluginHost.AdversarialPlugin", "tests/Plugins/PluginHost.RawPlugin"];
         foreach (var project in plugins)
         {
-            await PublishAsync(Path.Combine(repository, project), _directory, context.CancellationToken);
+            await PublishAsync(Path.Combine(repository, project), s_directory, context.CancellationToken);
         }
 
         await RunAsync(
@@ -52,7 +52,7 @@ public static class PublishedPlugins
     }
 
     [AssemblyCleanup]
-    public static void DeletePublished() => Directory.Delete(_directory, recursive: true);
+    public static void DeletePublished() => Directory.Delete(s_directory, recursive: true);
 
     public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 

@@ -1,4 +1,3 @@
-using PluginHost.Cli.CommandLine;
 using PluginHost.Cli.Output;
 
 namespace PluginHost.Cli.Commands;

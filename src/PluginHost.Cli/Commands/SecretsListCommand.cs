@@ -1,5 +1,4 @@
 using PluginHost.Cli.CommandLine;
-using PluginHost.Cli.Output;
 
 namespace PluginHost.Cli.Commands;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using PluginHost.Cli.Configuration;
-using PluginHost.Hosting;
 
 namespace PluginHost.Cli.Server;
 

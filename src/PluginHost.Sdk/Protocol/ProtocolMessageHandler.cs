@@ -1,5 +1,4 @@
 using System.Globalization;
-using PluginHost.Protocol;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
 using StreamJsonRpc.Reflection;

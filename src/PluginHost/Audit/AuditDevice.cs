@@ -23,7 +23,7 @@ internal sealed class AuditDevice : IDisposable
     private readonly Lock _lock = new();
     private readonly IAuditSink _sink;
     private ArrayBufferWriter<byte> _buffer = new(4096);
-    private Utf8JsonWriter _writer;
+    private readonly Utf8JsonWriter _writer;
     private bool _closed;
 
     /// <summary>Creates a device; the sink is not opened here.</summary>

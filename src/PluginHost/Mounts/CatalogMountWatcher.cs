@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PluginHost.Activation;
 using PluginHost.Catalog;
-using PluginHost.Runtime;
 
 namespace PluginHost.Mounts;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using PluginHost.Tokens;
 
 namespace PluginHost.Policies;

@@ -1,6 +1,9 @@
 namespace PluginHost.Benchmarks.E2e;
 
 /// <summary>The e2e mode's arguments: <c>[--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose] [--anchor PATH | --no-anchor] [--no-aot] [--no-limits]</c>.</summary>
+/// <param name="Quick"><c>--quick</c>: fewer repetitions, for a check rather than figures.</param>
+/// <param name="JsonPath"><c>--json FILE</c>: also write the figures to FILE as JSON.</param>
+/// <param name="PluginPath"><c>--plugin PATH</c>: measure this published plugin instead of publishing the mock plugin.</param>
 /// <param name="PluginEnv">
 /// Set in every plugin process through its catalog entry, for experiments such as
 /// <c>DOTNET_TieredPGO=0</c>; the host passes plugins nothing else of its own environment.
@@ -8,6 +11,7 @@ namespace PluginHost.Benchmarks.E2e;
 /// <param name="AnchorPath">The go-plugin anchor's run.sh (<c>--anchor PATH</c>); null: <c>&lt;repo&gt;/../shared/anchors/go-plugin/run.sh</c>.</param>
 /// <param name="NoAnchor"><c>--no-anchor</c>: do not run the go-plugin anchor.</param>
 /// <param name="NoAot"><c>--no-aot</c>: do not publish and measure the NativeAOT build of the mock plugin.</param>
+/// <param name="Verbose"><c>--verbose</c>: say what each step does.</param>
 /// <param name="NoLimits"><c>--no-limits</c>: run plugins without the per-plugin resource limits (<c>BenchLimits</c>) the run sets otherwise.</param>
 internal sealed record E2eOptions(
     bool Quick, string? JsonPath, string? PluginPath, IReadOnlyDictionary<string, string> PluginEnv, bool Verbose, string? AnchorPath = null, bool NoAnchor = false, bool NoAot = false, bool NoLimits = false)

@@ -10,23 +10,23 @@ namespace PluginHost.Cli.Tests.Executable;
 [TestClass]
 public sealed partial class ClientSecurityTests
 {
-    private static Sandbox _serverSandbox = null!;
-    private static ServerProcess _server = null!;
-    private static string _address = "";
+    private static Sandbox s_serverSandbox = null!;
+    private static ServerProcess s_server = null!;
+    private static string s_address = "";
 
     [ClassInitialize]
     public static async Task StartServerAsync(TestContext context)
     {
-        _serverSandbox = new Sandbox(writeConfig: false);
-        _server = ServerProcess.StartDev(_serverSandbox);
-        _address = await _server.AddressAsync();
+        s_serverSandbox = new Sandbox(writeConfig: false);
+        s_server = ServerProcess.StartDev(s_serverSandbox);
+        s_address = await s_server.AddressAsync();
     }
 
     [ClassCleanup]
     public static void StopServer()
     {
-        _server.Dispose();
-        _serverSandbox.Dispose();
+        s_server.Dispose();
+        s_serverSandbox.Dispose();
     }
 
     [TestMethod]
@@ -68,7 +68,7 @@ public sealed partial class ClientSecurityTests
         root.Run("token", "lookup", token).Is(2, "", $"""
             Error looking up token: Error making API request.
 
-            URL: PUT {_address}/v1/auth/token/lookup
+            URL: PUT {s_address}/v1/auth/token/lookup
             Code: 403. Errors:
 
             * bad token
@@ -104,7 +104,7 @@ public sealed partial class ClientSecurityTests
         alice.Run("secrets", "enable", "kv").Is(2, "", $"""
             Error enabling: Error making API request.
 
-            URL: PUT {_address}/v1/sys/mounts/kv
+            URL: PUT {s_address}/v1/sys/mounts/kv
             Code: 403. Errors:
 
             * permission denied
@@ -130,7 +130,7 @@ public sealed partial class ClientSecurityTests
     public void Audit_EnableFile_RequestsAreLoggedAsJsonLines_ListShowsIt_ThenDisable()
     {
         using var root = Client(ServerProcess.DevRootToken);
-        var log = Path.Join(_serverSandbox.Root, "audit.log");
+        var log = Path.Join(s_serverSandbox.Root, "audit.log");
 
         root.Run("audit", "enable", "-description=every request", "file", $"file_path={log}").Is(0, "Success! Enabled the file audit device at: file/\n");
         Assert.AreEqual(0, root.Run("policy", "list").ExitCode);
@@ -163,7 +163,7 @@ public sealed partial class ClientSecurityTests
     private static Sandbox Client(string? token)
     {
         var client = new Sandbox(writeConfig: false);
-        client.Environment["PLUGIN_HOST_ADDR"] = _address;
+        client.Environment["PLUGIN_HOST_ADDR"] = s_address;
         if (token is not null)
         {
             client.Environment["PLUGIN_HOST_TOKEN"] = token;

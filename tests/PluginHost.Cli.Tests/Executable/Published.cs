@@ -7,17 +7,17 @@ namespace PluginHost.Cli.Tests.Executable;
 [TestClass]
 public static class Published
 {
-    private static string _directory = "";
+    private static string s_directory = "";
 
     /// <summary>The published plugin-host executable.</summary>
-    public static string PluginHost => Path.Combine(_directory, "bin", "plugin-host");
+    public static string PluginHost => Path.Combine(s_directory, "bin", "plugin-host");
 
-    public static string MockPlugin => Path.Combine(_directory, "plugins", "my-mock-plugin");
+    public static string MockPlugin => Path.Combine(s_directory, "plugins", "my-mock-plugin");
 
-    public static string UserpassPlugin => Path.Combine(_directory, "plugins", "my-userpass-plugin");
+    public static string UserpassPlugin => Path.Combine(s_directory, "plugins", "my-userpass-plugin");
 
     /// <summary>The test plugin with misbehaviours on request (here: <c>slow</c>, for the drain on SIGTERM).</summary>
-    public static string AdversarialPlugin => Path.Combine(_directory, "plugins", "adversarial-plugin");
+    public static string AdversarialPlugin => Path.Combine(s_directory, "plugins", "adversarial-plugin");
 
     public static string MockSha256 { get; private set; } = "";
 
@@ -28,7 +28,7 @@ public static class Published
     [AssemblyInitialize]
     public static async Task PublishAsync(TestContext context)
     {
-        _directory = Directory.CreateTempSubdirectory("plugin-host-cli-published-").FullName;
+        s_directory = Directory.CreateTempSubdirectory("plugin-host-cli-published-").FullName;
         using var publishing = await global::PluginHost.Tests.Shared.PublishLock.AcquireAsync(RepositoryRoot, context.CancellationToken);
 
         // One after the other: the projects share the library's build output. The test project's build already
@@ -42,14 +42,14 @@ public static class Published
     }
 
     [AssemblyCleanup]
-    public static void DeletePublished() => Directory.Delete(_directory, recursive: true);
+    public static void DeletePublished() => Directory.Delete(s_directory, recursive: true);
 
     public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     private static async Task PublishAsync(string project, string output, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["publish", Path.Combine(RepositoryRoot, project), "-c", "Release", "--no-restore", "-o", Path.Combine(_directory, output), "-nologo", "-v", "quiet", "-clp:ErrorsOnly"])
+        foreach (var argument in (string[])["publish", Path.Combine(RepositoryRoot, project), "-c", "Release", "--no-restore", "-o", Path.Combine(s_directory, output), "-nologo", "-v", "quiet", "-clp:ErrorsOnly"])
         {
             start.ArgumentList.Add(argument);
         }

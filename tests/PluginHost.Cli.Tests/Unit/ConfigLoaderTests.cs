@@ -1,4 +1,3 @@
-using PluginHost.Cli;
 using PluginHost.Cli.Configuration;
 
 namespace PluginHost.Cli.Tests.Unit;

@@ -1,4 +1,3 @@
-using PluginHost.Cli;
 using PluginHost.Cli.Hosting;
 using PluginHost.Cli.Requests;
 

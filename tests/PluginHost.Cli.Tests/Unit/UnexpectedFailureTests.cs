@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using PluginHost.Cli;
 
 namespace PluginHost.Cli.Tests.Unit;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using PluginHost.Audit;
 using PluginHost.Tests.TestDoubles;
 
 namespace PluginHost.Tests.Audit;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PluginHost.Audit;
 
 namespace PluginHost.Tests.Audit;
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using PluginHost.Audit;
 using PluginHost.Storage;
 using PluginHost.Tests.TestDoubles;

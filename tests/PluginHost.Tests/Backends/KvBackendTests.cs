@@ -1,7 +1,5 @@
-using System.Text;
 using Moq;
 using PluginHost.Backends;
-using PluginHost.Storage;
 using PluginHost.Tests.Backends.Contract;
 using PluginHost.Tests.TestDoubles;
 using static PluginHost.Tests.Backends.BackendTestContext;

@@ -1,11 +1,7 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Moq;
 using PluginHost.Backends;
-using PluginHost.Storage;
 using PluginHost.Tests.Backends.Contract;
-using PluginHost.Tests.TestDoubles;
 using static PluginHost.Tests.Backends.BackendTestContext;
 
 namespace PluginHost.Tests.Backends;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using PluginHost.Catalog;
-using PluginHost.Hosting;
 using PluginHost.Storage;
 
 namespace PluginHost.Tests.Catalog;

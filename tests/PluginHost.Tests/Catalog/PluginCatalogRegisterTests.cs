@@ -1,5 +1,4 @@
 using PluginHost.Catalog;
-using PluginHost.Hosting;
 
 namespace PluginHost.Tests.Catalog;
 

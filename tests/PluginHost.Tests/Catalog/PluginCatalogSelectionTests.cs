@@ -1,5 +1,3 @@
-using PluginHost.Catalog;
-
 namespace PluginHost.Tests.Catalog;
 
 [TestClass]

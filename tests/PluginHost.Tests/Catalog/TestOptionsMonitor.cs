@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using PluginHost.Hosting;
 
 namespace PluginHost.Tests.Catalog;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
 using PluginHost.Tests.TestDoubles;

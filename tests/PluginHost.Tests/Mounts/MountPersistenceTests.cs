@@ -1,8 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using PluginHost.Catalog;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
-using PluginHost.Runtime;
 using PluginHost.Tests.Catalog;
 using PluginHost.Tests.TestDoubles;
 

@@ -1,6 +1,6 @@
 using PluginHost.Hosting;
-using PluginHost.Storage;
 using PluginHost.Mounts;
+using PluginHost.Storage;
 using PluginHost.Tests.TestDoubles;
 
 namespace PluginHost.Tests.Mounts;

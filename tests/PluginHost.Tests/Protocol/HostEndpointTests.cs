@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Nerdbank.Streams;
 using PluginHost.Protocol;
 using PluginHost.Sdk.Protocol;

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using PluginHost.Catalog;
-using PluginHost.Hosting;
 using PluginHost.Runtime;
 using PluginHost.Tests.Catalog;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using PluginHost.Catalog;
-using PluginHost.Hosting;
 using PluginHost.Runtime;
 using PluginHost.Tests.Backends;
 using PluginHost.Tests.Catalog;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using PluginHost.Hosting;
-using PluginHost.Mounts;
 using PluginHost.Tests.Catalog;
 using PluginHost.Tests.TestDoubles;
 

@@ -1,6 +1,5 @@
 using PluginHost.Activation;
 using PluginHost.Catalog;
-using PluginHost.Runtime;
 using PluginHost.Tests.Catalog;
 
 namespace PluginHost.Tests.TestDoubles;

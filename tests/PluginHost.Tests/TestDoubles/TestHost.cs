@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using PluginHost.Hosting;
 
 namespace PluginHost.Tests.TestDoubles;

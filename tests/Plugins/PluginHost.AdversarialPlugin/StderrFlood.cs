@@ -13,15 +13,15 @@ internal static class StderrFlood
 
     private const int LongLineBytes = 1024 * 1024;
     private static readonly TaskCompletionSource StopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private static Task<long>? _flood;
+    private static Task<long>? s_flood;
 
-    public static void Start() => _flood = Task.Factory.StartNew(Flood, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    public static void Start() => s_flood = Task.Factory.StartNew(Flood, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>Asks the flood to stop and returns how many bytes it wrote (0 when there was none).</summary>
     public static async Task<long> StopAsync()
     {
         StopRequested.TrySetResult();
-        return _flood is null ? 0 : await _flood;
+        return s_flood is null ? 0 : await s_flood;
     }
 
     private static long Flood()

@@ -24,6 +24,7 @@ internal sealed class HostStorage(RpcPeer host, string instanceId)
         await host.CallAsync("storage.delete", Params(key), cancellationToken);
 
     /// <param name="folder">The folder, ending with <c>/</c>, or empty for the root.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The direct children, sorted, folders with a trailing <c>/</c>.</returns>
     public async Task<IReadOnlyList<string>> ListAsync(string folder, CancellationToken cancellationToken)
     {

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PluginHost.Benchmarks.BareChild;
 using PluginHost.Benchmarks.E2e.Measurement;
 using PluginHost.Benchmarks.E2e.Plugins;
-using PluginHost.Benchmarks.BareChild;
 using StreamJsonRpc;
 
 namespace PluginHost.Benchmarks.E2e.Floors;

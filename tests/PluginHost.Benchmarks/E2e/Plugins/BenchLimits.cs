@@ -1,5 +1,3 @@
-using PluginHost.Hosting;
-
 namespace PluginHost.Benchmarks.E2e.Plugins;
 
 /// <summary>

@@ -8,6 +8,10 @@ namespace PluginHost.Benchmarks.E2e.Plugins;
 /// the environment its catalog entry gives its processes (empty unless an experiment asks, <c>--plugin-env</c>).
 /// </summary>
 /// <param name="Name">Its catalog name and file name in the plugin directory.</param>
+/// <param name="Path">Its path in the plugin directory.</param>
+/// <param name="Sha256">Its SHA-256, as registered.</param>
+/// <param name="Bytes">Its size.</param>
+/// <param name="Env">The <c>env</c> of its catalog entry.</param>
 internal sealed record MockPluginBinary(string Name, string Path, string Sha256, long Bytes, IReadOnlyDictionary<string, string> Env)
 {
     /// <summary>The sample's assembly name, and the catalog name of its default (JIT, ReadyToRun) build.</summary>

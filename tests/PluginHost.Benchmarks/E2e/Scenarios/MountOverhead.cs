@@ -34,6 +34,10 @@ internal sealed class MountOverhead
     /// <summary>Plugin managed heap (after its induced GC) per extra mount, KiB.</summary>
     public required double PluginManagedKib { get; init; }
 
+    /// <param name="workspace">The run's workspace.</param>
+    /// <param name="plugin">The plugin to mount.</param>
+    /// <param name="budget">How many mounts and rounds.</param>
+    /// <param name="cancellationToken">Cancels the measurement.</param>
     /// <param name="induceGcInPlugin">
     /// False for a NativeAOT plugin, which has no diagnostics port by default: its RSS is read without the induced GC
     /// and <see cref="PluginManagedKib"/> is NaN.

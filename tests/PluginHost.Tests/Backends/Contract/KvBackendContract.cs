@@ -1,5 +1,4 @@
 using System.Text;
-using Moq;
 using PluginHost.Backends;
 using PluginHost.Storage;
 using PluginHost.Tests.TestDoubles;

@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Moq;
 using PluginHost.Backends;
 using PluginHost.Storage;
 using PluginHost.Tests.TestDoubles;
