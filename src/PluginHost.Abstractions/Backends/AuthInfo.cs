@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace PluginHost;
 
-/// <summary>What a successful login through an auth method grants (Vault's <c>auth</c> block).</summary>
-public sealed record AuthInfo
+/// <summary>What a successful login through an auth method grants (Vault's <c>auth</c> block); the lease terms are the token's.</summary>
+public sealed record AuthInfo : LeaseOptions
 {
     /// <summary>A human-readable name for the identity, such as the user name.</summary>
     [JsonPropertyName("display_name")]
@@ -17,23 +17,9 @@ public sealed record AuthInfo
     [JsonPropertyName("metadata")]
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>How long the token lives; zero for the mount's default. Serialized as whole seconds.</summary>
-    [JsonPropertyName("ttl")]
-    [JsonConverter(typeof(SecondsTimeSpanConverter))]
-    public TimeSpan Ttl { get; init; }
-
-    /// <summary>The longest the token may be renewed to; zero for the mount's maximum. Serialized as whole seconds.</summary>
-    [JsonPropertyName("max_ttl")]
-    [JsonConverter(typeof(SecondsTimeSpanConverter))]
-    public TimeSpan MaxTtl { get; init; }
-
     /// <summary>Whether the token is issued without the <c>default</c> policy (Vault's <c>token_no_default_policy</c>).</summary>
     [JsonPropertyName("no_default_policy")]
     public bool NoDefaultPolicy { get; init; }
-
-    /// <summary>Whether the token can be renewed.</summary>
-    [JsonPropertyName("renewable")]
-    public bool Renewable { get; init; }
 
     /// <summary>The name of the identity within its auth method (the user name), for identity aliases.</summary>
     [JsonPropertyName("alias_name")]
