@@ -1,5 +1,4 @@
 using PluginHost.Mounts;
-using PluginHost.Routing;
 
 namespace PluginHost.Benchmarks;
 

@@ -8,7 +8,7 @@ internal sealed class RequestAuthenticator(TokenStore tokens, PolicyStore polici
 {
     private const int MaxCachedPrincipals = 10_000;
     private static readonly Principal ApplicationPrincipal =
-        new(null, null, PolicyStore.RootAcl, "application", [TokenStore.RootPolicy]);
+        new(null, null, PolicyStore.RootAcl, "application", [RootPolicy.Name]);
 
     // The principal of each token served lately, reused while its entry and its policies are unchanged (bounded).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Principal> _principals = new(StringComparer.Ordinal);

@@ -1,3 +1,5 @@
+using PluginHost.Policies;
+
 namespace PluginHost.Authorization;
 
 /// <summary>
@@ -66,7 +68,7 @@ public sealed record RequestCaller
     {
         ArgumentNullException.ThrowIfNull(displayName);
         ArgumentNullException.ThrowIfNull(policies);
-        if (policies.Contains(Tokens.TokenStore.RootPolicy, StringComparer.OrdinalIgnoreCase))
+        if (policies.Contains(RootPolicy.Name, StringComparer.OrdinalIgnoreCase))
         {
             throw new ArgumentException("a caller the application authenticated cannot hold the root policy; use RequestCaller.Application for the application's own calls", nameof(policies));
         }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PluginHost.Activation;
 using PluginHost.Catalog;
-using PluginHost.Routing;
 using PluginHost.Runtime;
 using PluginHost.Storage;
 

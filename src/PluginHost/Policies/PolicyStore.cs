@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
-using PluginHost.Tokens;
 
 namespace PluginHost.Policies;
 
@@ -38,14 +37,14 @@ internal sealed class PolicyStore(IStorage storage) : IDisposable
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var names = await storage.ListAsync(Prefix, cancellationToken).ConfigureAwait(false);
-        return [.. names, TokenStore.RootPolicy];
+        return [.. names, RootPolicy.Name];
     }
 
     /// <summary>The policy named <paramref name="name"/>, or null. <c>root</c> answers with empty rules.</summary>
     public async Task<Policy?> GetAsync(string name, CancellationToken cancellationToken)
     {
         name = PolicyName.Normalize(name);
-        if (name == TokenStore.RootPolicy)
+        if (name == RootPolicy.Name)
         {
             return Policy.Root;
         }
@@ -72,7 +71,7 @@ internal sealed class PolicyStore(IStorage storage) : IDisposable
     public async Task<Policy> PutAsync(string name, string text, CancellationToken cancellationToken)
     {
         name = PolicyName.Validate(name);
-        if (name == TokenStore.RootPolicy)
+        if (name == RootPolicy.Name)
         {
             throw new PluginHostException(ErrorCode.BadRequest, "cannot update \"root\" policy");
         }
@@ -99,7 +98,7 @@ internal sealed class PolicyStore(IStorage storage) : IDisposable
     public async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
         name = PolicyName.Normalize(name);
-        if (name == TokenStore.RootPolicy)
+        if (name == RootPolicy.Name)
         {
             throw new PluginHostException(ErrorCode.BadRequest, "cannot delete \"root\" policy");
         }

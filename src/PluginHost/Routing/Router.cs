@@ -2,7 +2,6 @@ using PluginHost.Audit;
 using PluginHost.Authorization;
 using PluginHost.Mounts;
 using PluginHost.SystemPaths;
-using PluginHost.Tokens;
 
 namespace PluginHost.Routing;
 

@@ -1,5 +1,3 @@
-using PluginHost.Audit;
-using PluginHost.Policies;
 using PluginHost.Sdk;
 
 namespace PluginHost.SystemPaths;

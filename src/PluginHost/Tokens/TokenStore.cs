@@ -17,7 +17,7 @@ namespace PluginHost.Tokens;
 public sealed class TokenStore
 {
     /// <summary>The policy that may call every path.</summary>
-    public const string RootPolicy = "root";
+    public const string RootPolicy = Policies.RootPolicy.Name;
 
     private const string TokensPrefix = "core/tokens/";
     private const string AccessorsPrefix = "core/token-accessors/";

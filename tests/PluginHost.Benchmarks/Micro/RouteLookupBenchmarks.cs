@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using BenchmarkDotNet.Attributes;
-using PluginHost.Routing;
+using PluginHost.Mounts;
 
 namespace PluginHost.Benchmarks.Micro;
 

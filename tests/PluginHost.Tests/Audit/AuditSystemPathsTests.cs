@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PluginHost.Audit;
 using PluginHost.Sdk;
+using PluginHost.SystemPaths;
 
 namespace PluginHost.Tests.Audit;
 

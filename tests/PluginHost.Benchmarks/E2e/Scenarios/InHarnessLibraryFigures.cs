@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using PluginHost.Benchmarks.E2e.Measurement;
 using PluginHost.Catalog;
-using PluginHost.Routing;
+using PluginHost.Mounts;
 
 namespace PluginHost.Benchmarks.E2e.Scenarios;
 

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Options;
 using PluginHost.Authorization;
 using PluginHost.Policies;
 using PluginHost.Sdk;
+using PluginHost.Tokens;
 
-namespace PluginHost.Tokens;
+namespace PluginHost.SystemPaths;
 
 /// <summary>
 /// <c>auth/token/create</c> with Vault's rules: a child's policies are a subset of its parent's unless the caller is

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PluginHost.Audit;
 using PluginHost.Sdk;
-using PluginHost.SystemPaths;
 
-namespace PluginHost.Audit;
+namespace PluginHost.SystemPaths;
 
 /// <summary>Vault's <c>sys/audit</c>, <c>sys/audit/:path</c> and <c>sys/audit-hash/:path</c> over an <see cref="AuditBroker"/>.</summary>
 internal sealed partial class AuditSystemPaths(AuditBroker broker)

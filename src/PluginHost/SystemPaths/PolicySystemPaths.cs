@@ -1,10 +1,11 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using PluginHost.Authorization;
+using PluginHost.Policies;
 using PluginHost.Sdk;
 using PluginHost.Tokens;
 
-namespace PluginHost.Policies;
+namespace PluginHost.SystemPaths;
 
 /// <summary>
 /// Vault's policy and capability paths under <c>sys/</c>: <c>policy</c> (the legacy API: list, read, write, delete),

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
+using PluginHost.Activation;
 using PluginHost.Catalog;
-using PluginHost.Mounts;
 using PluginHost.Storage;
 
-namespace PluginHost.Activation;
+namespace PluginHost.Mounts;
 
 /// <summary>Turns a mount entry into a set-up backend: resolve the plugin in the catalog, create it, give it its storage view.</summary>
 internal sealed partial class BackendActivator(PluginCatalog catalog, IBackendFactory factory, IStorage storage, ILoggerFactory loggerFactory)

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
-using PluginHost.Mounts;
 
-namespace PluginHost.Routing;
+namespace PluginHost.Mounts;
 
 /// <summary>
 /// An immutable snapshot of the mounts, indexed for longest-prefix lookup. Lookups cost one hash probe per path

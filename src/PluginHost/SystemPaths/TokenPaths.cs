@@ -2,8 +2,9 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using PluginHost.Authorization;
 using PluginHost.Sdk;
+using PluginHost.Tokens;
 
-namespace PluginHost.Tokens;
+namespace PluginHost.SystemPaths;
 
 /// <summary>
 /// Vault's token store at <c>auth/token/</c>: <c>create</c> (and <c>create-orphan</c>), <c>lookup</c>,

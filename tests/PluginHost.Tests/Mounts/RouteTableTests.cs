@@ -1,7 +1,6 @@
 using PluginHost.Mounts;
-using PluginHost.Routing;
 
-namespace PluginHost.Tests.Routing;
+namespace PluginHost.Tests.Mounts;
 
 [TestClass]
 public sealed class RouteTableTests
