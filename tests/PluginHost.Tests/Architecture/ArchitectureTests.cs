@@ -1,11 +1,13 @@
+using System.Text.RegularExpressions;
+
 namespace PluginHost.Tests.Architecture;
 
 /// <summary>
 /// The layering docs/architecture.md describes, checked on the source: the folders of <c>src/PluginHost</c> depend on
-/// each other one way, and the page's tree names every project and folder there is.
+/// each other one way, the page's tree names every project and folder there is, and no doc links out of the repository.
 /// </summary>
 [TestClass]
-public sealed class ArchitectureTests
+public sealed partial class ArchitectureTests
 {
     [TestMethod]
     public void FoldersOfTheHostLibrary_DependOnEachOtherOneWay()
@@ -58,6 +60,27 @@ public sealed class ArchitectureTests
         }
     }
 
+    [TestMethod]
+    public void DocsLinks_LeadToFilesInTheRepository()
+    {
+        var pages = new[] { "README.md", Path.Join("samples", "README.md") }
+            .Concat(Directory.GetFiles(Path.Join(SourceTree.Root, "docs"), "*.md").Select(page => Path.GetRelativePath(SourceTree.Root, page)));
+        var broken = new List<string>();
+        foreach (var page in pages)
+        {
+            foreach (Match link in MarkdownLink().Matches(File.ReadAllText(Path.Join(SourceTree.Root, page))))
+            {
+                var target = Path.GetFullPath(Path.Join(SourceTree.Root, Path.GetDirectoryName(page), link.Groups["target"].Value));
+                if (!target.StartsWith(SourceTree.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !Path.Exists(target))
+                {
+                    broken.Add($"{page}: {link.Groups["target"].Value}");
+                }
+            }
+        }
+
+        Assert.IsEmpty(broken, "links that leave the repository or lead nowhere (the docs must stand alone): " + string.Join("; ", broken));
+    }
+
     private static List<string>? FindCycle(IReadOnlyDictionary<string, IReadOnlySet<string>> graph)
     {
         var done = new HashSet<string>(StringComparer.Ordinal);
@@ -98,4 +121,8 @@ public sealed class ArchitectureTests
             return null;
         }
     }
+
+    // [text](relative/path#anchor): not a URL (scheme:) and not an anchor on the same page.
+    [GeneratedRegex(@"\]\((?!#)(?![a-z]+:)(?<target>[^)#\s]+)(?:#[^)]*)?\)")]
+    private static partial Regex MarkdownLink();
 }
