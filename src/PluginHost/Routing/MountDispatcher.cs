@@ -131,6 +131,13 @@ internal sealed partial class MountDispatcher(
                 Auth = issued,
             };
         }
+        catch (PluginHostException failed) when (failed is { Code: ErrorCode.Internal, InnerException: { } cause } && cause is not PluginHostException)
+        {
+            // The backend's own internal error (a plugin's relayed 500, a corrupt entry): the HTTP API tells the client
+            // only the request id, so the reason is logged here, under that id. Never shortened into a visible message.
+            LogBackendFailed(failed, request.RequestId, mountPath, request.Operation);
+            throw;
+        }
         catch (PluginHostException answered) when (answered.Message.Length > PluginAnswerBounds.MaxErrorMessageChars)
         {
             throw PluginAnswerBounds.Shortened(answered);
