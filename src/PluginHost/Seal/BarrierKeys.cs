@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+
+namespace PluginHost.Seal;
+
+/// <summary>
+/// The key chain below the data, kept in the raw storage: <c>core/seal-config</c> in the clear, the root key encrypted
+/// with the unseal key at <c>core/root-key</c>, and the keyring encrypted with the root key at <c>core/keyring</c>.
+/// Initializes it once, opens it with the unseal key, and persists rotations.
+/// </summary>
+internal sealed class BarrierKeys(IStorage raw, TimeProvider clock)
+{
+    /// <summary>The seal's configuration, stored in the clear.</summary>
+    public const string SealConfigPath = "core/seal-config";
+
+    /// <summary>The root key, encrypted with the unseal key.</summary>
+    public const string RootKeyPath = "core/root-key";
+
+    /// <summary>The keyring, encrypted with the root key.</summary>
+    public const string KeyringPath = "core/keyring";
+
+    /// <summary>The paths the barrier passes through untouched: the seal's own, each protected as above.</summary>
+    public static IReadOnlySet<string> OwnPaths { get; } = new HashSet<string>(StringComparer.Ordinal) { SealConfigPath, RootKeyPath, KeyringPath };
+
+    /// <summary>The seal's configuration, or <see langword="null"/> when the store was never initialized.</summary>
+    public async ValueTask<SealConfig?> ReadConfigAsync(CancellationToken cancellationToken)
+    {
+        var entry = await raw.GetAsync(SealConfigPath, cancellationToken).ConfigureAwait(false);
+        return entry is null ? null : SealConfig.Deserialize(entry.Value);
+    }
+
+    /// <summary>
+    /// Creates the key chain: a root key and keyring term 1 under a new random unseal key, which is returned (to split
+    /// into shares, or to keep in a file). The keys are written before the configuration, so a store whose
+    /// initialization was interrupted still reads as not initialized and can be initialized again.
+    /// </summary>
+    /// <exception cref="PluginHostException">The store is already initialized (400).</exception>
+    public async ValueTask<byte[]> InitializeAsync(SealConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (await ReadConfigAsync(cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, "Vault is already initialized");
+        }
+
+        var unsealKey = RandomNumberGenerator.GetBytes(BarrierCipher.KeySize);
+        var keyring = Keyring.Create(clock.GetUtcNow());
+        await raw.PutAsync(new StorageEntry(RootKeyPath, BarrierCipher.Encrypt(RootKeyPath, Wrapping(unsealKey), keyring.RootKey)), cancellationToken).ConfigureAwait(false);
+        await PersistAsync(keyring, cancellationToken).ConfigureAwait(false);
+        await raw.PutAsync(new StorageEntry(SealConfigPath, config.Serialize()), cancellationToken).ConfigureAwait(false);
+        return unsealKey;
+    }
+
+    /// <summary>Opens the key chain with <paramref name="unsealKey"/> and answers the barrier over the raw storage.</summary>
+    /// <exception cref="PluginHostException">Not initialized (400), or the key does not open the root key (400 <c>unseal failed, invalid key</c>).</exception>
+    public async ValueTask<BarrierStorage> OpenAsync(byte[] unsealKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unsealKey);
+        var sealedRoot = await raw.GetAsync(RootKeyPath, cancellationToken).ConfigureAwait(false);
+        if (sealedRoot is null || await ReadConfigAsync(cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, "Vault is not initialized");
+        }
+
+        byte[] rootKey;
+        try
+        {
+            rootKey = unsealKey.Length == BarrierCipher.KeySize
+                ? BarrierCipher.Decrypt(RootKeyPath, Wrapping(unsealKey), sealedRoot.Value)
+                : throw new CryptographicException("an unseal key is 32 bytes");
+        }
+        catch (CryptographicException)
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, "unseal failed, invalid key");
+        }
+
+        var sealedKeyring = await raw.GetAsync(KeyringPath, cancellationToken).ConfigureAwait(false)
+            ?? throw new PluginHostException(ErrorCode.Internal, $"the keyring ({KeyringPath}) is missing: the store cannot be decrypted");
+        var keyring = Keyring.Deserialize(BarrierCipher.Decrypt(KeyringPath, Wrapping(rootKey), sealedKeyring.Value));
+        CryptographicOperations.ZeroMemory(rootKey);
+        return new BarrierStorage(raw, keyring, OwnPaths);
+    }
+
+    /// <summary>
+    /// Adds a keyring term and makes it the one new writes use (Vault's <c>sys/rotate</c>). The keyring is written in
+    /// one put before the barrier uses the new term, so a crash at any point leaves a keyring that decrypts every
+    /// acknowledged write.
+    /// </summary>
+    public async ValueTask<BarrierKey> RotateAsync(BarrierStorage barrier, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(barrier);
+        var rotated = barrier.Keyring.Rotate(clock.GetUtcNow());
+        await PersistAsync(rotated, cancellationToken).ConfigureAwait(false);
+        barrier.Keyring = rotated;
+        return rotated.Active;
+    }
+
+    private ValueTask PersistAsync(Keyring keyring, CancellationToken cancellationToken) =>
+        raw.PutAsync(new StorageEntry(KeyringPath, BarrierCipher.Encrypt(KeyringPath, Wrapping(keyring.RootKey), keyring.Serialize())), cancellationToken);
+
+    // The root and unseal keys encrypt one entry each, in the barrier's format, as term 1 of their own.
+    private BarrierKey Wrapping(byte[] key) => new(1, key, clock.GetUtcNow());
+}
