@@ -3,7 +3,7 @@ using PluginHost.Policies;
 namespace PluginHost.Authorization;
 
 /// <summary>
-/// Who sends a request to <see cref="Hosting.IPluginHost.HandleRequestAsync(BackendRequest, RequestCaller, CancellationToken)"/>:
+/// Who sends a request to <c>IPluginHost.HandleRequestAsync(request, caller)</c>:
 /// a client token the host authenticates, callers the application authenticated itself, or the application itself.
 /// The host authorizes every request against the caller's policies on the path it routes.
 /// </summary>

@@ -8,6 +8,8 @@ namespace PluginHost.Mounts;
 /// <summary>Turns a mount entry into a set-up backend: resolve the plugin in the catalog, create it, give it its storage view.</summary>
 internal sealed partial class BackendActivator(PluginCatalog catalog, IBackendFactory factory, IStorage storage, ILoggerFactory loggerFactory)
 {
+    private const int MaxLoggedReasonChars = 64 * 1024;
+
     private readonly ILogger _logger = loggerFactory.CreateLogger<BackendActivator>();
 
     /// <exception cref="PluginHostException">The plugin cannot be resolved, created or set up; the message says why.</exception>
@@ -47,6 +49,13 @@ internal sealed partial class BackendActivator(PluginCatalog catalog, IBackendFa
                 LogCleanupAfterFailedSetupFailed(cleanupError, mount.RoutePath);
             }
 
+            if (setupError is PluginHostException { Code: ErrorCode.Internal, InnerException: { } cause } && cause is not PluginHostException)
+            {
+                // The HTTP API answers an internal error with its request id only: the reason goes to the log (bounded).
+                var reason = setupError.Message;
+                LogSetupFailedInternally(mount.PluginName, mount.RoutePath, reason.Length <= MaxLoggedReasonChars ? reason : reason[..MaxLoggedReasonChars] + "…");
+            }
+
             if (setupError is PluginHostException or OperationCanceledException)
             {
                 throw;
@@ -58,6 +67,9 @@ internal sealed partial class BackendActivator(PluginCatalog catalog, IBackendFa
                 setupError);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Plugin {PluginName} failed its setup for {MountPath} with an internal error: {Reason}")]
+    private partial void LogSetupFailedInternally(string pluginName, string mountPath, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cleanup of the backend for {MountPath} failed after its setup failed")]
     private partial void LogCleanupAfterFailedSetupFailed(Exception exception, string mountPath);

@@ -133,10 +133,16 @@ internal sealed partial class MountDispatcher(
         }
         catch (PluginHostException failed) when (failed is { Code: ErrorCode.Internal, InnerException: { } cause } && cause is not PluginHostException)
         {
-            // The backend's own internal error (a plugin's relayed 500, a corrupt entry): the HTTP API tells the client
-            // only the request id, so the reason is logged here, under that id. Never shortened into a visible message.
-            LogBackendFailed(failed, request.RequestId, mountPath, request.Operation);
-            throw;
+            // An internal error (a plugin's relayed 500, a corrupt entry, a storage failure): the HTTP API tells the client
+            // only the request id, so the reason is logged here, under that id, bounded like any answer.
+            var bounded = PluginAnswerBounds.BoundedInternal(failed);
+            LogInternalError(bounded, request.RequestId, mountPath, request.Operation);
+            if (ReferenceEquals(bounded, failed))
+            {
+                throw;
+            }
+
+            throw bounded;
         }
         catch (PluginHostException answered) when (answered.Message.Length > PluginAnswerBounds.MaxErrorMessageChars)
         {
@@ -157,6 +163,9 @@ internal sealed partial class MountDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} to {MountPath} failed: {Reason}")]
     private partial void LogUnavailableWithheld(string mountPath, string requestId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} to {MountPath} failed with an internal error ({Operation})")]
+    private partial void LogInternalError(Exception exception, string? requestId, string mountPath, Operation operation);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: the backend at {MountPath} failed a {Operation} request")]
     private partial void LogBackendFailed(Exception exception, string? requestId, string mountPath, Operation operation);

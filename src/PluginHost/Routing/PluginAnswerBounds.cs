@@ -31,6 +31,17 @@ internal static class PluginAnswerBounds
     public static PluginHostException Shortened(PluginHostException error) =>
         new(error.Code, string.Concat(error.Message.AsSpan(0, MaxErrorMessageChars), $"… (cut at {MaxErrorMessageChars} characters)"), error);
 
+    /// <summary>
+    /// An internal error bounded for the log and the audit trail: the same one when short enough, else one whose message
+    /// is cut and whose cause says so (the cause is not the original, which would carry the whole text along). Still an
+    /// internal error with a cause that is not a <see cref="PluginHostException"/>, so the HTTP API keeps it from clients.
+    /// </summary>
+    public static PluginHostException BoundedInternal(PluginHostException error) =>
+        error.Message.Length <= MaxErrorMessageChars
+            ? error
+            : new(error.Code, string.Concat(error.Message.AsSpan(0, MaxErrorMessageChars), $"… (cut at {MaxErrorMessageChars} characters)"),
+                new InvalidDataException($"the backend's internal error was {error.Message.Length} characters long, cut at {MaxErrorMessageChars}"));
+
     // A path on this server: "/v1/…", with no scheme, no authority ("//host"), no backslashes browsers read as slashes,
     // and no control characters that could split the header.
     private static bool IsWithinApi(string redirect) =>

@@ -35,18 +35,22 @@ public sealed partial class ArchitectureTests
     public void ArchitectureDoc_NamesEveryProjectAndHostFolder()
     {
         var page = File.ReadAllText(Path.Join(SourceTree.Root, "docs", "architecture.md"));
-        var tree = page[page.IndexOf("## Where things live", StringComparison.Ordinal)..];
+        var heading = page.IndexOf("## Where things live", StringComparison.Ordinal);
+        Assert.IsGreaterThanOrEqualTo(0, heading, "docs/architecture.md has no \"## Where things live\" section with the tree");
+        var start = page.IndexOf("```text", heading, StringComparison.Ordinal);
+        var tree = page[start..page.IndexOf("\n```\n", start + 1, StringComparison.Ordinal)];
 
         var projects = new[] { "src", "tests", "samples" }
             .SelectMany(top => Directory.GetDirectories(Path.Join(SourceTree.Root, top)))
             .Where(directory => Directory.EnumerateFiles(directory, "*.csproj").Any())
             .Select(directory => Path.GetFileName(directory)!);
         var testPlugins = Directory.GetDirectories(Path.Join(SourceTree.Root, "tests", "Plugins"))
-            .Select(directory => Path.GetFileName(directory)!["PluginHost.".Length..]);
+            .Select(directory => Path.GetFileName(directory)!)
+            .Select(name => name.StartsWith("PluginHost.", StringComparison.Ordinal) ? name["PluginHost.".Length..] : name);
 
         foreach (var project in projects)
         {
-            StringAssert.Contains(tree, project, $"docs/architecture.md's tree does not show the project {project}");
+            StringAssert.Contains(tree, $" {project}/", $"docs/architecture.md's tree does not show the project {project}/");
         }
 
         foreach (var plugin in testPlugins)
@@ -63,17 +67,29 @@ public sealed partial class ArchitectureTests
     [TestMethod]
     public void DocsLinks_LeadToFilesInTheRepository()
     {
-        var pages = new[] { "README.md", Path.Join("samples", "README.md") }
+        var pages = new[] { "README.md", "CHANGELOG.md", Path.Join("samples", "README.md") }
             .Concat(Directory.GetFiles(Path.Join(SourceTree.Root, "docs"), "*.md").Select(page => Path.GetRelativePath(SourceTree.Root, page)));
         var broken = new List<string>();
         foreach (var page in pages)
         {
             foreach (Match link in MarkdownLink().Matches(File.ReadAllText(Path.Join(SourceTree.Root, page))))
             {
-                var target = Path.GetFullPath(Path.Join(SourceTree.Root, Path.GetDirectoryName(page), link.Groups["target"].Value));
+                var relative = link.Groups["target"].Value;
+                if (relative.Length == 0 && !link.Groups["anchor"].Success)
+                {
+                    continue;
+                }
+
+                var target = relative.Length == 0
+                    ? Path.Join(SourceTree.Root, page)
+                    : Path.GetFullPath(Path.Join(SourceTree.Root, Path.GetDirectoryName(page), relative));
                 if (!target.StartsWith(SourceTree.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !Path.Exists(target))
                 {
-                    broken.Add($"{page}: {link.Groups["target"].Value}");
+                    broken.Add($"{page}: {relative}");
+                }
+                else if (link.Groups["anchor"].Success && target.EndsWith(".md", StringComparison.Ordinal) && !HeadingAnchors(target).Contains(link.Groups["anchor"].Value))
+                {
+                    broken.Add($"{page}: {relative}#{link.Groups["anchor"].Value} (no such heading)");
                 }
             }
         }
@@ -122,7 +138,30 @@ public sealed partial class ArchitectureTests
         }
     }
 
-    // [text](relative/path#anchor): not a URL (scheme:) and not an anchor on the same page.
-    [GeneratedRegex(@"\]\((?!#)(?![a-z]+:)(?<target>[^)#\s]+)(?:#[^)]*)?\)")]
+    // GitHub's anchors of a page's headings (outside code blocks): lower case, punctuation dropped, spaces to hyphens.
+    private static HashSet<string> HeadingAnchors(string page)
+    {
+        var anchors = new HashSet<string>(StringComparer.Ordinal);
+        var inCode = false;
+        foreach (var line in File.ReadLines(page))
+        {
+            inCode ^= line.StartsWith("```", StringComparison.Ordinal);
+            if (!inCode && Heading().Match(line) is { Success: true } heading)
+            {
+                anchors.Add(AnchorPunctuation().Replace(heading.Groups["text"].Value.ToLowerInvariant(), "").Replace(' ', '-'));
+            }
+        }
+
+        return anchors;
+    }
+
+    // [text](relative/path#anchor) or [text](#anchor): not a URL (scheme:).
+    [GeneratedRegex(@"\]\((?![a-z]+:)(?<target>[^)#\s]*)(?:#(?<anchor>[^)\s]+))?\)")]
     private static partial Regex MarkdownLink();
+
+    [GeneratedRegex(@"^#{1,6}\s+(?<text>.*?)\s*$")]
+    private static partial Regex Heading();
+
+    [GeneratedRegex(@"[^\w\- ]")]
+    private static partial Regex AnchorPunctuation();
 }

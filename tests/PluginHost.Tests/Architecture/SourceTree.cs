@@ -21,27 +21,35 @@ internal static partial class SourceTree
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> HostFolderDependencies()
     {
         var folders = HostFolders();
+        var typesByFolder = folders.ToDictionary(
+            folder => folder,
+            folder => (IReadOnlySet<string>)SourceOf(folder).SelectMany(text => TypeDeclaration().Matches(text).Select(m => m.Groups["type"].Value)).ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
         var dependencies = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         foreach (var folder in folders)
         {
             var used = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var file in Directory.EnumerateFiles(Path.Join(HostLibrary, folder), "*.cs", SearchOption.AllDirectories))
+            foreach (var text in SourceOf(folder))
             {
-                foreach (Match reference in NamespaceReference().Matches(File.ReadAllText(file)))
-                {
-                    var name = reference.Groups["folder"].Value;
-                    if (name != folder && folders.Contains(name))
-                    {
-                        used.Add(name);
-                    }
-                }
+                // using PluginHost.X; or PluginHost.X.Type anywhere (code, crefs).
+                used.UnionWith(NamespaceReference().Matches(text).Select(m => m.Groups["folder"].Value).Where(folders.Contains));
+
+                // X.Type without the PluginHost prefix, which code inside namespace PluginHost.Y may write: counted only
+                // when Type is declared in folder X, so a property such as Mounts.Count is not mistaken for one.
+                used.UnionWith(PartialReference().Matches(text)
+                    .Where(m => typesByFolder.TryGetValue(m.Groups["folder"].Value, out var types) && types.Contains(m.Groups["type"].Value))
+                    .Select(m => m.Groups["folder"].Value));
             }
 
+            used.Remove(folder);
             dependencies[folder] = used;
         }
 
         return dependencies;
     }
+
+    private static IEnumerable<string> SourceOf(string folder) =>
+        Directory.EnumerateFiles(Path.Join(HostLibrary, folder), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText);
 
     private static string FindRoot()
     {
@@ -55,6 +63,12 @@ internal static partial class SourceTree
 
         throw new InvalidOperationException($"no PluginHost.sln above {AppContext.BaseDirectory}: these tests read the repository's source");
     }
+
+    [GeneratedRegex(@"(?<![\w.])(?<folder>[A-Z][A-Za-z]+)\.(?<type>[A-Z]\w*)")]
+    private static partial Regex PartialReference();
+
+    [GeneratedRegex(@"\b(?:class|record|struct|interface|enum)\s+(?<type>[A-Z]\w*)")]
+    private static partial Regex TypeDeclaration();
 
     // "using PluginHost.Tokens;", "using static PluginHost.Tokens.X;" or a qualified "PluginHost.Tokens.TokenStore".
     [GeneratedRegex(@"(?<![\w.])PluginHost\.(?<folder>[A-Z][A-Za-z]+)(?=[.;])")]

@@ -34,6 +34,9 @@ public sealed class BackendInternalErrorTests
 
         Assert.AreEqual(ErrorCode.Internal, error.Code);
         Assert.IsNotNull(error.InnerException, "still an internal error the HTTP API answers with the request id only");
+        Assert.IsNotInstanceOfType<PluginHostException>(error.InnerException, "a PluginHostException cause would show the message to HTTP clients");
+        Assert.IsLessThanOrEqualTo(64 * 1024 + 100, error.Message.Length, "what reaches the audit trail and the log is bounded");
+        Assert.IsLessThanOrEqualTo(64 * 1024 + 200, error.InnerException.Message.Length, "the cause carries no unbounded text into the log");
         Assert.IsTrue(
             logs.Entries.Any(e => e.Level == LogLevel.Error && e.Message.Contains("req-7", StringComparison.Ordinal) && e.Message.Contains("f/", StringComparison.Ordinal)),
             "no error logged under the request id: " + string.Join(" | ", logs.Entries.Select(e => e.Message)));
