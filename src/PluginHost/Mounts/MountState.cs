@@ -33,6 +33,7 @@ internal sealed class MountState
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private volatile BackendLease? _current;
+    private volatile SpecialPaths? _knownSpecialPaths;
     private Task<BackendLease>? _starting;
     private string? _closingReason;
     private string? _blockedReason;
@@ -86,6 +87,12 @@ internal sealed class MountState
 
     /// <summary>Whether a backend is running for this mount.</summary>
     public bool IsRunning => _current is not null;
+
+    /// <summary>
+    /// The special paths of the last backend that ran for this mount, kept while it is stopped, or <see langword="null"/>
+    /// before one ever ran: who may call the mount without a token, known without starting anything.
+    /// </summary>
+    public SpecialPaths? KnownSpecialPaths => _knownSpecialPaths;
 
     /// <summary>The catalog entry of the running backend, or <see langword="null"/>.</summary>
     public CatalogEntry? RunningPlugin => _current?.Plugin;
@@ -316,6 +323,7 @@ internal sealed class MountState
     // after the retry delay starts a new one.
     private BackendLease Watch(BackendLease lease)
     {
+        _knownSpecialPaths = lease.Backend.SpecialPaths;
         if (lease.Backend is ISupervisedBackend supervised)
         {
             _ = supervised.Stopped.ContinueWith(

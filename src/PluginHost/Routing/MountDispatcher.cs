@@ -29,6 +29,15 @@ internal sealed partial class MountDispatcher(
     /// <returns>The backend's answer and the mount.</returns>
     public async ValueTask<HostResponse> DispatchAsync(MountState mount, BackendRequest routed, Principal? principal, RequestAudit? trail, CancellationToken cancellationToken)
     {
+        if (principal is null
+            && mount.KnownSpecialPaths is { } known
+            && !SpecialPathMatch.Any(known.Unauthenticated, RelativePath(routed.Path, mount.Entry.RoutePath)))
+        {
+            // Without a token only a backend's unauthenticated paths (logins) may be called: anything else is refused
+            // before a stopped backend would be started for it, so anonymous callers cannot make the host spawn plugins.
+            throw AccessCheck.Denied();
+        }
+
         try
         {
             var lease = await mount.AcquireAsync(cancellationToken).ConfigureAwait(false);
@@ -56,7 +65,7 @@ internal sealed partial class MountDispatcher(
     {
         var path = request.Path;
         var mountPath = mount.RoutePath;
-        var relative = path.Length > mountPath.Length ? path[mountPath.Length..] : "";
+        var relative = RelativePath(path, mountPath);
         var backend = lease.Backend;
         var unauthenticated = SpecialPathMatch.Any(backend.SpecialPaths.Unauthenticated, relative);
         if (!unauthenticated && request.Operation == Operation.Update)
@@ -163,6 +172,8 @@ internal sealed partial class MountDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} to {MountPath} failed: {Reason}")]
     private partial void LogUnavailableWithheld(string mountPath, string requestId, string reason);
+
+    private static string RelativePath(string path, string mountPath) => path.Length > mountPath.Length ? path[mountPath.Length..] : "";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} to {MountPath} failed with an internal error ({Operation})")]
     private partial void LogInternalError(Exception exception, string? requestId, string mountPath, Operation operation);
