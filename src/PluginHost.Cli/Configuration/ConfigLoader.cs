@@ -18,9 +18,9 @@ internal sealed class ConfigLoader(CliEnvironment environment)
     // "plugin_directory, …, address, and listener "tcp" { address, tls_disable, … }"
     private static readonly string KeyList =
         string.Join(", ", HostConfig.Keys.Where(k => !k.Contains('.', StringComparison.Ordinal)))
-        + ", and listener \"tcp\" { "
+        + ", listener \"tcp\" { "
         + string.Join(", ", HostConfig.Keys.Where(k => k.StartsWith("listener.tcp.", StringComparison.Ordinal)).Select(k => k["listener.tcp.".Length..]))
-        + " }";
+        + " }, and seal \"static\" { key_file }";
 
     /// <summary>Loads the settings.</summary>
     /// <param name="configFlag">The value of <c>-config</c>, or <see langword="null"/> when not given.</param>
@@ -107,6 +107,7 @@ internal sealed class ConfigLoader(CliEnvironment environment)
                 "listener.tcp.max_request_size" => config with { Listener = listener with { MaxRequestSize = SizeValue(setting, PluginHostHttpOptions.DefaultMaxRequestBodyBytes) } },
                 "listener.tcp.max_request_duration" => config with { Listener = listener with { MaxRequestDuration = RequestDurationValue(setting) } },
                 "listener.tcp.max_connections" => config with { Listener = listener with { MaxConnections = CountValue(setting) } },
+                "seal.static.key_file" => config with { SealKeyFile = FileValue(setting, directory) },
                 _ => config with { Listener = listener with { MaxBufferedRequestSize = SizeValue(setting, PluginHostHttpOptions.DefaultMaxBufferedRequestBodyBytes) } },
             };
         }

@@ -10,6 +10,7 @@ internal sealed record HostConfig
         "listener.tcp.tls_disable", "listener.tcp.tls_cert_file", "listener.tcp.tls_key_file", "listener.tcp.tls_min_version",
         "listener.tcp.tls_client_ca_file", "listener.tcp.tls_require_and_verify_client_cert", "listener.tcp.max_request_size",
         "listener.tcp.max_request_duration", "listener.tcp.max_connections", "listener.tcp.max_buffered_request_size",
+        "seal.static.key_file",
     ];
 
     /// <summary>Where <c>plugin-host server</c> listens when the config does not say: Vault's default.</summary>
@@ -32,6 +33,12 @@ internal sealed record HostConfig
 
     /// <summary>The rest of <c>listener "tcp" { … }</c>: TLS and limits.</summary>
     public ListenerConfig Listener { get; init; } = new();
+
+    /// <summary>
+    /// The key file of <c>seal "static" { key_file = … }</c> (OpenBao's static seal), or <see langword="null"/>: with
+    /// one, everything in the data directory is encrypted under the key it holds.
+    /// </summary>
+    public string? SealKeyFile { get; init; }
 
     /// <summary>The config file these settings came from, or <see langword="null"/> when none was found.</summary>
     public string? SourceFile { get; init; }

@@ -62,7 +62,7 @@ internal sealed class EmbeddedTarget(HostConfig config, ILoggerFactory loggerFac
 
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
-        services.AddPluginHost(options =>
+        var host = services.AddPluginHost(options =>
         {
             options.PluginDirectory = config.PluginDirectory;
             options.DataDirectory = config.DataDirectory;
@@ -71,6 +71,11 @@ internal sealed class EmbeddedTarget(HostConfig config, ILoggerFactory loggerFac
             // One command serves a request or two: start only the backends it is asked for.
             options.StartMountsOnRestore = false;
         });
+        if (config.SealKeyFile is { } keyFile)
+        {
+            host.UseStaticSeal(keyFile);
+        }
+
         _services = services.BuildServiceProvider();
         try
         {

@@ -79,11 +79,16 @@ internal static partial class PluginHostServer
             builder.WebHost.UseKestrelHttpsConfiguration();
         }
 
-        builder.Services.AddPluginHost(o =>
+        var host = builder.Services.AddPluginHost(o =>
         {
             o.DataDirectory = settings.IsDev ? null : settings.Config.DataDirectory;
             o.StorageLockTimeout = settings.Config.LockTimeout;
         });
+        if (!settings.IsDev && settings.Config.SealKeyFile is { } keyFile)
+        {
+            host.UseStaticSeal(keyFile);
+        }
+
         builder.Services.AddSingleton<IConfigureOptions<PluginHostOptions>>(reloadable);
         builder.Services.AddSingleton<IOptionsChangeTokenSource<PluginHostOptions>>(reloadable);
         builder.Services.AddPluginHostHttp(o =>

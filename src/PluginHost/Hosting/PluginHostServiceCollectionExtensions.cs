@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PluginHost.Seal;
 using PluginHost;
 using PluginHost.Activation;
 using PluginHost.Audit;
@@ -137,6 +138,29 @@ public static class PluginHostServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(new BuiltinPlugin(name, type, factory) { Version = version });
+        return builder;
+    }
+
+    /// <summary>
+    /// Encrypts everything the host stores (AES-256-GCM behind Vault's barrier) under a key the host reads from
+    /// <paramref name="keyFile"/> at start (OpenBao's <c>static</c> seal): an empty store is initialized with it, an
+    /// existing one opened. Keep the file apart from the data (another volume, a secret mount), mode 0600.
+    /// </summary>
+    /// <param name="builder">The host builder.</param>
+    /// <param name="keyFile">32 random bytes, or them as 64 hex digits or base64 (<c>openssl rand -out FILE 32</c>).</param>
+    /// <returns>The same builder.</returns>
+    public static IPluginHostBuilder UseStaticSeal(this IPluginHostBuilder builder, string keyFile) =>
+        builder.UseUnsealKeyProvider(new FileUnsealKeyProvider(keyFile));
+
+    /// <summary>Encrypts everything the host stores under the key <paramref name="provider"/> gives at start (a KMS, a vault of your own).</summary>
+    /// <param name="builder">The host builder.</param>
+    /// <param name="provider">Gives the 32-byte unseal key.</param>
+    /// <returns>The same builder.</returns>
+    public static IPluginHostBuilder UseUnsealKeyProvider(this IPluginHostBuilder builder, IUnsealKeyProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(provider);
+        builder.Services.AddSingleton(provider);
         return builder;
     }
 

@@ -29,20 +29,25 @@ internal sealed class BarrierKeys(IStorage raw, TimeProvider clock)
     }
 
     /// <summary>
-    /// Creates the key chain: a root key and keyring term 1 under a new random unseal key, which is returned (to split
-    /// into shares, or to keep in a file). The keys are written before the configuration, so a store whose
+    /// Creates the key chain: a root key and keyring term 1 under <paramref name="unsealKey"/>, or under a new random
+    /// unseal key, which is returned (to split into shares). The keys are written before the configuration, so a store whose
     /// initialization was interrupted still reads as not initialized and can be initialized again.
     /// </summary>
     /// <exception cref="PluginHostException">The store is already initialized (400).</exception>
-    public async ValueTask<byte[]> InitializeAsync(SealConfig config, CancellationToken cancellationToken)
+    public async ValueTask<byte[]> InitializeAsync(SealConfig config, CancellationToken cancellationToken, byte[]? unsealKey = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (unsealKey is { Length: not BarrierCipher.KeySize })
+        {
+            throw new ArgumentException($"an unseal key is {BarrierCipher.KeySize} bytes, not {unsealKey.Length}", nameof(unsealKey));
+        }
+
         if (await ReadConfigAsync(cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new PluginHostException(ErrorCode.BadRequest, "Vault is already initialized");
         }
 
-        var unsealKey = RandomNumberGenerator.GetBytes(BarrierCipher.KeySize);
+        unsealKey ??= RandomNumberGenerator.GetBytes(BarrierCipher.KeySize);
         var keyring = Keyring.Create(clock.GetUtcNow());
         await raw.PutAsync(new StorageEntry(RootKeyPath, BarrierCipher.Encrypt(RootKeyPath, Wrapping(unsealKey), keyring.RootKey)), cancellationToken).ConfigureAwait(false);
         await PersistAsync(keyring, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PluginHost.Seal;
 
 namespace PluginHost.Storage;
 
@@ -10,26 +11,33 @@ namespace PluginHost.Storage;
 /// </summary>
 internal sealed class HostStorage : IDisposable, IAsyncDisposable
 {
+    private readonly IStorage _raw;
+
     public HostStorage(IServiceProvider services, IOptions<PluginHostOptions> options)
     {
         var settings = options.Value;
         var loggerFactory = (ILoggerFactory?)services.GetService(typeof(ILoggerFactory)) ?? NullLoggerFactory.Instance;
-        Storage = settings switch
+        _raw = settings switch
         {
             { StorageFactory: { } factory } => factory(services),
             { DataDirectory: { Length: > 0 } directory } =>
                 new FileStorage(directory, settings.StorageLockTimeout, loggerFactory.CreateLogger<FileStorage>()),
             _ => new InMemoryStorage(),
         };
+
+        // With an unseal key provider, everything the host keeps goes through the encrypting barrier.
+        Storage = services.GetService(typeof(IUnsealKeyProvider)) is IUnsealKeyProvider keys
+            ? new AutoUnsealedStorage(_raw, keys, (TimeProvider?)services.GetService(typeof(TimeProvider)) ?? TimeProvider.System)
+            : _raw;
     }
 
     public IStorage Storage { get; }
 
-    public void Dispose() => (Storage as IDisposable)?.Dispose();
+    public void Dispose() => (_raw as IDisposable)?.Dispose();
 
     public ValueTask DisposeAsync()
     {
-        if (Storage is IAsyncDisposable asyncDisposable)
+        if (_raw is IAsyncDisposable asyncDisposable)
         {
             return asyncDisposable.DisposeAsync();
         }

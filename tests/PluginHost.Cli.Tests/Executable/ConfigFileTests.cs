@@ -13,7 +13,29 @@ public sealed class ConfigFileTests
         sandbox.Normalized(sandbox.Run("secrets", "list")).Is(
             1,
             "",
-            "Error loading configuration from <root>/plugin-host.hcl: line 3: unknown key \"plugin_dir\"; the keys are plugin_directory, data_directory, log_level, lock_timeout, address, and listener \"tcp\" { address, tls_disable, tls_cert_file, tls_key_file, tls_min_version, tls_client_ca_file, tls_require_and_verify_client_cert, max_request_size, max_request_duration, max_connections, max_buffered_request_size }\n");
+            "Error loading configuration from <root>/plugin-host.hcl: line 3: unknown key \"plugin_dir\"; the keys are plugin_directory, data_directory, log_level, lock_timeout, address, listener \"tcp\" { address, tls_disable, tls_cert_file, tls_key_file, tls_min_version, tls_client_ca_file, tls_require_and_verify_client_cert, max_request_size, max_request_duration, max_connections, max_buffered_request_size }, and seal \"static\" { key_file }\n");
+    }
+
+    [TestMethod]
+    public void AStaticSeal_KeepsTheDataDirectoryEncrypted_AndAnotherKeyCannotOpenIt()
+    {
+        using var sandbox = new Sandbox(writeConfig: false);
+        File.WriteAllText(Path.Join(sandbox.Root, "unseal.key"), new string('7', 64));
+        File.SetUnixFileMode(Path.Join(sandbox.Root, "unseal.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        sandbox.WriteConfig("data_directory = \"data\"\nseal \"static\" {\n  key_file = \"unseal.key\"\n}\n");
+
+        sandbox.Run("secrets", "enable", "-path=secret", "kv").Is(0, "Success! Enabled the kv secrets engine at: secret/\n");
+        sandbox.Run("write", "secret/db", "password=correct-horse-battery-staple").Is(0, "Success! Data written to: secret/db\n");
+        sandbox.Run("read", "-field=password", "secret/db").Is(0, "correct-horse-battery-staple");
+        foreach (var file in Directory.GetFiles(Path.Join(sandbox.Root, "data"), "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.')))
+        {
+            Assert.IsLessThan(0, File.ReadAllBytes(file).AsSpan().IndexOf("correct-horse"u8), $"{file} holds the secret");
+        }
+
+        File.WriteAllText(Path.Join(sandbox.Root, "unseal.key"), new string('8', 64));
+        var refused = sandbox.Run("read", "secret/db");
+        Assert.AreEqual(2, refused.ExitCode, refused.Stderr);
+        StringAssert.Contains(refused.Stderr, "unseal failed, invalid key");
     }
 
     [TestMethod]

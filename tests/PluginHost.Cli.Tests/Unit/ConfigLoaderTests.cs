@@ -5,7 +5,7 @@ namespace PluginHost.Cli.Tests.Unit;
 [TestClass]
 public sealed class ConfigLoaderTests
 {
-    private const string Keys = "plugin_directory, data_directory, log_level, lock_timeout, address, and listener \"tcp\" { address, tls_disable, tls_cert_file, tls_key_file, tls_min_version, tls_client_ca_file, tls_require_and_verify_client_cert, max_request_size, max_request_duration, max_connections, max_buffered_request_size }";
+    private const string Keys = "plugin_directory, data_directory, log_level, lock_timeout, address, listener \"tcp\" { address, tls_disable, tls_cert_file, tls_key_file, tls_min_version, tls_client_ca_file, tls_require_and_verify_client_cert, max_request_size, max_request_duration, max_connections, max_buffered_request_size }, and seal \"static\" { key_file }";
 
     private readonly Dictionary<string, string> _variables = [];
     private string _directory = "";

@@ -1,0 +1,84 @@
+namespace PluginHost.Seal;
+
+/// <summary>
+/// The host's storage behind a barrier it opens by itself: on first use it reads the unseal key from the
+/// <see cref="IUnsealKeyProvider"/>, initializes an empty store with a <c>static</c> seal or opens an existing one,
+/// and from then on encrypts and decrypts every entry. It never encrypts data written without the barrier in place,
+/// and never opens a store sealed with Shamir keys: both are refused with what to do.
+/// </summary>
+internal sealed class AutoUnsealedStorage : IStorage
+{
+    private readonly IStorage _raw;
+    private readonly IUnsealKeyProvider _keys;
+    private readonly BarrierKeys _chain;
+    private readonly Lock _gate = new();
+    private Task<BarrierStorage>? _opening;
+
+    public AutoUnsealedStorage(IStorage raw, IUnsealKeyProvider keys, TimeProvider clock)
+    {
+        _raw = raw;
+        _keys = keys;
+        _chain = new BarrierKeys(raw, clock);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).GetAsync(key, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public async ValueTask PutAsync(StorageEntry entry, CancellationToken cancellationToken = default) =>
+        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).PutAsync(entry, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public async ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default) =>
+        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).ListAsync(prefix, cancellationToken).ConfigureAwait(false);
+
+    private Task<BarrierStorage> OpenAsync(CancellationToken cancellationToken)
+    {
+        Task<BarrierStorage> opening;
+        lock (_gate)
+        {
+            // A failure (storage down, key file not there yet) is not kept: the next call tries again.
+            if (_opening is null || _opening.IsFaulted || _opening.IsCanceled)
+            {
+                _opening = OpenOnceAsync();
+            }
+
+            opening = _opening;
+        }
+
+        return opening.IsCompletedSuccessfully ? opening : opening.WaitAsync(cancellationToken);
+    }
+
+    private async Task<BarrierStorage> OpenOnceAsync()
+    {
+        var unsealKey = await _keys.GetUnsealKeyAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            switch (await _chain.ReadConfigAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                case null when (await _raw.ListAsync("", CancellationToken.None).ConfigureAwait(false)).Count > 0:
+                    throw new PluginHostException(
+                        ErrorCode.Internal,
+                        "the storage holds data written without encryption, and a seal is configured: PluginHost does not encrypt existing data in place yet; remove the seal to use it as it is, or start from an empty data directory");
+                case null:
+                    await _chain.InitializeAsync(new SealConfig(SealConfig.Static, 1, 1), CancellationToken.None, unsealKey).ConfigureAwait(false);
+                    break;
+                case { Type: not SealConfig.Static } config:
+                    throw new PluginHostException(
+                        ErrorCode.Internal,
+                        $"the data directory is sealed with {(config.Type == SealConfig.Shamir ? "Shamir keys" : $"a '{config.Type}' seal")}: run plugin-host server and unseal it, or configure a static seal");
+            }
+
+            return await _chain.OpenAsync(unsealKey, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(unsealKey);
+        }
+    }
+}
