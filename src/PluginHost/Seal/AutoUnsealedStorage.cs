@@ -39,6 +39,12 @@ internal sealed class AutoUnsealedStorage : IStorage
 
     private Task<BarrierStorage> OpenAsync(CancellationToken cancellationToken)
     {
+        // Every storage call passes here: once open, no lock.
+        if (Volatile.Read(ref _opening) is { IsCompletedSuccessfully: true } open)
+        {
+            return open;
+        }
+
         Task<BarrierStorage> opening;
         lock (_gate)
         {

@@ -8,7 +8,6 @@ namespace PluginHost.Seal;
 /// </summary>
 public sealed class FileUnsealKeyProvider : IUnsealKeyProvider
 {
-    private const int KeySize = 32;
     private const int MaxFileBytes = 4096;
 
     /// <summary>Reads the key from <paramref name="path"/> when the host starts.</summary>
@@ -48,23 +47,23 @@ public sealed class FileUnsealKeyProvider : IUnsealKeyProvider
             throw Refused($"could not be read: {error.Message}");
         }
 
-        return content.Length == KeySize ? content : FromText(content);
+        return content.Length == BarrierCipher.KeySize ? content : FromText(content);
     }
 
     private byte[] FromText(byte[] content)
     {
         var text = Encoding.ASCII.GetString(content).Trim();
         byte[]? key = null;
-        if (text.Length == KeySize * 2 && text.All(Uri.IsHexDigit))
+        if (text.Length == BarrierCipher.KeySize * 2 && text.All(Uri.IsHexDigit))
         {
             key = Convert.FromHexString(text);
         }
         else
         {
-            var buffer = new byte[KeySize + 3];
-            if (Convert.TryFromBase64String(text, buffer, out var written) && written == KeySize)
+            var buffer = new byte[BarrierCipher.KeySize + 3];
+            if (Convert.TryFromBase64String(text, buffer, out var written) && written == BarrierCipher.KeySize)
             {
-                key = buffer[..KeySize];
+                key = buffer[..BarrierCipher.KeySize];
             }
         }
 
