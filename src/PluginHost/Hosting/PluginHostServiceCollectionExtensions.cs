@@ -101,7 +101,8 @@ public static class PluginHostServiceCollectionExtensions
             new CatalogPaths(sp.GetRequiredService<PluginCatalog>(), sp.GetRequiredService<MountTable>()),
             new MountSystemPaths(sp.GetRequiredService<MountTable>()),
             new PolicySystemPaths(sp.GetRequiredService<PolicyStore>(), sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<TokenStore>()),
-            new AuditSystemPaths(sp.GetRequiredService<AuditBroker>())));
+            new AuditSystemPaths(sp.GetRequiredService<AuditBroker>()),
+            new BarrierSystemPaths(() => sp.GetRequiredService<HostStorage>().Barrier)));
         services.TryAddSingleton(sp => new Router(
             sp.GetRequiredService<MountTable>(),
             sp.GetRequiredService<SystemBackend>(),

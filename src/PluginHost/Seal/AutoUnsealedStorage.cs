@@ -37,6 +37,14 @@ internal sealed class AutoUnsealedStorage : IStorage
     public async ValueTask<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
         await (await OpenAsync(cancellationToken).ConfigureAwait(false)).ListAsync(prefix, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>The term new entries are encrypted with (Vault's <c>sys/key-status</c>).</summary>
+    public async ValueTask<BarrierKey> ActiveKeyAsync(CancellationToken cancellationToken) =>
+        (await OpenAsync(cancellationToken).ConfigureAwait(false)).Keyring.Active;
+
+    /// <summary>Adds a keyring term that new writes use from now on (Vault's <c>sys/rotate</c>); old terms still decrypt.</summary>
+    public async ValueTask<BarrierKey> RotateAsync(CancellationToken cancellationToken) =>
+        await _chain.RotateAsync(await OpenAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
     private Task<BarrierStorage> OpenAsync(CancellationToken cancellationToken)
     {
         // Every storage call passes here: once open, no lock.

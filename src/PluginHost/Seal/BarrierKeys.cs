@@ -7,8 +7,16 @@ namespace PluginHost.Seal;
 /// with the unseal key at <c>core/root-key</c>, and the keyring encrypted with the root key at <c>core/keyring</c>.
 /// Initializes it once, opens it with the unseal key, and persists rotations.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Reliability",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The SemaphoreSlim's wait handle is never asked for, so it holds nothing to release.")]
 internal sealed class BarrierKeys(IStorage raw, TimeProvider clock)
 {
+    // Two rotations at once would both add "term + 1" with different keys, and the second keyring written would lose
+    // the key of whatever the first one's term encrypted meanwhile.
+    private readonly SemaphoreSlim _rotation = new(1, 1);
+
     /// <summary>The seal's configuration, stored in the clear.</summary>
     public const string SealConfigPath = "core/seal-config";
 
@@ -93,10 +101,18 @@ internal sealed class BarrierKeys(IStorage raw, TimeProvider clock)
     public async ValueTask<BarrierKey> RotateAsync(BarrierStorage barrier, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(barrier);
-        var rotated = barrier.Keyring.Rotate(clock.GetUtcNow());
-        await PersistAsync(rotated, cancellationToken).ConfigureAwait(false);
-        barrier.Keyring = rotated;
-        return rotated.Active;
+        await _rotation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var rotated = barrier.Keyring.Rotate(clock.GetUtcNow());
+            await PersistAsync(rotated, cancellationToken).ConfigureAwait(false);
+            barrier.Keyring = rotated;
+            return rotated.Active;
+        }
+        finally
+        {
+            _rotation.Release();
+        }
     }
 
     private ValueTask PersistAsync(Keyring keyring, CancellationToken cancellationToken) =>

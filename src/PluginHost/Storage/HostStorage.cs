@@ -33,6 +33,9 @@ internal sealed class HostStorage : IDisposable, IAsyncDisposable
 
     public IStorage Storage { get; }
 
+    /// <summary>The encrypting barrier in front of <see cref="Storage"/>, or <see langword="null"/> when no seal is configured.</summary>
+    public AutoUnsealedStorage? Barrier => Storage as AutoUnsealedStorage;
+
     public void Dispose() => (_raw as IDisposable)?.Dispose();
 
     public ValueTask DisposeAsync()
