@@ -8,8 +8,6 @@ namespace PluginHost.Mounts;
 /// <summary>Turns a mount entry into a set-up backend: resolve the plugin in the catalog, create it, give it its storage view.</summary>
 internal sealed partial class BackendActivator(PluginCatalog catalog, IBackendFactory factory, IStorage storage, ILoggerFactory loggerFactory)
 {
-    private const int MaxLoggedReasonChars = 64 * 1024;
-
     private readonly ILogger _logger = loggerFactory.CreateLogger<BackendActivator>();
 
     /// <exception cref="PluginHostException">The plugin cannot be resolved, created or set up; the message says why.</exception>
@@ -49,11 +47,10 @@ internal sealed partial class BackendActivator(PluginCatalog catalog, IBackendFa
                 LogCleanupAfterFailedSetupFailed(cleanupError, mount.RoutePath);
             }
 
-            if (setupError is PluginHostException { Code: ErrorCode.Internal, InnerException: { } cause } && cause is not PluginHostException)
+            if (ErrorBounds.IsUnexplained(setupError))
             {
-                // The HTTP API answers an internal error with its request id only: the reason goes to the log (bounded).
-                var reason = setupError.Message;
-                LogSetupFailedInternally(mount.PluginName, mount.RoutePath, reason.Length <= MaxLoggedReasonChars ? reason : reason[..MaxLoggedReasonChars] + "…");
+                // The HTTP API answers it with its request id only: the reason goes to the log (bounded).
+                LogSetupFailedInternally(mount.PluginName, mount.RoutePath, ErrorBounds.Cut(setupError.Message));
             }
 
             if (setupError is PluginHostException or OperationCanceledException)

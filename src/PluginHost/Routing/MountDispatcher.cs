@@ -140,11 +140,11 @@ internal sealed partial class MountDispatcher(
                 Auth = issued,
             };
         }
-        catch (PluginHostException failed) when (failed is { Code: ErrorCode.Internal, InnerException: { } cause } && cause is not PluginHostException)
+        catch (PluginHostException failed) when (ErrorBounds.IsUnexplained(failed))
         {
             // An internal error (a plugin's relayed 500, a corrupt entry, a storage failure): the HTTP API tells the client
             // only the request id, so the reason is logged here, under that id, bounded like any answer.
-            var bounded = PluginAnswerBounds.BoundedInternal(failed);
+            var bounded = ErrorBounds.Bounded(failed);
             LogInternalError(bounded, request.RequestId, mountPath, request.Operation);
             if (ReferenceEquals(bounded, failed))
             {

@@ -9,7 +9,7 @@ namespace PluginHost.Routing;
 internal static class PluginAnswerBounds
 {
     /// <summary>The longest error message passed on; longer ones are cut, saying so.</summary>
-    public const int MaxErrorMessageChars = 64 * 1024;
+    public const int MaxErrorMessageChars = ErrorBounds.MaxMessageChars;
 
     private const string ApiPrefix = "/v1/";
 
@@ -29,18 +29,7 @@ internal static class PluginAnswerBounds
 
     /// <summary>The same error with its message cut to <see cref="MaxErrorMessageChars"/>.</summary>
     public static PluginHostException Shortened(PluginHostException error) =>
-        new(error.Code, string.Concat(error.Message.AsSpan(0, MaxErrorMessageChars), $"… (cut at {MaxErrorMessageChars} characters)"), error);
-
-    /// <summary>
-    /// An internal error bounded for the log and the audit trail: the same one when short enough, else one whose message
-    /// is cut and whose cause says so (the cause is not the original, which would carry the whole text along). Still an
-    /// internal error with a cause that is not a <see cref="PluginHostException"/>, so the HTTP API keeps it from clients.
-    /// </summary>
-    public static PluginHostException BoundedInternal(PluginHostException error) =>
-        error.Message.Length <= MaxErrorMessageChars
-            ? error
-            : new(error.Code, string.Concat(error.Message.AsSpan(0, MaxErrorMessageChars), $"… (cut at {MaxErrorMessageChars} characters)"),
-                new InvalidDataException($"the backend's internal error was {error.Message.Length} characters long, cut at {MaxErrorMessageChars}"));
+        new(error.Code, ErrorBounds.Cut(error.Message), error);
 
     // A path on this server: "/v1/…", with no scheme, no authority ("//host"), no backslashes browsers read as slashes,
     // and no control characters that could split the header.
