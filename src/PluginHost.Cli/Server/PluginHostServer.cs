@@ -84,31 +84,33 @@ internal static partial class PluginHostServer
             o.DataDirectory = settings.IsDev ? null : settings.Config.DataDirectory;
             o.StorageLockTimeout = settings.Config.LockTimeout;
         });
-        if (!settings.IsDev && settings.Config.SealKeyFile is { } keyFile)
+        var staticSeal = !settings.IsDev && settings.Config.SealKeyFile is not null;
+        if (staticSeal)
         {
-            host.UseStaticSeal(keyFile);
+            host.UseStaticSeal(settings.Config.SealKeyFile!);
+        }
+        else
+        {
+            // Vault's default: the server starts sealed and is unsealed with key shares (dev mode unseals itself).
+            host.UseShamirSeal();
         }
 
         builder.Services.AddSingleton<IConfigureOptions<PluginHostOptions>>(reloadable);
         builder.Services.AddSingleton<IOptionsChangeTokenSource<PluginHostOptions>>(reloadable);
         builder.Services.AddPluginHostHttp(o =>
         {
-            o.RootToken = settings.DevRootToken;
             o.MaxRequestBodyBytes = listener.MaxRequestSize;
             o.MaxRequestDuration = listener.MaxRequestDuration;
             o.MaxBufferedRequestBodyBytes = listener.MaxBufferedRequestSize;
         });
 
         await using var app = builder.Build();
-        string? newRootToken;
+        StartState started;
         try
         {
             // Mapping resolves the host, which opens (and locks) the data directory: a failure to report like the rest.
             app.MapPluginHost();
-
-            // Opening the host opens (and locks) the data directory and restores catalog, mounts and their plugins.
-            await app.Services.GetRequiredService<IPluginHost>().Mounts.EnsureRestoredAsync(cancellationToken);
-            newRootToken = settings.IsDev ? null : await app.Services.GetRequiredService<TokenStore>().InitializeRootAsync(cancellationToken);
+            started = await StartHostAsync(app.Services, settings, staticSeal, cancellationToken);
             await app.StartAsync(cancellationToken);
         }
         catch (Exception error) when (error is not OperationCanceledException)
@@ -122,8 +124,10 @@ internal static partial class PluginHostServer
 
         // The address Kestrel bound: with port 0 it picked a free one.
         var address = app.Urls.FirstOrDefault() ?? $"http://{settings.ListenAddress}";
-        ui.Output(Configuration(address, settings));
-        ui.Output(settings.IsDev ? DevBanner(address, settings.DevRootToken!) : InitializedBanner(address, newRootToken));
+        ui.Output(Configuration(address, settings, staticSeal));
+        ui.Output(settings.IsDev ? DevBanner(address, started.UnsealKey!, settings.DevRootToken!)
+            : staticSeal ? InitializedBanner(address, started.NewRootToken)
+            : SealedBanner(address, started.Status!));
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PluginHost.Server");
         using var sighup = reloadConfig is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -141,6 +145,36 @@ internal static partial class PluginHostServer
         // disposing the app then stops the plugin processes.
         await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
+    }
+
+    // Opens the host as its seal says: dev mode initializes and unseals itself as Vault's does; a static seal opens the
+    // data directory and restores the mounts; a Shamir-sealed server waits, sealed, for operator init and unseal.
+    private static async Task<StartState> StartHostAsync(IServiceProvider services, ServerSettings settings, bool staticSeal, CancellationToken cancellationToken)
+    {
+        var host = services.GetRequiredService<IPluginHost>();
+        if (settings.IsDev)
+        {
+            var init = await host.WriteAsync("sys/init", new { secret_shares = 1, secret_threshold = 1 }, cancellationToken)
+                ?? throw new InvalidOperationException("sys/init answered nothing");
+            var unsealKey = init.Data!["keys_base64"][0].GetString()!;
+            await host.WriteAsync("sys/unseal", new { key = unsealKey }, cancellationToken);
+
+            // Vault's dev server has one root token, the one given (or made) for it.
+            var tokens = services.GetRequiredService<TokenStore>();
+            await tokens.CreateRootAsync(settings.DevRootToken, cancellationToken);
+            await tokens.RevokeAsync(init.Data["root_token"].GetString()!, cancellationToken);
+            return new StartState(unsealKey, null, null);
+        }
+
+        if (staticSeal)
+        {
+            // Opening the host opens (and locks) the data directory and restores catalog, mounts and their plugins.
+            await host.Mounts.EnsureRestoredAsync(cancellationToken);
+            return new StartState(null, await services.GetRequiredService<TokenStore>().InitializeRootAsync(cancellationToken), null);
+        }
+
+        var status = await host.ReadAsync("sys/seal-status", cancellationToken) ?? throw new InvalidOperationException("sys/seal-status answered nothing");
+        return new StartState(null, null, status);
     }
 
     /// <summary>What is wrong with a plugin directory to start with (it "does not exist", it "is a file…"), or null.</summary>
@@ -193,12 +227,13 @@ internal static partial class PluginHostServer
         LogReloaded(logger, next.PluginDirectory ?? "(none)", next.LogLevel);
     }
 
-    private static string Configuration(string address, ServerSettings settings) => $"""
+    private static string Configuration(string address, ServerSettings settings, bool staticSeal) => $"""
         ==> PluginHost server configuration:
 
                      Api Address: {address}
                       Listener 1: tcp (addr: "{new Uri(address).Authority}", max_request_duration: "{settings.Config.Listener.MaxRequestDuration.TotalSeconds}s", max_request_size: "{settings.Config.Listener.MaxRequestSize}", tls: "{(settings.Config.Listener.UsesTls ? "enabled" : "disabled")}")
                        Log Level: {settings.Config.LogLevel.ToString().ToLowerInvariant()}
+                       Seal Type: {(staticSeal ? "static" : "shamir")}
                 Plugin Directory: {settings.Config.PluginDirectory ?? "(none)"}
                          Storage: {(settings.IsDev ? "inmem" : $"file (path: {settings.Config.DataDirectory})")}
                          Version: {Commands.VersionCommand.VersionLine()}
@@ -207,16 +242,20 @@ internal static partial class PluginHostServer
 
         """;
 
-    private static string DevBanner(string address, string rootToken) => $"""
+    private static string DevBanner(string address, string unsealKey, string rootToken) => $"""
         WARNING! dev mode is enabled! In this mode, PluginHost runs entirely in-memory
-        and its root token (below) is shown in the clear: every request needs a token,
-        this one or one made with it.
+        and starts unsealed with a single unseal key. Every request needs a token:
+        the root token below, or one made with it.
 
         You may need to set the following environment variables:
 
             $ export PLUGIN_HOST_ADDR='{address}'
             $ export VAULT_ADDR='{address}'
 
+        The unseal key and root token are displayed below in case you want to
+        seal/unseal PluginHost or re-authenticate.
+
+        Unseal Key: {unsealKey}
         Root Token: {rootToken}
 
         Development mode should NOT be used in production installations!
@@ -239,6 +278,33 @@ internal static partial class PluginHostServer
                 $ export PLUGIN_HOST_ADDR='{address}'
 
             """;
+
+    // What the start leaves to show: dev mode's unseal key, a static seal's first root token, a Shamir seal's status.
+    private sealed record StartState(string? UnsealKey, string? NewRootToken, BackendResponse? Status);
+
+    private static string SealedBanner(string address, BackendResponse status)
+    {
+        var initialized = status.Data!["initialized"].GetBoolean();
+        return initialized
+            ? $"""
+                PluginHost is sealed: unseal it with enough of its key shares, one per call
+                (after every restart), then use the root token made at initialization.
+
+                    $ export PLUGIN_HOST_ADDR='{address}'
+                    $ plugin-host operator unseal
+
+                """
+            : $"""
+                PluginHost is not initialized. Initialize it once: that makes its unseal key
+                shares and root token, and encrypts any data the directory already holds.
+                Then unseal it.
+
+                    $ export PLUGIN_HOST_ADDR='{address}'
+                    $ plugin-host operator init
+                    $ plugin-host operator unseal
+
+                """;
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "could not reload config: {Reason}; the running configuration is kept")]
     private static partial void LogReloadFailed(ILogger logger, string reason);

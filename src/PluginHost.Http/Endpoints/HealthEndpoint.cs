@@ -3,16 +3,22 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using PluginHost.Hosting;
 using PluginHost.Http.Responses;
 
 namespace PluginHost.Http.Endpoints;
 
 /// <summary>
-/// <c>sys/health</c>, without a token, as Vault answers it for an initialized, unsealed, active node: GET writes the
-/// status body, HEAD only the status. <c>?activecode=N</c> changes the status, as Vault's load-balancer checks use it.
+/// <c>sys/health</c>, without a token, as Vault answers it: 200 when initialized and unsealed (a single node is always
+/// the active one), 503 when sealed, 501 when not initialized; GET writes the status body, HEAD only the status.
+/// <c>?activecode=N</c>, <c>sealedcode</c>, <c>uninitcode</c> (and Vault's other codes) change the status, as load-balancer
+/// checks use them.
 /// </summary>
-internal sealed class HealthEndpoint(IOptions<PluginHostHttpOptions> options, TimeProvider clock)
+internal sealed class HealthEndpoint(IPluginHost host, IOptions<PluginHostHttpOptions> options, TimeProvider clock)
 {
+    private static readonly string[] CodeParameters =
+        ["activecode", "standbycode", "sealedcode", "uninitcode", "drsecondarycode", "performancestandbycode", "removedcode", "haunhealthycode"];
+
     private readonly string _clusterId = Guid.NewGuid().ToString();
 
     public async Task HandleAsync(HttpContext context)
@@ -24,16 +30,31 @@ internal sealed class HealthEndpoint(IOptions<PluginHostHttpOptions> options, Ti
             return;
         }
 
-        var status = StatusCodes.Status200OK;
-        if (context.Request.Query.TryGetValue("activecode", out var code) && code.Count > 0)
+        var codes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var parameter in CodeParameters)
         {
-            if (!int.TryParse(code[^1], NumberStyles.None, CultureInfo.InvariantCulture, out status) || status is < 100 or > 599)
+            if (context.Request.Query.TryGetValue(parameter, out var code) && code.Count > 0)
             {
-                await VaultResponseWriter.WriteErrorAsync(
-                    context.Response, StatusCodes.Status400BadRequest, $"activecode must be an HTTP status code, not '{code[^1]}'", cancellationToken).ConfigureAwait(false);
-                return;
+                if (!int.TryParse(code[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value is < 100 or > 599)
+                {
+                    await VaultResponseWriter.WriteErrorAsync(
+                        context.Response, StatusCodes.Status400BadRequest, $"{parameter} must be an HTTP status code, not '{code[^1]}'", cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                codes[parameter] = value;
             }
         }
+
+        var seal = (await host.HandleRequestAsync(new BackendRequest { Operation = Operation.Read, Path = "sys/seal-status" }, cancellationToken).ConfigureAwait(false))?.Data;
+        var initialized = seal?["initialized"].GetBoolean() ?? true;
+        var sealedHost = seal?["sealed"].GetBoolean() ?? false;
+        var status = (initialized, sealedHost) switch
+        {
+            (false, _) => codes.GetValueOrDefault("uninitcode", StatusCodes.Status501NotImplemented),
+            (_, true) => codes.GetValueOrDefault("sealedcode", StatusCodes.Status503ServiceUnavailable),
+            _ => codes.GetValueOrDefault("activecode", StatusCodes.Status200OK),
+        };
 
         VaultResponseWriter.Prepare(context.Response, status);
         if (context.Request.Method == "HEAD")
@@ -45,17 +66,23 @@ internal sealed class HealthEndpoint(IOptions<PluginHostHttpOptions> options, Ti
         await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
         {
             writer.WriteStartObject();
-            writer.WriteBoolean("initialized", true);
-            writer.WriteBoolean("sealed", false);
-            writer.WriteBoolean("standby", false);
+            writer.WriteBoolean("initialized", initialized);
+            writer.WriteBoolean("sealed", sealedHost);
+
+            // Vault calls a sealed node a standby: it is not the one serving.
+            writer.WriteBoolean("standby", sealedHost);
             writer.WriteBoolean("performance_standby", false);
             writer.WriteString("replication_performance_mode", "disabled");
             writer.WriteString("replication_dr_mode", "disabled");
             writer.WriteNumber("server_time_utc", clock.GetUtcNow().ToUnixTimeSeconds());
             writer.WriteString("version", settings.Version ?? DefaultVersion);
             writer.WriteBoolean("enterprise", false);
-            writer.WriteString("cluster_name", settings.ClusterName);
-            writer.WriteString("cluster_id", _clusterId);
+            if (!sealedHost)
+            {
+                writer.WriteString("cluster_name", settings.ClusterName);
+                writer.WriteString("cluster_id", _clusterId);
+            }
+
             writer.WriteNumber("echo_duration_ms", 0);
             writer.WriteNumber("clock_skew_ms", 0);
             writer.WriteNumber("replication_primary_canary_age_ms", 0);

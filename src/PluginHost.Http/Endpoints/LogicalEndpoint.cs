@@ -27,6 +27,9 @@ internal sealed partial class LogicalEndpoint(
     private static readonly string[] InjectedRoots =
         ["sys/mounts", "sys/auth", "sys/remount", "sys/policy", "sys/capabilities", "sys/capabilities-self", "sys/capabilities-accessor", "sys/audit", "sys/audit-hash"];
 
+    // Vault's raw handlers: their answers are the bare object, without the envelope.
+    private static readonly string[] BareAnswers = ["sys/init", "sys/unseal", "sys/seal-status"];
+
     public async Task HandleAsync(HttpContext context, string path)
     {
         var requestId = Guid.NewGuid().ToString();
@@ -152,6 +155,12 @@ internal sealed partial class LogicalEndpoint(
         }
 
         var path = answer.Path;
+        if (BareAnswers.Contains(path) && answer.Operation != Operation.Help)
+        {
+            await VaultResponseWriter.WriteBareAsync(response, body.Data, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var inject = InjectedRoots.Any(root => path == root || path.StartsWith(root + "/", StringComparison.Ordinal));
         await VaultResponseWriter.WriteEnvelopeAsync(response, answer.RequestId, body, answer.MountType, inject, cancellationToken, answer.Auth).ConfigureAwait(false);
     }

@@ -54,6 +54,25 @@ internal static class VaultResponseWriter
         await response.BodyWriter.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Writes <paramref name="data"/> as the whole body, as Vault answers <c>sys/init</c>, <c>sys/unseal</c> and <c>sys/seal-status</c>.</summary>
+    public static async Task WriteBareAsync(HttpResponse response, IReadOnlyDictionary<string, JsonElement>? data, CancellationToken cancellationToken)
+    {
+        Prepare(response, StatusCodes.Status200OK);
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in data ?? new Dictionary<string, JsonElement>())
+            {
+                writer.WritePropertyName(key);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        await response.BodyWriter.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A status with <c>{"errors":[message]}</c>, or Vault's bare <c>{"errors":[]}</c> when there is no message.</summary>
     public static async Task WriteErrorAsync(HttpResponse response, int statusCode, string? message, CancellationToken cancellationToken)
     {

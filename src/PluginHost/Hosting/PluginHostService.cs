@@ -1,28 +1,24 @@
-using PluginHost.Audit;
 using PluginHost.Authorization;
 using PluginHost.Catalog;
 using PluginHost.Mounts;
 using PluginHost.Routing;
+using PluginHost.Seal;
+using PluginHost.SystemPaths;
 
 namespace PluginHost.Hosting;
 
 /// <summary>
-/// The default <see cref="IPluginHost"/>: normalises each request's path once, waits for the mounts and audit devices
-/// to be restored, authenticates the caller, opens the audit trail, and hands the request to the <see cref="Router"/>.
+/// The default <see cref="IPluginHost"/>: normalises each request's path once, answers the seal's own paths
+/// (<c>sys/init</c>, <c>sys/unseal</c>, <c>sys/seal-status</c>) without a token, refuses everything else with
+/// <c>Vault is sealed</c> while sealed, and otherwise hands the request to the unsealed <see cref="HostCore"/>.
 /// </summary>
-internal sealed class PluginHostService(
-    PluginCatalog catalog,
-    MountTable mounts,
-    Router router,
-    RequestAuthenticator authenticator,
-    AuditBroker audit,
-    TimeProvider clock) : IPluginHost, IDisposable
+internal sealed class PluginHostService(HostSeal seal, UnsealPaths unsealPaths) : IPluginHost, IDisposable
 {
-    private Task? _auditRestored;
+    private const string SealPath = SystemBackend.Prefix + SealSystemPaths.SealPath;
 
-    public PluginCatalog Catalog => catalog;
+    public PluginCatalog Catalog => seal.Core.Catalog;
 
-    public MountTable Mounts => mounts;
+    public MountTable Mounts => seal.Core.Mounts;
 
     public async ValueTask<BackendResponse?> HandleRequestAsync(BackendRequest request, CancellationToken cancellationToken)
     {
@@ -42,39 +38,28 @@ internal sealed class PluginHostService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
         var path = LogicalPath.Normalize(request.Path);
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var principal = await authenticator.AuthenticateAsync(caller, cancellationToken).ConfigureAwait(false);
         var routed = request with { Path = path, RequestId = RequestIdOf(request), ClientToken = null };
-        var trail = RequestAudit.Begin(audit, clock, principal, caller, routed);
-        try
+        if (UnsealPaths.Paths.Contains(path))
         {
-            return await router.RouteAsync(routed, principal, trail, cancellationToken).ConfigureAwait(false);
+            // Vault serves these before any token is looked at, sealed or not, and does not audit them.
+            var answer = await unsealPaths.HandleAsync(routed, cancellationToken).ConfigureAwait(false);
+            return new HostResponse { Response = answer, RequestId = routed.RequestId, Path = path, Operation = routed.Operation, MountType = "system" };
         }
-        catch (Exception error) when (trail is not null && error is not OperationCanceledException)
+
+        var core = seal.Core;
+        var response = await core.HandleAsync(routed, caller, cancellationToken).ConfigureAwait(false);
+        if (path == SealPath && routed.Operation is Operation.Update or Operation.Create)
         {
-            await trail.FailedAsync(error.Message, cancellationToken).ConfigureAwait(false);
-            throw;
+            // Authorized (sudo), checked and audited: sealing now closes the audit devices and stops every plugin.
+            await seal.SealAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        return response;
     }
 
-    public ValueTask DisposeAsync() => mounts.DisposeAsync();
+    public ValueTask DisposeAsync() => seal.DisposeAsync();
 
-    public void Dispose() => mounts.Dispose();
-
-    private Task EnsureReadyAsync(CancellationToken cancellationToken)
-    {
-        var restoring = mounts.EnsureRestoredAsync(cancellationToken);
-        var ready = LazyInitializer.EnsureInitialized(ref _auditRestored, () => audit.RestoreAsync(CancellationToken.None));
-        if (ready.IsFaulted)
-        {
-            // A storage failure is not remembered: the next request tries again.
-            Interlocked.CompareExchange(ref _auditRestored, null, ready);
-        }
-
-        return restoring.IsCompletedSuccessfully && ready.IsCompletedSuccessfully
-            ? Task.CompletedTask
-            : Task.WhenAll(restoring, ready.WaitAsync(cancellationToken));
-    }
+    public void Dispose() => Task.Run(() => seal.DisposeAsync().AsTask()).GetAwaiter().GetResult();
 
     // The caller's id when it gave one (an HTTP request's), else a new one: what a backend sees as request_id.
     private static string RequestIdOf(BackendRequest request) =>

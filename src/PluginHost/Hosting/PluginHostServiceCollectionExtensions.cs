@@ -4,18 +4,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PluginHost.Seal;
 using PluginHost;
-using PluginHost.Activation;
-using PluginHost.Audit;
-using PluginHost.Authorization;
 using PluginHost.Catalog;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
-using PluginHost.Policies;
-using PluginHost.Routing;
-using PluginHost.Runtime;
 using PluginHost.Storage;
 using PluginHost.SystemPaths;
-using PluginHost.Tokens;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -49,77 +42,18 @@ public static class PluginHostServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PluginHostOptions>, PluginHostOptionsValidator>());
 
         services.TryAddSingleton<HostStorage>();
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>();
-            var builtins = sp.GetServices<BuiltinPlugin>();
-            if (options.CurrentValue.RegisterDefaultBuiltins)
-            {
-                builtins = DefaultBuiltins.All.Concat(builtins);
-            }
+        services.TryAddSingleton(sp => new HostSeal(
+            sp.GetRequiredService<HostStorage>(),
+            (seal, storage) => new HostCore(sp, storage, new SealSystemPaths(seal)),
+            ClockOf(sp),
+            LoggerOf<HostSeal>(sp)));
 
-            return new PluginCatalog(sp.GetRequiredService<HostStorage>().Storage, options, builtins, LoggerOf<PluginCatalog>(sp));
-        });
-        // Disposed by the provider when the host stops: that deletes a temporary cache (no data directory, as in dev mode).
-        services.TryAddSingleton(sp => new PluginBinaryCache(
-            sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
-            sp.GetRequiredService<PluginCatalog>(),
-            ClockOf(sp),
-            LoggerOf<PluginBinaryCache>(sp)));
-        services.TryAddSingleton(sp => new PluginLauncher(
-            sp.GetRequiredService<PluginBinaryCache>(),
-            sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
-            LoggerFactoryOf(sp)));
-        services.TryAddSingleton(sp => new PluginProcessPool(
-            sp.GetRequiredService<PluginLauncher>(),
-            sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
-            LoggerOf<PluginProcessPool>(sp)));
-        services.TryAddSingleton<IBackendFactory>(sp => new CatalogBackendFactory(
-            sp.GetRequiredService<PluginCatalog>(), sp, sp.GetRequiredService<PluginProcessPool>()));
-        services.TryAddSingleton(sp => new BackendActivator(
-            sp.GetRequiredService<PluginCatalog>(),
-            sp.GetRequiredService<IBackendFactory>(),
-            sp.GetRequiredService<HostStorage>().Storage,
-            LoggerFactoryOf(sp)));
-        services.TryAddSingleton(sp => new MountTable(
-            sp.GetRequiredService<HostStorage>().Storage,
-            sp.GetRequiredService<PluginCatalog>(),
-            sp.GetRequiredService<BackendActivator>(),
-            sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
-            ClockOf(sp),
-            LoggerOf<MountTable>(sp),
-            sp.GetRequiredService<PluginProcessPool>()));
-        services.TryAddSingleton(sp => new TokenStore(sp.GetRequiredService<HostStorage>().Storage, ClockOf(sp)));
-        services.TryAddSingleton(sp => new PolicyStore(sp.GetRequiredService<HostStorage>().Storage));
-        services.TryAddSingleton(sp => new ClientTokenIds(sp.GetRequiredService<HostStorage>().Storage));
-        services.TryAddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<PolicyStore>()));
-        services.TryAddSingleton(sp => new LoginTokens(sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>()));
-        services.TryAddSingleton(sp => new TokenPaths(
-            sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(), ClockOf(sp)));
-        services.TryAddSingleton(sp => new AuditBroker(sp.GetRequiredService<HostStorage>().Storage, ClockOf(sp), LoggerFactoryOf(sp)));
-        services.TryAddSingleton(sp => new SystemBackend(
-            new CatalogPaths(sp.GetRequiredService<PluginCatalog>(), sp.GetRequiredService<MountTable>()),
-            new MountSystemPaths(sp.GetRequiredService<MountTable>()),
-            new PolicySystemPaths(sp.GetRequiredService<PolicyStore>(), sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<TokenStore>()),
-            new AuditSystemPaths(sp.GetRequiredService<AuditBroker>()),
-            new BarrierSystemPaths(() => sp.GetRequiredService<HostStorage>().Barrier)));
-        services.TryAddSingleton(sp => new Router(
-            sp.GetRequiredService<MountTable>(),
-            sp.GetRequiredService<SystemBackend>(),
-            sp.GetRequiredService<TokenPaths>(),
-            new MountDispatcher(
-                sp.GetRequiredService<LoginTokens>(),
-                sp.GetRequiredService<ClientTokenIds>(),
-                ClockOf(sp),
-                sp.GetRequiredService<IOptionsMonitor<PluginHostOptions>>(),
-                LoggerOf<MountDispatcher>(sp))));
+        // The unsealed core's: transient, so that each resolution sees the core of the current unseal.
+        services.TryAddTransient(sp => sp.GetRequiredService<HostSeal>().Core.Catalog);
+        services.TryAddTransient(sp => sp.GetRequiredService<HostSeal>().Core.Tokens);
         services.TryAddSingleton<IPluginHost>(sp => new PluginHostService(
-            sp.GetRequiredService<PluginCatalog>(),
-            sp.GetRequiredService<MountTable>(),
-            sp.GetRequiredService<Router>(),
-            sp.GetRequiredService<RequestAuthenticator>(),
-            sp.GetRequiredService<AuditBroker>(),
-            ClockOf(sp)));
+            sp.GetRequiredService<HostSeal>(),
+            new UnsealPaths(sp.GetRequiredService<HostSeal>(), sp.GetRequiredService<HostStorage>())));
         return new PluginHostBuilder(services);
     }
 
@@ -152,6 +86,21 @@ public static class PluginHostServiceCollectionExtensions
     /// <returns>The same builder.</returns>
     public static IPluginHostBuilder UseStaticSeal(this IPluginHostBuilder builder, string keyFile) =>
         builder.UseUnsealKeyProvider(new FileUnsealKeyProvider(keyFile));
+
+    /// <summary>
+    /// Encrypts everything the host stores behind Vault's barrier, under an unseal key split into Shamir key shares: the
+    /// host starts sealed, answers <c>Vault is sealed</c> to everything but <c>sys/init</c>, <c>sys/unseal</c> and
+    /// <c>sys/seal-status</c>, and serves once enough shares were given to <c>sys/unseal</c>. <c>sys/init</c> makes the
+    /// shares and a root token, and encrypts data the store held before.
+    /// </summary>
+    /// <param name="builder">The host builder.</param>
+    /// <returns>The same builder.</returns>
+    public static IPluginHostBuilder UseShamirSeal(this IPluginHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<ShamirSealMarker>();
+        return builder;
+    }
 
     /// <summary>Encrypts everything the host stores under the key <paramref name="provider"/> gives at start (a KMS, a vault of your own).</summary>
     /// <param name="builder">The host builder.</param>

@@ -6,7 +6,7 @@ namespace PluginHost.Seal;
 /// and from then on encrypts and decrypts every entry. It never encrypts data written without the barrier in place,
 /// and never opens a store sealed with Shamir keys: both are refused with what to do.
 /// </summary>
-internal sealed class AutoUnsealedStorage : IStorage
+internal sealed class AutoUnsealedStorage : IStorage, IBarrierControl
 {
     private readonly IStorage _raw;
     private readonly IUnsealKeyProvider _keys;
@@ -14,11 +14,11 @@ internal sealed class AutoUnsealedStorage : IStorage
     private readonly Lock _gate = new();
     private Task<BarrierStorage>? _opening;
 
-    public AutoUnsealedStorage(IStorage raw, IUnsealKeyProvider keys, TimeProvider clock)
+    public AutoUnsealedStorage(IStorage raw, IUnsealKeyProvider keys, BarrierKeys chain)
     {
         _raw = raw;
         _keys = keys;
-        _chain = new BarrierKeys(raw, clock);
+        _chain = chain;
     }
 
     /// <inheritdoc/>
@@ -44,6 +44,26 @@ internal sealed class AutoUnsealedStorage : IStorage
     /// <summary>Adds a keyring term that new writes use from now on (Vault's <c>sys/rotate</c>); old terms still decrypt.</summary>
     public async ValueTask<BarrierKey> RotateAsync(CancellationToken cancellationToken) =>
         await _chain.RotateAsync(await OpenAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Encrypts a store written without the barrier under the provider's key (<c>plugin-host operator migrate</c>),
+    /// crash-safe: an interrupted run is finished by the next. Run it while nothing else uses the store.
+    /// </summary>
+    /// <returns>How many entries were encrypted.</returns>
+    /// <exception cref="PluginHostException">The store is already initialized, or an interrupted migration used another key.</exception>
+    public async ValueTask<int> MigrateAsync(CancellationToken cancellationToken)
+    {
+        var unsealKey = await _keys.GetUnsealKeyAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (_, encrypted) = await new BarrierMigration(_raw, _chain).RunAsync(new SealConfig(SealConfig.Static, 1, 1), unsealKey, cancellationToken).ConfigureAwait(false);
+            return encrypted;
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(unsealKey);
+        }
+    }
 
     private Task<BarrierStorage> OpenAsync(CancellationToken cancellationToken)
     {
@@ -75,10 +95,10 @@ internal sealed class AutoUnsealedStorage : IStorage
         {
             switch (await _chain.ReadConfigAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                case null when (await _raw.ListAsync("", CancellationToken.None).ConfigureAwait(false)).Count > 0:
+                case null when await new BarrierMigration(_raw, _chain).IsNeededAsync(CancellationToken.None).ConfigureAwait(false):
                     throw new PluginHostException(
                         ErrorCode.Internal,
-                        "the storage holds data written without encryption, and a seal is configured: PluginHost does not encrypt existing data in place yet; remove the seal to use it as it is, or start from an empty data directory");
+                        "the storage holds data written without encryption, and a seal is configured: run plugin-host operator migrate (with the server stopped) to encrypt it, or remove the seal to use it as it is");
                 case null:
                     await _chain.InitializeAsync(new SealConfig(SealConfig.Static, 1, 1), CancellationToken.None, unsealKey).ConfigureAwait(false);
                     break;

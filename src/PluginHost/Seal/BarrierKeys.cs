@@ -45,31 +45,52 @@ internal sealed class BarrierKeys(IStorage raw, TimeProvider clock)
     public async ValueTask<byte[]> InitializeAsync(SealConfig config, CancellationToken cancellationToken, byte[]? unsealKey = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (unsealKey is { Length: not BarrierCipher.KeySize })
-        {
-            throw new ArgumentException($"an unseal key is {BarrierCipher.KeySize} bytes, not {unsealKey.Length}", nameof(unsealKey));
-        }
-
         if (await ReadConfigAsync(cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new PluginHostException(ErrorCode.BadRequest, "Vault is already initialized");
         }
 
         unsealKey ??= RandomNumberGenerator.GetBytes(BarrierCipher.KeySize);
+        await CreateKeysAsync(unsealKey, cancellationToken).ConfigureAwait(false);
+        await WriteConfigAsync(config, cancellationToken).ConfigureAwait(false);
+        return unsealKey;
+    }
+
+    /// <summary>
+    /// Writes a new root key under <paramref name="unsealKey"/> and a keyring with term 1, and answers the barrier over
+    /// them; the store reads as initialized only once <see cref="WriteConfigAsync"/> follows.
+    /// </summary>
+    public async ValueTask<BarrierStorage> CreateKeysAsync(byte[] unsealKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unsealKey);
+        if (unsealKey.Length != BarrierCipher.KeySize)
+        {
+            throw new ArgumentException($"an unseal key is {BarrierCipher.KeySize} bytes, not {unsealKey.Length}", nameof(unsealKey));
+        }
+
         var keyring = Keyring.Create(clock.GetUtcNow());
         await raw.PutAsync(new StorageEntry(RootKeyPath, BarrierCipher.Encrypt(RootKeyPath, Wrapping(unsealKey), keyring.RootKey)), cancellationToken).ConfigureAwait(false);
         await PersistAsync(keyring, cancellationToken).ConfigureAwait(false);
-        await raw.PutAsync(new StorageEntry(SealConfigPath, config.Serialize()), cancellationToken).ConfigureAwait(false);
-        return unsealKey;
+        return new BarrierStorage(raw, keyring, OwnPaths);
+    }
+
+    /// <summary>Writes the seal's configuration: from then on the store reads as initialized.</summary>
+    public ValueTask WriteConfigAsync(SealConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return raw.PutAsync(new StorageEntry(SealConfigPath, config.Serialize()), cancellationToken);
     }
 
     /// <summary>Opens the key chain with <paramref name="unsealKey"/> and answers the barrier over the raw storage.</summary>
     /// <exception cref="PluginHostException">Not initialized (400), or the key does not open the root key (400 <c>unseal failed, invalid key</c>).</exception>
-    public async ValueTask<BarrierStorage> OpenAsync(byte[] unsealKey, CancellationToken cancellationToken)
+    /// <param name="unsealKey">The unseal key.</param>
+    /// <param name="cancellationToken">Cancels the storage calls.</param>
+    /// <param name="initialized">Whether the configuration must be there too; a migration opens the keys it wrote before it.</param>
+    public async ValueTask<BarrierStorage> OpenAsync(byte[] unsealKey, CancellationToken cancellationToken, bool initialized = true)
     {
         ArgumentNullException.ThrowIfNull(unsealKey);
         var sealedRoot = await raw.GetAsync(RootKeyPath, cancellationToken).ConfigureAwait(false);
-        if (sealedRoot is null || await ReadConfigAsync(cancellationToken).ConfigureAwait(false) is null)
+        if (sealedRoot is null || (initialized && await ReadConfigAsync(cancellationToken).ConfigureAwait(false) is null))
         {
             throw new PluginHostException(ErrorCode.BadRequest, "Vault is not initialized");
         }

@@ -56,6 +56,20 @@ internal sealed class BarrierStorage : IStorage
         }
     }
 
+    /// <summary>Whether <paramref name="value"/>, read at <paramref name="key"/>, is an entry this keyring wrote there (it decrypts).</summary>
+    public bool IsEncrypted(string key, byte[] value)
+    {
+        try
+        {
+            var keyring = _keyring;
+            return keyring.Find(BarrierCipher.TermOf(key, value)) is { } termKey && BarrierCipher.Decrypt(key, termKey, value) is not null;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc/>
     public ValueTask PutAsync(StorageEntry entry, CancellationToken cancellationToken = default)
     {

@@ -25,16 +25,33 @@ internal sealed class HostStorage : IDisposable, IAsyncDisposable
             _ => new InMemoryStorage(),
         };
 
-        // With an unseal key provider, everything the host keeps goes through the encrypting barrier.
-        Storage = services.GetService(typeof(IUnsealKeyProvider)) is IUnsealKeyProvider keys
-            ? new AutoUnsealedStorage(_raw, keys, (TimeProvider?)services.GetService(typeof(TimeProvider)) ?? TimeProvider.System)
-            : _raw;
+        var clock = (TimeProvider?)services.GetService(typeof(TimeProvider)) ?? TimeProvider.System;
+        Chain = new BarrierKeys(_raw, clock);
+
+        // With an unseal key provider, everything the host keeps goes through the encrypting barrier, opened at once;
+        // with a Shamir seal, through the one each unseal opens.
+        if (services.GetService(typeof(IUnsealKeyProvider)) is IUnsealKeyProvider keys)
+        {
+            Kind = SealKind.Static;
+            AutoUnsealed = new AutoUnsealedStorage(_raw, keys, Chain);
+        }
+        else
+        {
+            Kind = services.GetService(typeof(ShamirSealMarker)) is null ? SealKind.None : SealKind.Shamir;
+        }
     }
 
-    public IStorage Storage { get; }
+    /// <summary>The storage as configured, below any barrier.</summary>
+    public IStorage Raw => _raw;
 
-    /// <summary>The encrypting barrier in front of <see cref="Storage"/>, or <see langword="null"/> when no seal is configured.</summary>
-    public AutoUnsealedStorage? Barrier => Storage as AutoUnsealedStorage;
+    /// <summary>How the storage is protected.</summary>
+    public SealKind Kind { get; }
+
+    /// <summary>The key chain kept in <see cref="Raw"/>.</summary>
+    public BarrierKeys Chain { get; }
+
+    /// <summary>The barrier a static seal opens by itself, or <see langword="null"/>.</summary>
+    public AutoUnsealedStorage? AutoUnsealed { get; }
 
     public void Dispose() => (_raw as IDisposable)?.Dispose();
 

@@ -4,12 +4,25 @@ using PluginHost.Seal;
 
 namespace PluginHost.SystemPaths;
 
-/// <summary>Vault's <c>sys/key-status</c> and <c>sys/rotate</c> (sudo) over the barrier of a sealed store.</summary>
-internal sealed partial class BarrierSystemPaths(Func<AutoUnsealedStorage?> barrier)
+/// <summary>
+/// Vault's <c>sys/seal</c> (sudo), <c>sys/key-status</c> and <c>sys/rotate</c> (sudo): the seal's paths that need a
+/// token. <c>sys/seal</c> only checks here that the host can be sealed; the host seals once the request's answer is
+/// audited (<see cref="Hosting.PluginHostService"/>), since sealing closes the audit devices.
+/// </summary>
+internal sealed partial class SealSystemPaths(HostSeal seal)
 {
+    /// <summary>The path, below <c>sys/</c>, whose successful update seals the host.</summary>
+    public const string SealPath = "seal";
+
     /// <summary>The routes, relative to <c>sys/</c>.</summary>
     public IEnumerable<PathRoute> Routes =>
     [
+        new PathRoute
+        {
+            Pattern = SealPattern(),
+            Handlers = new Dictionary<Operation, PathHandler> { [Operation.Update] = SealAsync, [Operation.Create] = SealAsync },
+            Synopsis = "Seals the host: every request but the seal's own answers 'Vault is sealed' until it is unsealed with its key shares.",
+        },
         new PathRoute
         {
             Pattern = KeyStatusPattern(),
@@ -33,8 +46,14 @@ internal sealed partial class BarrierSystemPaths(Func<AutoUnsealedStorage?> barr
         return null;
     }
 
-    private AutoUnsealedStorage Barrier() =>
-        barrier() ?? throw new PluginHostException(
+    private ValueTask<BackendResponse?> SealAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
+    {
+        seal.EnsureCanSeal();
+        return ValueTask.FromResult<BackendResponse?>(null);
+    }
+
+    private IBarrierControl Barrier() =>
+        seal.Barrier ?? throw new PluginHostException(
             ErrorCode.BadRequest,
             "this host's storage is not encrypted, so it has no barrier keys: configure a seal (seal \"static\" { key_file = … }, or UseStaticSeal) on an empty data directory");
 
@@ -44,6 +63,9 @@ internal sealed partial class BarrierSystemPaths(Func<AutoUnsealedStorage?> barr
         ["install_time"] = key.InstallTime.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture),
         ["encryptions"] = key.Encryptions,
     });
+
+    [GeneratedRegex("^seal$")]
+    private static partial Regex SealPattern();
 
     [GeneratedRegex("^key-status$")]
     private static partial Regex KeyStatusPattern();
