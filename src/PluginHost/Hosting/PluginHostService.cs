@@ -2,7 +2,6 @@ using PluginHost.Authorization;
 using PluginHost.Catalog;
 using PluginHost.Mounts;
 using PluginHost.Routing;
-using PluginHost.Seal;
 using PluginHost.SystemPaths;
 
 namespace PluginHost.Hosting;

@@ -30,5 +30,5 @@ internal sealed class SealableBarrier(BarrierKeys chain, BarrierStorage opened) 
     /// <summary>Drops the keys: from now on every call answers <c>Vault is sealed</c>.</summary>
     public void Close() => _open = null;
 
-    private BarrierStorage Open() => _open ?? throw HostSeal.SealedError();
+    private BarrierStorage Open() => _open ?? throw SealedHost.Error();
 }

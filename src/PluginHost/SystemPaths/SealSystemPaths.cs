@@ -7,9 +7,9 @@ namespace PluginHost.SystemPaths;
 /// <summary>
 /// Vault's <c>sys/seal</c> (sudo), <c>sys/key-status</c> and <c>sys/rotate</c> (sudo): the seal's paths that need a
 /// token. <c>sys/seal</c> only checks here that the host can be sealed; the host seals once the request's answer is
-/// audited (<see cref="Hosting.PluginHostService"/>), since sealing closes the audit devices.
+/// audited (the host service), since sealing closes the audit devices.
 /// </summary>
-internal sealed partial class SealSystemPaths(HostSeal seal)
+internal sealed partial class SealSystemPaths(ISeal seal)
 {
     /// <summary>The path, below <c>sys/</c>, whose successful update seals the host.</summary>
     public const string SealPath = "seal";

@@ -37,11 +37,11 @@ internal sealed partial class UnsealPaths
         ["migrate"] = new() { Type = FieldType.Bool, Description = "Vault's seal migration: not supported." },
     };
 
-    private readonly HostSeal _seal;
+    private readonly ISeal _seal;
     private readonly string _storageType;
     private readonly PathTable _paths;
 
-    public UnsealPaths(HostSeal seal, HostStorage storage)
+    public UnsealPaths(ISeal seal, HostStorage storage)
     {
         _seal = seal;
         _storageType = storage.Raw switch

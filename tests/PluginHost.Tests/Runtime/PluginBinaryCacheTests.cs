@@ -20,7 +20,7 @@ public sealed class PluginBinaryCacheTests
         // No data directory and no cache directory: what server -dev runs with.
         services.AddPluginHost(o => o.PluginDirectory = directory.Location);
         var provider = services.BuildServiceProvider();
-        var cache = provider.GetRequiredService<PluginHost.Seal.HostSeal>().Core.Binaries;
+        var cache = provider.GetRequiredService<PluginHost.Hosting.HostSeal>().Core.Binaries;
         var copy = await cache.PrepareAsync(
             new CatalogEntry { Type = BackendType.Secret, Name = "p", Command = "plugin", Sha256 = sha256 }, CancellationToken.None);
         var folder = Path.GetDirectoryName(copy)!;

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using PluginHost.Hosting;
+using PluginHost.Seal;
 using PluginHost.Storage;
 using PluginHost.Tokens;
 
-namespace PluginHost.Seal;
+namespace PluginHost.Hosting;
 
 /// <summary>
 /// A host's seal, as Vault's core keeps it: whether the store is initialized and sealed, the key shares given towards
@@ -12,11 +12,8 @@ namespace PluginHost.Seal;
 /// core over it (restoring the catalog, mounts and tokens, starting the mounts); sealing drops the keys and disposes
 /// the core, stopping every plugin. Without a seal, or with a static one, the core is built at once and never sealed.
 /// </summary>
-internal sealed partial class HostSeal : IAsyncDisposable
+internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
 {
-    /// <summary>Vault's text for any request but the seal's own while sealed; clients match it.</summary>
-    public const string SealedMessage = "Vault is sealed";
-
     private readonly IStorage _raw;
     private readonly BarrierKeys _chain;
     private readonly AutoUnsealedStorage? _autoUnsealed;
@@ -61,19 +58,16 @@ internal sealed partial class HostSeal : IAsyncDisposable
 
     /// <summary>The services serving now.</summary>
     /// <exception cref="PluginHostException">The host is sealed (503 <c>Vault is sealed</c>).</exception>
-    public HostCore Core => _core ?? throw SealedError();
+    public HostCore Core => _core ?? throw SealedHost.Error();
 
     /// <summary>The open barrier's keyring, or <see langword="null"/> when the storage is not encrypted.</summary>
     /// <exception cref="PluginHostException">The host is sealed.</exception>
     public IBarrierControl? Barrier => Kind switch
     {
         SealKind.Static => _autoUnsealed,
-        SealKind.Shamir => _barrier ?? throw SealedError(),
+        SealKind.Shamir => _barrier ?? throw SealedHost.Error(),
         _ => null,
     };
-
-    /// <summary>The error every request but the seal's own gets while sealed.</summary>
-    public static PluginHostException SealedError() => new(ErrorCode.Unavailable, SealedMessage);
 
     /// <summary>What Vault's <c>sys/seal-status</c> answers.</summary>
     public async ValueTask<SealStatus> StatusAsync(CancellationToken cancellationToken)
@@ -242,6 +236,9 @@ internal sealed partial class HostSeal : IAsyncDisposable
             _transition.Release();
         }
     }
+
+    /// <summary>Disposes the core, blocking; for containers disposed synchronously.</summary>
+    public void Dispose() => Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
 
     private async ValueTask UnsealLockedAsync(byte[] share, CancellationToken cancellationToken)
     {
