@@ -84,6 +84,34 @@ public sealed class StaticSealTests : IDisposable
     }
 
     [TestMethod]
+    public async Task DataWrittenWithoutTheSeal_IsEncryptedByMigrate_ThenReadThroughTheSeal_AndASecondMigrateIsRefused()
+    {
+        await using (var clear = TestHost.Create(o => o.DataDirectory = DataDirectory))
+        {
+            await clear.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = "secret" }, Token);
+            await clear.Host.WriteAsync("secret/db", new { password = Secret }, Token);
+        }
+
+        var keyFile = WriteKeyFile("key", new string('f', 64));
+        using (var raw = new PluginHost.Storage.FileStorage(DataDirectory, TimeSpan.FromSeconds(10)))
+        {
+            var barrier = new AutoUnsealedStorage(raw, new FileUnsealKeyProvider(keyFile), new BarrierKeys(raw, TimeProvider.System));
+            Assert.IsGreaterThanOrEqualTo(2, await barrier.MigrateAsync(Token), "the mount table and the kv entry, at least");
+            var again = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await barrier.MigrateAsync(Token));
+            Assert.AreEqual("Vault is already initialized", again.Message);
+        }
+
+        var value = Encoding.UTF8.GetBytes(Secret);
+        foreach (var file in Directory.GetFiles(DataDirectory, "*", SearchOption.AllDirectories))
+        {
+            Assert.IsLessThan(0, File.ReadAllBytes(file).AsSpan().IndexOf(value), $"{file} holds the secret");
+        }
+
+        await using var sealedHost = Host(keyFile);
+        Assert.AreEqual(Secret, (await sealedHost.Host.ReadAsync("secret/db", Token))!.Data!["password"].GetString());
+    }
+
+    [TestMethod]
     public async Task AStoreSealedWithShamirKeys_SaysToUnsealItOnTheServer()
     {
         Directory.CreateDirectory(DataDirectory);
