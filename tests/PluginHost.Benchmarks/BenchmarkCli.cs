@@ -9,8 +9,8 @@ internal static class BenchmarkCli
     public const string Usage = """
         usage:
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- micro [BenchmarkDotNet options, e.g. --filter '*RouteLookup*']
-          dotnet run -c Release --project tests/PluginHost.Benchmarks -- e2e [--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose]
-                [--anchor PATH | --no-anchor] [--no-aot]
+          dotnet run -c Release --project tests/PluginHost.Benchmarks -- e2e [--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose] [--only barrier]
+                [--anchor PATH | --no-anchor] [--no-aot] [--only barrier]
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- http [--quick] [--json FILE]
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- soak [--requests N] [--kill-every M] [--clients C] [--min-kill-interval S] [--rps R] [--json FILE] [--log]
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- fuzz [--requests N] [--seed S] [--cli N] [--cli-seed S] [--first I] [--health-every K]

@@ -20,7 +20,11 @@ internal static class BarrierCipher
     private const int TermSize = 4;
     private const int HeaderSize = TermSize + 1;
     private const int NonceSize = 12;
-    private const int TagSize = 16;
+    /// <summary>The GCM tag's size.</summary>
+    public const int TagSize = 16;
+
+    // Paths up to this many UTF-8 bytes are encoded on the stack; longer ones (rare) on the heap.
+    private const int StackPathBytes = 512;
 
     /// <summary>What every entry adds to its plaintext.</summary>
     public const int Overhead = HeaderSize + NonceSize + TagSize;
@@ -35,14 +39,19 @@ internal static class BarrierCipher
         sealedEntry[TermSize] = Version;
         var nonce = sealedEntry.AsSpan(HeaderSize, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using (var aes = new AesGcm(key.Value, TagSize))
+        var aes = key.Rent();
+        try
         {
             aes.Encrypt(
                 nonce,
                 plaintext,
                 sealedEntry.AsSpan(HeaderSize + NonceSize, plaintext.Length),
                 sealedEntry.AsSpan(sealedEntry.Length - TagSize),
-                Encoding.UTF8.GetBytes(path));
+                AssociatedData(path, stackalloc byte[StackPathBytes]));
+        }
+        finally
+        {
+            key.Return(aes);
         }
 
         key.CountEncryption();
@@ -79,21 +88,31 @@ internal static class BarrierCipher
         }
 
         var plaintext = new byte[sealedEntry.Length - Overhead];
+        var aes = key.Rent();
         try
         {
-            using var aes = new AesGcm(key.Value, TagSize);
             aes.Decrypt(
                 sealedEntry.Slice(HeaderSize, NonceSize),
                 sealedEntry.Slice(HeaderSize + NonceSize, plaintext.Length),
                 sealedEntry[^TagSize..],
                 plaintext,
-                Encoding.UTF8.GetBytes(path));
+                AssociatedData(path, stackalloc byte[StackPathBytes]));
         }
         catch (AuthenticationTagMismatchException)
         {
             throw new CryptographicException($"the entry at '{path}' failed its integrity check: it was changed, or copied from another path");
         }
+        finally
+        {
+            key.Return(aes);
+        }
 
         return plaintext;
     }
+
+    // The associated data: the path's UTF-8 bytes, in the stack buffer when they fit.
+    private static ReadOnlySpan<byte> AssociatedData(string path, Span<byte> buffer) =>
+        Encoding.UTF8.GetMaxByteCount(path.Length) <= buffer.Length
+            ? buffer[..Encoding.UTF8.GetBytes(path, buffer)]
+            : Encoding.UTF8.GetBytes(path);
 }

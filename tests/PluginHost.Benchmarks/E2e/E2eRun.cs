@@ -15,6 +15,24 @@ namespace PluginHost.Benchmarks.E2e;
 /// </summary>
 internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch wall)
 {
+    // The seal: what the barrier adds to a read, its encryption rate, and how long an unseal takes to serve again.
+    private async Task MeasureBarrierAsync(PluginHostFigures figures, LatencySampler sampler, MockPluginBinary plugin, CancellationToken cancellationToken)
+    {
+        Progress("barrier: builtin kv read behind a static seal and without (alternating passes)");
+        var barrier = await BarrierFigures.ReadOverheadAsync(workspace, sampler, passes: 5, cancellationToken);
+        Detail("builtin read µs p50 without / with the barrier", [barrier.PlainUsP50, barrier.SealedUsP50]);
+        figures.BarrierReadOverheadUsP50 = Round(barrier.OverheadUsP50, 2, "barrier_read_overhead_us_p50");
+        Progress("barrier: encryption of 1 MiB values");
+        var (encrypt, encryptRuns) = BarrierFigures.EncryptGbS(_budget.Repeats);
+        Detail("barrier encrypt GB/s runs", encryptRuns);
+        figures.BarrierEncryptGbS = Round(encrypt, 2, "barrier_encrypt_gb_s");
+        Progress($"unseal: last of 3 key shares → first answer from an external mount ({_budget.ColdStarts} seal/unseal cycles +1 untimed)");
+        var (unseal, unsealSamples) = await BarrierFigures.UnsealAsync(workspace, plugin, _budget.ColdStarts, cancellationToken);
+        Detail("unseal ms samples", unsealSamples);
+        figures.UnsealMsP50 = Round(unseal, 1, "unseal_ms_p50");
+        await ExpectNoPluginProcessAsync(cancellationToken);
+    }
+
     private readonly Budget _budget = options.Quick ? Budget.Quick : Budget.Full;
 
     public async Task<E2eReport> RunAsync(CancellationToken cancellationToken)
@@ -33,6 +51,12 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         Progress(options.PluginPath is null ? "publishing samples/MockPlugin" : $"using plugin {options.PluginPath}");
         var plugin = await MockPluginBinary.PrepareAsync(options.PluginPath, options.PluginEnv, workspace, cancellationToken);
         Progress($"plugin: {plugin.Bytes / 1024.0 / 1024:0.0} MiB, sha256 {plugin.Sha256[..12]}…");
+        if (options.Only == "barrier")
+        {
+            await MeasureBarrierAsync(figures, sampler, plugin, cancellationToken);
+            return report;
+        }
+
         Progress("publishing tests/Plugins/PluginHost.Benchmarks.BareChild");
         using var bareChild = await BareChildFloors.PrepareAsync(workspace, cancellationToken);
 
@@ -120,6 +144,8 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         figures.ColdStartMsP50 = Round(cold.FirstAnswerMsP50, 1, "cold_start_ms_p50");
         figures.ColdStartMountMsP50 = Round(cold.MountMsP50, 1, "cold_start_mount_ms_p50");
         await ExpectNoPluginProcessAsync(cancellationToken);
+
+        await MeasureBarrierAsync(figures, sampler, plugin, cancellationToken);
 
         Progress($"idle plugin RSS (after {_budget.Idle.TotalSeconds:0} s idle)");
         figures.PluginIdleRssMib = Round(await IdleRss.MeasureMibAsync(workspace, plugin, _budget, cancellationToken), 1, "plugin_idle_rss_mib");

@@ -13,10 +13,10 @@ internal sealed class BenchHost : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    private BenchHost(Workspace workspace, bool limitsOn)
+    private BenchHost(Workspace workspace, bool limitsOn, Action<IPluginHostBuilder>? build)
     {
         var services = new ServiceCollection();
-        services.AddPluginHost(o =>
+        var builder = services.AddPluginHost(o =>
         {
             o.PluginDirectory = workspace.PluginDirectory;
             o.PluginCacheDirectory = workspace.CacheDirectory;
@@ -25,14 +25,19 @@ internal sealed class BenchHost : IAsyncDisposable
                 BenchLimits.Apply(o);
             }
         });
+        build?.Invoke(builder);
         _provider = services.BuildServiceProvider();
         Host = _provider.GetRequiredService<IPluginHost>();
     }
 
     public IPluginHost Host { get; }
 
-    /// <summary>A host on the workspace's directories; its plugins run under <see cref="BenchLimits"/> when <paramref name="limitsOn"/> (default: the run's choice).</summary>
-    public static BenchHost Create(Workspace workspace, bool? limitsOn = null) => new(workspace, limitsOn ?? workspace.LimitsOn);
+    /// <summary>
+    /// A host on the workspace's directories; its plugins run under <see cref="BenchLimits"/> when <paramref name="limitsOn"/>
+    /// (default: the run's choice); <paramref name="build"/> adds to it (a seal).
+    /// </summary>
+    public static BenchHost Create(Workspace workspace, bool? limitsOn = null, Action<IPluginHostBuilder>? build = null) =>
+        new(workspace, limitsOn ?? workspace.LimitsOn, build);
 
     public static MountRequest MockAt(MockPluginBinary plugin, string path) => new() { Type = BackendType.Secret, Plugin = plugin.Name, Path = path };
 

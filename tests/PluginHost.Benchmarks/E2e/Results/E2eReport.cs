@@ -95,6 +95,15 @@ internal sealed class PluginHostFigures
     [JsonPropertyName("audit_overhead_us_p50")]
     public double? AuditOverheadUsP50 { get; set; }
 
+    [JsonPropertyName("barrier_read_overhead_us_p50")]
+    public double? BarrierReadOverheadUsP50 { get; set; }
+
+    [JsonPropertyName("barrier_encrypt_gb_s")]
+    public double? BarrierEncryptGbS { get; set; }
+
+    [JsonPropertyName("unseal_ms_p50")]
+    public double? UnsealMsP50 { get; set; }
+
     [JsonPropertyName("acl_check_ns_p50")]
     public double? AclCheckNsP50 { get; set; }
 

@@ -46,6 +46,9 @@ internal static class ReportTable
             ("builtin_kv_read_us_p50", p.BuiltinKvReadUsP50, "IPluginHost.ReadAsync on a builtin kv mount"),
             ("builtin_kv_read_authz_us_p50", p.BuiltinKvReadAuthzUsP50, "same as a token holder: token lookup, ACL check, per-mount token id"),
             ("audit_overhead_us_p50", p.AuditOverheadUsP50, "what a file audit device adds to an HTTP builtin read (p50 with − without)"),
+            ("barrier_read_overhead_us_p50", p.BarrierReadOverheadUsP50, "what the encrypting barrier adds to a builtin kv read (p50 sealed host − plain host)"),
+            ("barrier_encrypt_gb_s", p.BarrierEncryptGbS, "barrier encryption of 1 MiB values (AES-256-GCM)"),
+            ("unseal_ms_p50", p.UnsealMsP50, "last unseal key → first answer from an external mount (plugin restarted)"),
             ("acl_check_ns_p50", p.AclCheckNsP50, "Acl.AllowsOperation, 100 policies × 50 paths on one token"),
             ("acl_check_alloc_b", p.AclCheckAllocB, "bytes allocated per check"),
             ("route_lookup_10k_ns", p.RouteLookup10kNs, "RouteTable.TryMatch, 3-segment hit among 10,000 mounts"),
@@ -141,6 +144,10 @@ internal static class ReportTable
         output.WriteLine("targets (issue 13)");
         Target(output, "plugin limits add ≤ 5 % to the external read p50", p.LimitsOverheadReadP50Pct, 5, lowerIsBetter: true);
         Target(output, "plugin limits cost ≤ 5 % of the external rps c16", p.LimitsOverheadRpsC16Pct, 5, lowerIsBetter: true);
+        output.WriteLine();
+        output.WriteLine("targets (issue 16)");
+        Target(output, "the barrier adds ≤ 2 µs to a builtin kv read", p.BarrierReadOverheadUsP50, 2, lowerIsBetter: true);
+        Target(output, "barrier encryption ≥ 1 GB/s for 1 MiB values", p.BarrierEncryptGbS, 1, lowerIsBetter: false);
     }
 
     private static void Target(TextWriter output, string what, double? value, double? bound, bool lowerIsBetter)
