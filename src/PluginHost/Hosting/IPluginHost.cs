@@ -21,10 +21,12 @@ namespace PluginHost.Hosting;
 /// </example>
 public interface IPluginHost : IAsyncDisposable
 {
-    /// <summary>The plugins this host can mount.</summary>
+    /// <summary>The plugins this host can mount. A Shamir-sealed host makes a new one at each unseal.</summary>
+    /// <exception cref="PluginHostException">The host is sealed (503 <c>Vault is sealed</c>).</exception>
     PluginCatalog Catalog { get; }
 
-    /// <summary>The secrets engines and auth methods mounted in this host.</summary>
+    /// <summary>The secrets engines and auth methods mounted in this host. A Shamir-sealed host makes a new one at each unseal.</summary>
+    /// <exception cref="PluginHostException">The host is sealed (503 <c>Vault is sealed</c>).</exception>
     MountTable Mounts { get; }
 
     /// <summary>
@@ -40,7 +42,8 @@ public interface IPluginHost : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the request; the backend sees the cancellation.</param>
     /// <returns>The backend's answer with the path, operation and mount the host used, and any token it issued.</returns>
     /// <exception cref="PluginHostException">
-    /// The caller may not make the request (Forbidden, <c>permission denied</c>), the path is malformed (BadRequest), no
+    /// The host is sealed and the path is not <c>sys/init</c>, <c>sys/unseal</c> or <c>sys/seal-status</c> (Unavailable,
+    /// <c>Vault is sealed</c>), the caller may not make the request (Forbidden, <c>permission denied</c>), the path is malformed (BadRequest), no
     /// mount matches (NotFound), the mount is changing or its plugin cannot run (Unavailable), the request timed out
     /// (Timeout), or the backend refused it (its own code).
     /// </exception>
