@@ -22,20 +22,20 @@ internal sealed class AutoUnsealedStorage : IStorage, IBarrierControl
     }
 
     /// <inheritdoc/>
-    public async ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default) =>
-        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).GetAsync(key, cancellationToken).ConfigureAwait(false);
+    public ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        Opened is { } barrier ? barrier.GetAsync(key, cancellationToken) : OpenedGetAsync(key, cancellationToken);
 
     /// <inheritdoc/>
-    public async ValueTask PutAsync(StorageEntry entry, CancellationToken cancellationToken = default) =>
-        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).PutAsync(entry, cancellationToken).ConfigureAwait(false);
+    public ValueTask PutAsync(StorageEntry entry, CancellationToken cancellationToken = default) =>
+        Opened is { } barrier ? barrier.PutAsync(entry, cancellationToken) : OpenedPutAsync(entry, cancellationToken);
 
     /// <inheritdoc/>
-    public async ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default) =>
-        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+    public ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default) =>
+        Opened is { } barrier ? barrier.DeleteAsync(key, cancellationToken) : OpenedDeleteAsync(key, cancellationToken);
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
-        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).ListAsync(prefix, cancellationToken).ConfigureAwait(false);
+    public ValueTask<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+        Opened is { } barrier ? barrier.ListAsync(prefix, cancellationToken) : OpenedListAsync(prefix, cancellationToken);
 
     /// <summary>The term new entries are encrypted with (Vault's <c>sys/key-status</c>).</summary>
     public async ValueTask<BarrierKey> ActiveKeyAsync(CancellationToken cancellationToken) =>
@@ -64,6 +64,21 @@ internal sealed class AutoUnsealedStorage : IStorage, IBarrierControl
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(unsealKey);
         }
     }
+
+    // Once open, each call goes straight to the barrier: no lock and no state machine on the hot path.
+    private BarrierStorage? Opened => Volatile.Read(ref _opening) is { IsCompletedSuccessfully: true } open ? open.Result : null;
+
+    private async ValueTask<StorageEntry?> OpenedGetAsync(string key, CancellationToken cancellationToken) =>
+        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).GetAsync(key, cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask OpenedPutAsync(StorageEntry entry, CancellationToken cancellationToken) =>
+        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).PutAsync(entry, cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask OpenedDeleteAsync(string key, CancellationToken cancellationToken) =>
+        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask<IReadOnlyList<string>> OpenedListAsync(string prefix, CancellationToken cancellationToken) =>
+        await (await OpenAsync(cancellationToken).ConfigureAwait(false)).ListAsync(prefix, cancellationToken).ConfigureAwait(false);
 
     private Task<BarrierStorage> OpenAsync(CancellationToken cancellationToken)
     {

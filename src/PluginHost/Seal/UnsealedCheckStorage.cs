@@ -10,29 +10,44 @@ internal sealed class UnsealedCheckStorage(IStorage raw) : IStorage
     private readonly Lock _gate = new();
     private Task? _checked;
 
+    // Once checked, each call is the raw store's own: no state machine on the hot path.
+    private bool Checked => Volatile.Read(ref _checked) is { IsCompletedSuccessfully: true };
+
     /// <inheritdoc/>
-    public async ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        Checked ? raw.GetAsync(key, cancellationToken) : CheckedGetAsync(key, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask PutAsync(StorageEntry entry, CancellationToken cancellationToken = default) =>
+        Checked ? raw.PutAsync(entry, cancellationToken) : CheckedPutAsync(entry, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default) =>
+        Checked ? raw.DeleteAsync(key, cancellationToken) : CheckedDeleteAsync(key, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+        Checked ? raw.ListAsync(prefix, cancellationToken) : CheckedListAsync(prefix, cancellationToken);
+
+    private async ValueTask<StorageEntry?> CheckedGetAsync(string key, CancellationToken cancellationToken)
     {
         await CheckAsync(cancellationToken).ConfigureAwait(false);
         return await raw.GetAsync(key, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc/>
-    public async ValueTask PutAsync(StorageEntry entry, CancellationToken cancellationToken = default)
+    private async ValueTask CheckedPutAsync(StorageEntry entry, CancellationToken cancellationToken)
     {
         await CheckAsync(cancellationToken).ConfigureAwait(false);
         await raw.PutAsync(entry, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc/>
-    public async ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default)
+    private async ValueTask CheckedDeleteAsync(string key, CancellationToken cancellationToken)
     {
         await CheckAsync(cancellationToken).ConfigureAwait(false);
         await raw.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    private async ValueTask<IReadOnlyList<string>> CheckedListAsync(string prefix, CancellationToken cancellationToken)
     {
         await CheckAsync(cancellationToken).ConfigureAwait(false);
         return await raw.ListAsync(prefix, cancellationToken).ConfigureAwait(false);
