@@ -11,7 +11,7 @@ internal sealed class PluginFixture : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public PluginFixture(Action<PluginHostOptions>? configure = null)
+    public PluginFixture(Action<PluginHostOptions>? configure = null, Action<IPluginHostBuilder>? build = null)
     {
         Root = Directory.CreateTempSubdirectory("pluginhost-it-").FullName;
         PluginDirectory = Directory.CreateDirectory(Path.Combine(Root, "plugins")).FullName;
@@ -23,7 +23,7 @@ internal sealed class PluginFixture : IAsyncDisposable
 
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
-        services.AddPluginHost(o =>
+        var builder = services.AddPluginHost(o =>
         {
             o.PluginDirectory = PluginDirectory;
             o.PluginCacheDirectory = CacheDirectory;
@@ -36,6 +36,7 @@ internal sealed class PluginFixture : IAsyncDisposable
                 o.StorageFactory ??= _ => Storage;
             }
         });
+        build?.Invoke(builder);
         _provider = services.BuildServiceProvider();
         Host = _provider.GetRequiredService<IPluginHost>();
     }
