@@ -105,23 +105,8 @@ internal static class VaultResponseWriter
     }
 
     /// <summary>Vault's answer to a help request: the backend's data itself (<c>help</c>, …), without the envelope.</summary>
-    public static async Task WriteHelpAsync(HttpResponse response, IReadOnlyDictionary<string, JsonElement>? data, CancellationToken cancellationToken)
-    {
-        Prepare(response, StatusCodes.Status200OK);
-        await using (var writer = new Utf8JsonWriter(response.BodyWriter))
-        {
-            writer.WriteStartObject();
-            foreach (var (key, value) in data ?? new Dictionary<string, JsonElement>())
-            {
-                writer.WritePropertyName(key);
-                value.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        await response.BodyWriter.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-    }
+    public static Task WriteHelpAsync(HttpResponse response, IReadOnlyDictionary<string, JsonElement>? data, CancellationToken cancellationToken) =>
+        WriteBareAsync(response, data, cancellationToken);
 
     private static void WriteData(Utf8JsonWriter writer, IReadOnlyDictionary<string, JsonElement>? data)
     {
