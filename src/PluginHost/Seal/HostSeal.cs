@@ -49,7 +49,7 @@ internal sealed partial class HostSeal : IAsyncDisposable
         _buildCore = opened => buildCore(this, opened);
         if (Kind != SealKind.Shamir)
         {
-            _core = _buildCore(_autoUnsealed ?? new UnsealedCheckStorage(_raw));
+            _core = _buildCore(_autoUnsealed ?? (IStorage)new UnsealedCheckStorage(_raw));
         }
     }
 
