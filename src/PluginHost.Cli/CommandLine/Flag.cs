@@ -55,6 +55,20 @@ internal sealed class BoolFlag(string name, string usage, bool defaultValue = fa
     };
 }
 
+/// <summary>An integer flag: <c>-key-shares=5</c>.</summary>
+internal sealed class IntFlag(string name, string usage, int defaultValue = 0) : Flag(name, usage)
+{
+    public int Value { get; private set; } = defaultValue;
+
+    public override string Example => "int";
+
+    // Go's flag package says "parse error" (or "value out of range") whatever the text was.
+    protected override void Apply(string value) =>
+        Value = long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? number is >= int.MinValue and <= int.MaxValue ? (int)number : throw new FormatException("value out of range")
+            : throw new FormatException("parse error");
+}
+
 /// <summary>A duration flag: <c>-default-lease-ttl=1h</c>, <c>1h30m</c>, <c>2d</c>, or a bare number of seconds.</summary>
 internal sealed class DurationFlag(string name, string usage) : Flag(name, usage)
 {

@@ -47,6 +47,14 @@ internal static class CommandTable
         () => new AuditEnableCommand(),
         () => new AuditDisableCommand(),
         () => new AuditListCommand(),
+        () => new StatusCommand(),
+        () => Groups.Operator,
+        () => new OperatorInitCommand(),
+        () => new OperatorUnsealCommand(),
+        () => new OperatorSealCommand(),
+        () => new OperatorKeyStatusCommand(),
+        () => new OperatorRotateCommand(),
+        () => new OperatorMigrateCommand(),
     }.ToDictionary(factory => factory().Name, StringComparer.Ordinal);
 
     public static IEnumerable<string> Names => Factories.Keys;

@@ -136,4 +136,30 @@ internal static class Groups
 
           Please see the individual subcommand help for detailed usage information.
         """);
+
+    public static GroupCommand Operator => new(
+        "operator",
+        "Perform operator-specific tasks",
+        """
+        Usage: plugin-host operator <subcommand> [options] [args]
+
+          This command groups subcommands for operators interacting with a
+          PluginHost server: its seal and its encryption key. Most users will not
+          need to interact with these commands. Here are a few examples of the
+          operator commands:
+
+          Initialize a new server (it starts sealed):
+
+              $ plugin-host operator init
+
+          Unseal it with enough of its key shares, one per call:
+
+              $ plugin-host operator unseal
+
+          Rotate the underlying encryption key:
+
+              $ plugin-host operator rotate
+
+          Please see the individual subcommand help for detailed usage information.
+        """);
 }

@@ -29,8 +29,11 @@ internal sealed class ServerCommand : Command
           plugin-host's client mode (PLUGIN_HOST_ADDR or VAULT_ADDR) talk to it.
 
           Start a server from a config file (plugin_directory, data_directory,
-          log_level and listener "tcp" { address = "127.0.0.1:8200" }). The first
-          start on a data directory prints its root token, once:
+          log_level and listener "tcp" { address = "127.0.0.1:8200" }). It starts
+          sealed: initialize it once with "plugin-host operator init", and unseal it
+          after every start with "plugin-host operator unseal". With a
+          seal "static" { key_file = "…" } stanza it opens itself instead, and its
+          first start on a data directory prints the root token, once:
 
               $ plugin-host server -config=plugin-host.hcl
 

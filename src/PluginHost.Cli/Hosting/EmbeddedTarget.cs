@@ -21,6 +21,8 @@ internal sealed class EmbeddedTarget(HostConfig config, ILoggerFactory loggerFac
     private ServiceProvider? _services;
     private IPluginHost? _host;
 
+    public bool IsRemote => false;
+
     public async Task<TargetResponse?> SendAsync(BackendRequest request, CancellationToken cancellationToken)
     {
         var host = Open();

@@ -14,6 +14,9 @@ namespace PluginHost.Cli.Hosting;
 /// </summary>
 internal sealed class HttpTarget : IRequestTarget
 {
+    // Vault's raw handlers: the server answers these with the bare object, not in its envelope.
+    private static readonly string[] BareAnswers = ["sys/init", "sys/unseal", "sys/seal-status"];
+
     private readonly HttpClient _http;
     private readonly Uri _api;
     private readonly string? _token;
@@ -28,6 +31,8 @@ internal sealed class HttpTarget : IRequestTarget
         _token = token;
         _http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null || ownsHandler) { Timeout = TimeSpan.FromSeconds(60) };
     }
+
+    public bool IsRemote => true;
 
     public async Task<TargetResponse?> SendAsync(BackendRequest request, CancellationToken cancellationToken)
     {
@@ -62,8 +67,10 @@ internal sealed class HttpTarget : IRequestTarget
                 throw new ResponseException(message.Method.Method, message.RequestUri!, (int)response.StatusCode, ErrorsOf(body));
             }
 
-            // Vault answers help with the data alone, not in its envelope.
-            return request.Operation == Operation.Help ? FromData(body, message.RequestUri!) : FromEnvelope(body, message.RequestUri!);
+            // Vault answers help, and the seal's own paths, with the data alone, not in its envelope.
+            return request.Operation == Operation.Help || BareAnswers.Contains(request.Path.Trim('/'), StringComparer.Ordinal)
+                ? FromData(body, message.RequestUri!)
+                : FromEnvelope(body, message.RequestUri!);
         }
     }
 

@@ -8,6 +8,12 @@ namespace PluginHost.Cli.Requests;
 internal interface IRequestTarget : IAsyncDisposable
 {
     /// <summary>
+    /// Whether the requests go to a running server (client mode) rather than to a host this process opens on the data
+    /// directory. The seal's commands (<c>operator init</c>, <c>unseal</c>, <c>seal</c>, <c>status</c>) need a server.
+    /// </summary>
+    bool IsRemote { get; }
+
+    /// <summary>
     /// Sends one request by its full logical path (<c>sys/mounts/kv</c>, <c>kv/foo</c>). A request whose
     /// <see cref="BackendRequest.ClientToken"/> is set is sent as that token (<c>login TOKEN</c> checks a token that way);
     /// otherwise as the target's own caller: the application itself when embedded, the configured token over HTTP.

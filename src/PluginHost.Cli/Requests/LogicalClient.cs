@@ -10,6 +10,9 @@ namespace PluginHost.Cli.Requests;
 /// <param name="token">A token to send the requests as, instead of the target's own caller; null for the target's.</param>
 internal sealed class LogicalClient(IRequestTarget target, string? token = null)
 {
+    /// <summary>Whether the requests go to a running server (<see cref="IRequestTarget.IsRemote"/>).</summary>
+    public bool IsRemote => target.IsRemote;
+
     /// <summary>A client whose requests go to the same target as <paramref name="clientToken"/> (Vault's <c>client.SetToken</c>).</summary>
     public LogicalClient WithToken(string clientToken) => new(target, clientToken);
 

@@ -3,9 +3,10 @@ using System.Diagnostics;
 namespace PluginHost.Cli.Tests.Executable;
 
 /// <summary>
-/// HashiCorp's plugin guide through node-vault 0.12.0, an existing Vault API client library for Node.js, used
-/// unchanged against <c>plugin-host server -dev</c> with the real mock plugin (<c>NodeVault/guide.js</c>). Needs node
-/// and npm, and the npm registry to install node-vault; without them the test is inconclusive, not passed.
+/// node-vault 0.12.0, an existing Vault API client library for Node.js, used unchanged: HashiCorp's plugin guide
+/// against <c>plugin-host server -dev</c> with the real mock plugin (<c>NodeVault/guide.js</c>), and the seal's calls
+/// against a server started from a config file (<c>NodeVault/seal.js</c>). Needs node and npm, and the npm registry to
+/// install node-vault; without them the tests are inconclusive, not passed.
 /// </summary>
 [TestClass]
 public sealed class NodeVaultTests
@@ -13,20 +14,9 @@ public sealed class NodeVaultTests
     [TestMethod]
     public async Task NodeVault_RunsTheGuideUnchanged()
     {
-        var client = Directory.CreateTempSubdirectory("plugin-host-node-vault-").FullName;
+        var client = await InstallNodeVaultAsync();
         try
         {
-            foreach (var file in (string[])["package.json", "package-lock.json", "guide.js"])
-            {
-                File.Copy(Path.Join(AppContext.BaseDirectory, "NodeVault", file), Path.Join(client, file));
-            }
-
-            var install = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], client, [], TimeSpan.FromMinutes(3));
-            if (install is null || install.Value.ExitCode != 0)
-            {
-                Assert.Inconclusive($"npm could not install node-vault here: {install?.Output ?? "npm not found"}");
-            }
-
             using var sandbox = new Sandbox(writeConfig: false);
             using var server = ServerProcess.StartDev(sandbox);
             var address = await server.AddressAsync();
@@ -77,6 +67,65 @@ public sealed class NodeVaultTests
         {
             Directory.Delete(client, recursive: true);
         }
+    }
+
+    [TestMethod]
+    public async Task NodeVault_InitializesUnsealsAndSealsAConfigServer()
+    {
+        var client = await InstallNodeVaultAsync();
+        try
+        {
+            using var sandbox = new Sandbox(writeConfig: false);
+            sandbox.WriteConfig("plugin_directory = \"plugins\"\ndata_directory = \"data\"\nlistener \"tcp\" {\n  address = \"127.0.0.1:0\"\n}\n");
+            using var server = ServerProcess.Start(sandbox, "server", "-config=plugin-host.hcl");
+            var address = await server.AddressAsync();
+
+            var seal = await RunAsync("node", ["seal.js"], client, new() { ["VAULT_ADDR"] = address }, TimeSpan.FromMinutes(1));
+
+            Assert.IsNotNull(seal, "node not found, though npm was");
+            Assert.AreEqual(0, seal.Value.ExitCode, seal.Value.Output);
+            Assert.AreEqual(
+                """
+                initialized false
+                status sealed=true t=0 n=0 progress=0
+                init keys=3 keys_base64=3 root_token=true
+                initialized true
+                mounts while sealed 503 Vault is sealed
+                unseal sealed=true t=2 n=3 progress=1
+                unseal sealed=false t=2 n=3 progress=0
+                mounts ["secret/"]
+                sealed sealed=true t=2 n=3 progress=0
+                read after seal 503 Vault is sealed
+                unseal sealed=true t=2 n=3 progress=1
+                unseal sealed=false t=2 n=3 progress=0
+                read {"value":"bar"}
+
+                """,
+                seal.Value.Output);
+        }
+        finally
+        {
+            Directory.Delete(client, recursive: true);
+        }
+    }
+
+    // A temporary directory with the scripts and node-vault installed from the lock file; inconclusive without npm.
+    private static async Task<string> InstallNodeVaultAsync()
+    {
+        var client = Directory.CreateTempSubdirectory("plugin-host-node-vault-").FullName;
+        foreach (var file in (string[])["package.json", "package-lock.json", "guide.js", "seal.js"])
+        {
+            File.Copy(Path.Join(AppContext.BaseDirectory, "NodeVault", file), Path.Join(client, file));
+        }
+
+        var install = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], client, [], TimeSpan.FromMinutes(3));
+        if (install is null || install.Value.ExitCode != 0)
+        {
+            Directory.Delete(client, recursive: true);
+            Assert.Inconclusive($"npm could not install node-vault here: {install?.Output ?? "npm not found"}");
+        }
+
+        return client;
     }
 
     // Runs a program to its end with a deadline; null when it is not installed.

@@ -53,6 +53,33 @@ internal sealed class ServerProcess : IDisposable
         return http;
     }
 
+    /// <summary>
+    /// Initializes a server started from a config file without a static seal (it starts sealed and not initialized)
+    /// with one key share, unseals it, and returns the root token and the unseal key (for <see cref="UnsealAsync"/>
+    /// after a restart), as <c>plugin-host operator init</c> and <c>operator unseal</c> would over HTTP.
+    /// </summary>
+    /// <param name="handler">The HTTP handler to use (with the TLS trust an https server needs); a plain one when null.</param>
+    public async Task<(string RootToken, string UnsealKey)> InitializeAsync(HttpMessageHandler? handler = null)
+    {
+        using var http = await SealClientAsync(handler);
+        var init = await HttpExpect.StatusAsync(HttpStatusCode.OK, http.PutAsJsonAsync("sys/init", new { secret_shares = 1, secret_threshold = 1 }));
+        var key = init.GetProperty("keys_base64")[0].GetString()!;
+        await UnsealAsync(key, handler);
+        return (init.GetProperty("root_token").GetString()!, key);
+    }
+
+    /// <summary>Unseals the server (initialized with one key share) with <paramref name="unsealKey"/>.</summary>
+    public async Task UnsealAsync(string unsealKey, HttpMessageHandler? handler = null)
+    {
+        using var http = await SealClientAsync(handler);
+        var status = await HttpExpect.StatusAsync(HttpStatusCode.OK, http.PutAsJsonAsync("sys/unseal", new { key = unsealKey }));
+        Assert.IsFalse(status.GetProperty("sealed").GetBoolean(), status.ToString());
+    }
+
+    // No token: the seal's paths need none.
+    private async Task<HttpClient> SealClientAsync(HttpMessageHandler? handler) =>
+        new(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { BaseAddress = new Uri(await AddressAsync() + "/v1/") };
+
     /// <summary>Copies the adversarial plugin into the sandbox, registers it and mounts it at <paramref name="mount"/>; returns the binary's path.</summary>
     public static async Task<string> MountAdversarialPluginAsync(Sandbox sandbox, HttpClient root, string mount)
     {

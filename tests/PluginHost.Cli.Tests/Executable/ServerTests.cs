@@ -164,7 +164,7 @@ public sealed class ServerTests
     }
 
     [TestMethod]
-    public async Task ConfigServer_InitializesOnce_ReloadsThePluginDirectoryOnSighup_AndRestoresEverythingOnRestart()
+    public async Task ConfigServer_InitializedOnce_ReloadsThePluginDirectoryOnSighup_AndRestoresEverythingOnRestart()
     {
         using var sandbox = new Sandbox(writeConfig: false);
         var second = Path.Join(sandbox.Root, "plugins-2");
@@ -173,9 +173,12 @@ public sealed class ServerTests
         sandbox.WriteConfig("plugin_directory = \"plugins\"\ndata_directory = \"data\"\nlog_level = \"info\"\nlistener \"tcp\" {\n  address = \"127.0.0.1:0\"\n}\n");
 
         string token;
+        string unsealKey;
         using (var server = ServerProcess.Start(sandbox, "server", "-config=plugin-host.hcl"))
         {
-            token = (await server.Stdout.WaitForAsync(l => l.StartsWith("Root Token: hvs.", StringComparison.Ordinal), TimeSpan.FromSeconds(30)))["Root Token: ".Length..];
+            // Without a static seal the server starts sealed and not initialized: operator init, then unseal.
+            await server.Stdout.WaitForAsync(l => l.StartsWith("PluginHost is not initialized.", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            (token, unsealKey) = await server.InitializeAsync();
             using var http = await server.ClientAsync(token);
             await ExpectAsync(HttpStatusCode.NoContent, http.PutAsJsonAsync("sys/plugins/catalog/secret/my-mock-plugin", new { sha256 = Published.MockSha256, command = "my-mock-plugin" }));
             await ExpectAsync(HttpStatusCode.NoContent, http.PostAsJsonAsync("sys/mounts/my-secrets-plugin", new { type = "my-mock-plugin" }));
@@ -204,12 +207,15 @@ public sealed class ServerTests
             Assert.AreEqual(0, server.Process.ExitCode);
         }
 
-        // A restart on the same data directory: no new root token, the old one works, mounts and data are back.
+        // A restart on the same data directory: sealed, no root token shown; once unsealed the old token works, mounts
+        // and data are back.
         sandbox.WriteConfig("plugin_directory = \"plugins\"\ndata_directory = \"data\"\naddress = \"127.0.0.1:0\"\n");
         using var restarted = ServerProcess.Start(sandbox, "server", "-config=plugin-host.hcl");
-        await restarted.Stdout.WaitForAsync(l => l.StartsWith("The data directory was initialized before", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        Assert.IsFalse(restarted.Stdout.Lines.Any(l => l.StartsWith("Root Token:", StringComparison.Ordinal)), "the root token is shown once, at initialization");
+        await restarted.Stdout.WaitForAsync(l => l.StartsWith("PluginHost is sealed", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.IsFalse(restarted.Stdout.Lines.Any(l => l.Contains("Root Token", StringComparison.Ordinal)), "a restart shows no root token");
         using var again = await restarted.ClientAsync(token);
+        await ExpectAsync(HttpStatusCode.ServiceUnavailable, again.GetAsync("my-secrets-plugin/kv/foo"));
+        await restarted.UnsealAsync(unsealKey);
         Assert.AreEqual("bar", (await ExpectAsync(HttpStatusCode.OK, again.GetAsync("my-secrets-plugin/kv/foo"))).GetProperty("data").GetProperty("value").GetString());
         await ExpectAsync(HttpStatusCode.OK, again.GetAsync("sys/plugins/catalog/auth/my-userpass-plugin"));
     }

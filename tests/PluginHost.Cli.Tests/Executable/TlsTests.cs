@@ -24,7 +24,7 @@ public sealed class TlsTests
         using var server = ServerProcess.Start(sandbox, "server", "-config=plugin-host.hcl");
         var address = await server.AddressAsync();
         StringAssert.StartsWith(address, "https://127.0.0.1:");
-        await ClientModeAsync(sandbox, server, address);
+        await ClientModeAsync(sandbox, server, address, pki);
         sandbox.Environment["VAULT_CACERT"] = pki.CaFile;
 
         sandbox.EnableMock();
@@ -51,7 +51,7 @@ public sealed class TlsTests
         var pki = TestPki.Create(Path.Join(sandbox.Root, "tls"));
         sandbox.WriteConfig(Config("  tls_client_ca_file = \"tls/ca.pem\"\n  tls_require_and_verify_client_cert = true\n"));
         using var server = ServerProcess.Start(sandbox, "server", "-config=plugin-host.hcl");
-        await ClientModeAsync(sandbox, server, await server.AddressAsync());
+        await ClientModeAsync(sandbox, server, await server.AddressAsync(), pki);
         sandbox.Environment["PLUGIN_HOST_CACERT"] = pki.CaFile;
 
         var refused = sandbox.Run("secrets", "list");
@@ -102,12 +102,33 @@ public sealed class TlsTests
         + "listener \"tcp\" {\n  address = \"127.0.0.1:0\"\n  tls_cert_file = \"tls/server.pem\"\n  tls_key_file = \"tls/server-key.pem\"\n"
         + extra + "}\n";
 
-    // The first start prints the root token once; the CLI then talks to the server as Vault's does.
-    private static async Task ClientModeAsync(Sandbox sandbox, ServerProcess server, string address)
+    // The server starts sealed: initialized and unsealed over HTTPS (trusting the test's CA, with the client
+    // certificate a client CA asks for), the CLI then talks to it as Vault's does.
+    private static async Task ClientModeAsync(Sandbox sandbox, ServerProcess server, string address, TestPki pki)
     {
-        var rootLine = await server.Stdout.WaitForAsync(l => l.StartsWith("Root Token: ", StringComparison.Ordinal), Wait);
+        using var handler = new SocketsHttpHandler();
+        var ca = new X509Certificate2Collection();
+        ca.ImportFromPemFile(pki.CaFile);
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => IsIssuedBy(ca, certificate);
+        handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(pki.ClientFile, pki.ClientKeyFile)];
+        var (rootToken, _) = await server.InitializeAsync(handler);
         sandbox.Environment["VAULT_ADDR"] = address;
-        sandbox.Environment["VAULT_TOKEN"] = rootLine["Root Token: ".Length..];
+        sandbox.Environment["VAULT_TOKEN"] = rootToken;
+    }
+
+    // Whether the test's CA (and only it) issued the presented certificate.
+    private static bool IsIssuedBy(X509Certificate2Collection ca, X509Certificate? certificate)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(new X509Certificate2(certificate));
     }
 
     // The subject of the certificate a new connection is served, checked against the test's CA only.
@@ -117,14 +138,7 @@ public sealed class TlsTests
         ca.ImportFromPemFile(pki.CaFile);
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", port);
-        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, _, _) =>
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return certificate is not null && chain.Build(new X509Certificate2(certificate));
-        });
+        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, _, _) => IsIssuedBy(ca, certificate));
         await tls.AuthenticateAsClientAsync("127.0.0.1");
         using var presented = new X509Certificate2(tls.RemoteCertificate!);
         return presented.Subject;

@@ -19,11 +19,13 @@ public sealed class DispatchTests
             audit          Interact with audit devices
             auth           Interact with auth methods
             login          Authenticate locally
+            operator       Perform operator-specific tasks
             path-help      Retrieve API help for paths
             plugin         Interact with plugins and catalog
             policy         Interact with policies
             secrets        Interact with secrets engines
             server         Start a PluginHost server
+            status         Print seal and HA status
             token          Interact with tokens
             version        Prints the plugin-host version
 
@@ -64,6 +66,26 @@ public sealed class DispatchTests
 
             """);
         Assert.AreEqual(result.Stderr, InProcess.Run(new FakeTarget(), "plugin", "frobnicate").Stderr);
+    }
+
+    [TestMethod]
+    public void OperatorGroup_ListsTheSealsCommands()
+    {
+        var result = InProcess.Run(new FakeTarget(), "operator");
+
+        Assert.AreEqual((1, ""), (result.ExitCode, result.Stdout));
+        StringAssert.StartsWith(result.Stderr, "Usage: plugin-host operator <subcommand> [options] [args]\n");
+        StringAssert.EndsWith(result.Stderr, """
+
+            Subcommands:
+                init          Initializes a server
+                key-status    Provides information about the active encryption key
+                migrate       Encrypts a data directory for the static seal
+                rotate        Rotates the underlying encryption key
+                seal          Seals the server
+                unseal        Unseals the server
+
+            """);
     }
 
     [TestMethod]

@@ -12,6 +12,9 @@ internal sealed class FakeTarget : IRequestTarget
 
     public bool Disposed { get; private set; }
 
+    /// <summary>Whether the fake stands for a server (client mode), as the seal's commands need; true unless set.</summary>
+    public bool IsRemote { get; init; } = true;
+
     /// <summary>Answers requests of <paramref name="operation"/> to <paramref name="path"/> with <paramref name="answer"/>.</summary>
     public FakeTarget On(Operation operation, string path, Func<BackendRequest, BackendResponse?> answer)
     {

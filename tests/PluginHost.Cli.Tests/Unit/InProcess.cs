@@ -17,7 +17,11 @@ internal static class InProcess
     public static CliResult RunAtHome(FakeTarget target, string home, string stdin, params string[] args) =>
         Run(target, stdin, new Dictionary<string, string>(), home, args);
 
-    private static CliResult Run(FakeTarget target, string stdin, IReadOnlyDictionary<string, string> variables, string? home, string[] args)
+    /// <summary>Runs with stdin a terminal, whose hidden input (a password, an unseal key) is <paramref name="hiddenLine"/>.</summary>
+    public static CliResult RunAtTerminal(FakeTarget target, string hiddenLine, params string[] args) =>
+        Run(target, "", new Dictionary<string, string>(), null, args, hiddenLine);
+
+    private static CliResult Run(FakeTarget target, string stdin, IReadOnlyDictionary<string, string> variables, string? home, string[] args, string? hiddenLine = null)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
@@ -32,6 +36,8 @@ internal static class InProcess
 
             // Never the user's home: a login stores its token there.
             HomeDirectory = home ?? directory,
+            InputIsTerminal = hiddenLine is not null,
+            ReadHiddenLine = () => hiddenLine,
         };
         HostConfig? opened = null;
         var code = PluginHostCli.RunAsync(args, environment, config =>

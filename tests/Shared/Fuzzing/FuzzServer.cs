@@ -17,12 +17,12 @@ internal sealed record FuzzBinaries(string PluginHost, string MockPlugin, string
 /// <summary>
 /// A real <c>plugin-host server -config=FILE</c> in a temporary directory (a plugin directory of mode 0700 with the
 /// mock and userpass plugins copied in, a data directory, a home of its own), and what the runner needs of it: the
-/// root token from its first banner, its address, its log, its RSS, a health check, SIGTERM.
+/// root token (the server starts sealed: it is initialized with one key share and unsealed, again after each
+/// restart), its address, its log, its RSS, a health check, SIGTERM.
 /// </summary>
 internal sealed class FuzzServer : IDisposable
 {
     private const string AddressLine = "$ export PLUGIN_HOST_ADDR='";
-    private const string RootTokenLine = "Root Token: ";
     private static readonly string[] ScrubbedVariables =
         ["PLUGIN_HOST_CONFIG", "PLUGIN_HOST_FORMAT", "XDG_DATA_HOME", "PLUGIN_HOST_ADDR", "VAULT_ADDR", "PLUGIN_HOST_TOKEN", "VAULT_TOKEN"];
 
@@ -43,8 +43,11 @@ internal sealed class FuzzServer : IDisposable
 
     public string PluginDirectory => Path.Join(Root, "plugins");
 
-    /// <summary>The root token its first start printed.</summary>
+    /// <summary>The root token its initialization made.</summary>
     public string RootToken { get; private set; } = "";
+
+    /// <summary>Its one unseal key share, to unseal it after a restart.</summary>
+    public string UnsealKey { get; private set; } = "";
 
     /// <summary>http://127.0.0.1:PORT, from the banner.</summary>
     public Uri Address { get; private set; } = null!;
@@ -67,7 +70,7 @@ internal sealed class FuzzServer : IDisposable
 
     public string UserpassSha256 { get; private set; } = "";
 
-    /// <summary>Sets up the directory and starts the server; returns once it printed its address and root token.</summary>
+    /// <summary>Sets up the directory and starts the server; returns once it is initialized and unsealed.</summary>
     /// <param name="binaries">What to run.</param>
     /// <param name="environment">Variables for the server process only (such as <c>DOTNET_GCHeapHardLimit</c>).</param>
     /// <param name="cancellationToken">Stops waiting.</param>
@@ -101,7 +104,7 @@ internal sealed class FuzzServer : IDisposable
         }
     }
 
-    /// <summary>Starts the server again on the same data directory (after a crash); the root token stays the same.</summary>
+    /// <summary>Starts the server again on the same data directory (after a crash) and unseals it; the root token stays the same.</summary>
     public Task RestartAsync(CancellationToken cancellationToken)
     {
         if (!_process.HasExited)
@@ -296,14 +299,45 @@ internal sealed class FuzzServer : IDisposable
         Stdout = new LineLog(_process.StandardOutput);
         Stderr = new LineLog(_process.StandardError);
         var timeout = TimeSpan.FromSeconds(60);
-        if (firstStart)
-        {
-            var token = await Stdout.WaitForAsync(l => l.StartsWith(RootTokenLine, StringComparison.Ordinal), timeout, cancellationToken);
-            RootToken = token?[RootTokenLine.Length..] ?? throw NotStarted();
-        }
-
         var address = await Stdout.WaitForAsync(l => l.Trim().StartsWith(AddressLine, StringComparison.Ordinal), timeout, cancellationToken) ?? throw NotStarted();
         Address = new Uri(address.Trim()[AddressLine.Length..^1]);
+
+        // Without a static seal the server starts sealed: initialized once (one key share), unsealed at every start.
+        using var http = new HttpClient { BaseAddress = new Uri(Address, "/v1/"), Timeout = timeout };
+        if (firstStart)
+        {
+            var init = await ExpectAsync(http.PutAsJsonAsync("sys/init", new { secret_shares = 1, secret_threshold = 1 }, cancellationToken));
+            RootToken = init.GetProperty("root_token").GetString()!;
+            UnsealKey = init.GetProperty("keys_base64")[0].GetString()!;
+        }
+
+        await UnsealAsync(cancellationToken);
+    }
+
+    /// <summary>Whether the running server answers <c>sys/seal-status</c> with <c>sealed: true</c> (a request sealed it).</summary>
+    public async Task<bool> IsSealedAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Address, "/v1/"), Timeout = TimeSpan.FromSeconds(60) };
+        try
+        {
+            var status = await ExpectAsync(http.GetAsync("sys/seal-status", cancellationToken));
+            return status.GetProperty("sealed").GetBoolean();
+        }
+        catch (Exception error) when (error is HttpRequestException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Unseals the server with its key share (after a restart, or after a request sealed it).</summary>
+    public async Task UnsealAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Address, "/v1/"), Timeout = TimeSpan.FromSeconds(60) };
+        var status = await ExpectAsync(http.PutAsJsonAsync("sys/unseal", new { key = UnsealKey }, cancellationToken));
+        if (status.GetProperty("sealed").GetBoolean())
+        {
+            throw new InvalidOperationException($"plugin-host server is still sealed after its unseal key: {status}");
+        }
     }
 
     private InvalidOperationException NotStarted() => new(

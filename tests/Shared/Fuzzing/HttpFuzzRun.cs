@@ -72,6 +72,9 @@ internal sealed class HttpFuzzResult
 
     public int Crashes { get; set; }
 
+    /// <summary>How many times a request sealed the server (a root token may write <c>sys/seal</c>) and it was unsealed again.</summary>
+    public int Reseals { get; set; }
+
     public TimeSpan Elapsed { get; set; }
 
     public int ServerErrors => Statuses.GetValueOrDefault(500);
@@ -128,6 +131,14 @@ internal static partial class HttpFuzzRun
             if (server.HasExited || (i + 1) % options.HealthEvery == 0 || last)
             {
                 var (healthy, detail) = await server.CheckHealthAsync(timeout, cancellationToken);
+                if (!healthy && !server.HasExited && await server.IsSealedAsync(cancellationToken))
+                {
+                    // A request with the root token may seal the server (sys/seal): what it is for, not a crash.
+                    result.Reseals++;
+                    await server.UnsealAsync(cancellationToken);
+                    (healthy, detail) = await server.CheckHealthAsync(timeout, cancellationToken);
+                }
+
                 if (!healthy)
                 {
                     result.Crashes++;
