@@ -2,6 +2,7 @@ using PluginHost.Authorization;
 using PluginHost.Catalog;
 using PluginHost.Mounts;
 using PluginHost.Routing;
+using PluginHost.Seal;
 using PluginHost.SystemPaths;
 
 namespace PluginHost.Hosting;
@@ -43,6 +44,12 @@ internal sealed class PluginHostService(HostSeal seal, UnsealPaths unsealPaths) 
             // Vault serves these before any token is looked at, sealed or not, and does not audit them.
             var answer = await unsealPaths.HandleAsync(routed, cancellationToken).ConfigureAwait(false);
             return new HostResponse { Response = answer, RequestId = routed.RequestId, Path = path, Operation = routed.Operation, MountType = "system" };
+        }
+
+        if (path == SealPath && seal.Kind == SealKind.Shamir && seal.Current is null && routed.Operation is Operation.Update or Operation.Create)
+        {
+            // Vault: sealing a sealed node succeeds and does nothing (there is no token store to check a token against).
+            return new HostResponse { Response = null, RequestId = routed.RequestId, Path = path, Operation = routed.Operation, MountType = "system" };
         }
 
         var core = seal.Core;

@@ -120,7 +120,9 @@ internal sealed class AutoUnsealedStorage : IStorage, IBarrierControl
                 case { Type: not SealConfig.Static } config:
                     throw new PluginHostException(
                         ErrorCode.Internal,
-                        $"the data directory is sealed with {(config.Type == SealConfig.Shamir ? "Shamir keys" : $"a '{config.Type}' seal")}: run plugin-host server and unseal it, or configure a static seal");
+                        config.Type == SealConfig.Shamir
+                            ? "the data directory is sealed with Shamir keys, which a static seal cannot open: remove the seal stanza, run plugin-host server and unseal it with its key shares"
+                            : $"the data directory is sealed with a '{config.Type}' seal, which a static seal cannot open");
             }
 
             return await _chain.OpenAsync(unsealKey, CancellationToken.None).ConfigureAwait(false);

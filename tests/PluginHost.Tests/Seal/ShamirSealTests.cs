@@ -161,6 +161,8 @@ public sealed class ShamirSealTests : IDisposable
         Assert.AreEqual(1, _probes.Single().Cleanups, "sealing stops the mounted backends");
         var refused = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.ReadAsync("secret/db", Token));
         Assert.AreEqual("Vault is sealed", refused.Message);
+        var again = await test.Host.HandleRequestAsync(new BackendRequest { Operation = Operation.Update, Path = "sys/seal" }, RequestCaller.FromToken("hvs.anything"), Token);
+        Assert.IsNull(again.Response, "as in Vault, sealing a sealed host succeeds and does nothing");
 
         await UnsealWithAsync(test, keys[4], keys[3], keys[0]);
         Assert.AreEqual(Secret, (await test.Host.ReadAsync("secret/db", Token))!.Data!["password"].GetString());

@@ -123,7 +123,7 @@ public sealed class StaticSealTests : IDisposable
         await using var host = Host(WriteKeyFile("key", new string('d', 64)));
         var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await host.Host.Mounts.ListAsync(BackendType.Secret, Token));
 
-        Assert.AreEqual("the data directory is sealed with Shamir keys: run plugin-host server and unseal it, or configure a static seal", error.Message);
+        Assert.AreEqual("the data directory is sealed with Shamir keys, which a static seal cannot open: remove the seal stanza, run plugin-host server and unseal it with its key shares", error.Message);
     }
 
     [TestMethod]
