@@ -33,9 +33,17 @@ internal sealed class BarrierStorage : IStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        var entry = await _inner.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        // A store that answers synchronously (memory, a cache) gets no state machine on the hot path.
+        var reading = _inner.GetAsync(key, cancellationToken);
+        return reading.IsCompletedSuccessfully ? ValueTask.FromResult(Open(key, reading.Result)) : OpenAsync(key, reading);
+    }
+
+    private async ValueTask<StorageEntry?> OpenAsync(string key, ValueTask<StorageEntry?> reading) => Open(key, await reading.ConfigureAwait(false));
+
+    private StorageEntry? Open(string key, StorageEntry? entry)
+    {
         if (entry is null || _clearPaths.Contains(key))
         {
             return entry;
