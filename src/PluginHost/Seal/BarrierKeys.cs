@@ -109,8 +109,21 @@ internal sealed class BarrierKeys(IStorage raw, TimeProvider clock)
 
         var sealedKeyring = await raw.GetAsync(KeyringPath, cancellationToken).ConfigureAwait(false)
             ?? throw new PluginHostException(ErrorCode.Internal, $"the keyring ({KeyringPath}) is missing: the store cannot be decrypted");
-        var keyring = Keyring.Deserialize(BarrierCipher.Decrypt(KeyringPath, Wrapping(rootKey), sealedKeyring.Value));
-        CryptographicOperations.ZeroMemory(rootKey);
+        Keyring keyring;
+        try
+        {
+            keyring = Keyring.Deserialize(BarrierCipher.Decrypt(KeyringPath, Wrapping(rootKey), sealedKeyring.Value));
+        }
+        catch (Exception unreadable) when (unreadable is CryptographicException or InvalidDataException)
+        {
+            // The root key opened, so the key was right: the keyring itself was changed.
+            throw new PluginHostException(ErrorCode.Internal, $"the keyring ({KeyringPath}) cannot be read: {unreadable.Message}", unreadable);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(rootKey);
+        }
+
         return new BarrierStorage(raw, keyring, OwnPaths);
     }
 

@@ -248,6 +248,37 @@ public sealed class ShamirSealTests : IDisposable
     }
 
     [TestMethod]
+    [DataRow(BarrierKeys.RootKeyPath, "unseal failed, invalid key")]
+    [DataRow(BarrierKeys.KeyringPath, "the keyring (core/keyring) cannot be read: the entry at 'core/keyring' failed its integrity check: it was changed, or copied from another path")]
+    [DataRow("logical/", "failed its integrity check: it was changed, or copied from another path")]
+    public async Task OneByteChangedInAnEntryOfTheKeyChainOrTheData_IsDetected(string entry, string expected)
+    {
+        var storage = new InMemoryStorage();
+        byte[][] keys;
+        await using (var first = TestHost.Create(o => o.StorageFactory = _ => storage, b => b.UseShamirSeal()))
+        {
+            (keys, _) = await InitAsync(first, 1, 1);
+            await UnsealWithAsync(first, keys[0]);
+            await first.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = "secret" }, Token);
+            await first.Host.WriteAsync("secret/db", new { password = Secret }, Token);
+        }
+
+        var key = entry.EndsWith('/') ? await DataKeyAsync(storage, entry) : entry;
+        var stored = (await storage.GetAsync(key, Token))!.Value;
+        stored[stored.Length / 2] ^= 0x01;
+        await storage.PutAsync(new StorageEntry(key, stored), Token);
+
+        await using var tampered = TestHost.Create(o => o.StorageFactory = _ => storage, b => b.UseShamirSeal());
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () =>
+        {
+            await UnsealAsync(tampered, Convert.ToBase64String(keys[0]));
+            await tampered.Host.ReadAsync("secret/db", Token);
+        });
+
+        StringAssert.Contains(error.Message, expected);
+    }
+
+    [TestMethod]
     public async Task AHostWithoutASeal_RefusesAShamirSealedStore_InsteadOfReadingCiphertext()
     {
         await using (var sealedHost = Host())
@@ -271,6 +302,13 @@ public sealed class ShamirSealTests : IDisposable
 
         return probe;
     }));
+
+    // The one kv entry below the mount's storage prefix.
+    private async Task<string> DataKeyAsync(InMemoryStorage storage, string prefix)
+    {
+        var mount = (await storage.ListAsync(prefix, Token)).Single();
+        return prefix + mount + (await storage.ListAsync(prefix + mount, Token)).Single(k => !k.EndsWith('/'));
+    }
 
     private async Task<JsonElement> StatusAsync(TestHost test) => ToElement((await test.Host.ReadAsync("sys/seal-status", Token))!);
 
