@@ -38,6 +38,14 @@ public sealed record BackendRequest
     [JsonPropertyName("headers")]
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? Headers { get; init; }
 
+    /// <summary>
+    /// For <see cref="Operation.Renew"/> and <see cref="Operation.Revoke"/>: the secret being renewed or revoked, with the
+    /// <see cref="SecretInfo.InternalData"/> the backend issued it with and, for a renewal, the increment as its
+    /// <see cref="LeaseOptions.Ttl"/>; otherwise <see langword="null"/>.
+    /// </summary>
+    [JsonPropertyName("secret")]
+    public SecretInfo? Secret { get; init; }
+
     /// <summary>Returns the string value of field <paramref name="name"/> in <see cref="Data"/>, or <see langword="null"/> when absent or JSON null.</summary>
     /// <param name="name">The field name.</param>
     /// <returns>The value as a string; numbers and booleans are given in their JSON text.</returns>

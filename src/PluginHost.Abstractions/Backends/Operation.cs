@@ -33,4 +33,18 @@ public enum Operation
     /// <summary>Ask for the help text of a path.</summary>
     [JsonStringEnumMemberName("help")]
     Help = 6,
+
+    /// <summary>
+    /// Extend a secret the backend issued (Vault's renew): sent by the host's expiration manager with
+    /// <see cref="BackendRequest.Secret"/> (its internal data, and the increment as its TTL) on the path that issued it.
+    /// </summary>
+    [JsonStringEnumMemberName("renew")]
+    Renew = 7,
+
+    /// <summary>
+    /// Revoke a secret the backend issued (Vault's revoke): sent at the lease's expiry or on request, with
+    /// <see cref="BackendRequest.Secret"/>; must succeed for a secret already gone.
+    /// </summary>
+    [JsonStringEnumMemberName("revoke")]
+    Revoke = 8,
 }

@@ -162,7 +162,7 @@ internal sealed partial class LogicalEndpoint(
         }
 
         var inject = InjectedRoots.Any(root => path == root || path.StartsWith(root + "/", StringComparison.Ordinal));
-        await VaultResponseWriter.WriteEnvelopeAsync(response, answer.RequestId, body, answer.MountType, inject, cancellationToken, answer.Auth).ConfigureAwait(false);
+        await VaultResponseWriter.WriteEnvelopeAsync(response, answer.RequestId, body, answer.MountType, inject, cancellationToken, answer.Auth, answer.LeaseId).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} /v1/{Path} took longer than max_request_duration ({Seconds}s) and was cancelled (request {RequestId})")]

@@ -19,12 +19,13 @@ internal static class VaultResponseWriter
     /// <param name="mountType">The type of the mount that answered (<c>mount_type</c>: <c>kv</c>, <c>system</c>).</param>
     /// <param name="cancellationToken">Stops writing.</param>
     /// <param name="issued">The token a login earned, for the <c>auth</c> block; null for other answers.</param>
+    /// <param name="leaseId">The lease the host registered for the answer's secret (<c>lease_id</c>); null for none.</param>
     /// <param name="injectDataAtTop">
     /// Repeat every <c>data</c> key at the top level, as Vault does for <c>sys/mounts</c>, <c>sys/auth</c> and
     /// <c>sys/remount</c> (older clients read the mounts from there).
     /// </param>
     public static async Task WriteEnvelopeAsync(
-        HttpResponse response, string requestId, BackendResponse answer, string mountType, bool injectDataAtTop, CancellationToken cancellationToken, IssuedToken? issued = null)
+        HttpResponse response, string requestId, BackendResponse answer, string mountType, bool injectDataAtTop, CancellationToken cancellationToken, IssuedToken? issued = null, string? leaseId = null)
     {
         Prepare(response, StatusCodes.Status200OK);
         await using (var writer = new Utf8JsonWriter(response.BodyWriter))
@@ -40,7 +41,7 @@ internal static class VaultResponseWriter
             }
 
             writer.WriteString("request_id", requestId);
-            writer.WriteString("lease_id", "");
+            writer.WriteString("lease_id", leaseId ?? "");
             writer.WriteBoolean("renewable", answer.Secret?.Renewable ?? false);
             writer.WriteNumber("lease_duration", (long)(answer.Secret?.Ttl ?? TimeSpan.Zero).TotalSeconds);
             WriteData(writer, answer.Data);

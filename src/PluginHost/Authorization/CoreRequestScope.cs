@@ -24,6 +24,9 @@ internal sealed class CoreRequestScope
     /// <summary>A token the path issued, for the answer's <c>auth</c> block.</summary>
     public IssuedToken? Issued { get; set; }
 
+    /// <summary>A lease the path answers about (a renewal), for the answer's <c>lease_id</c>.</summary>
+    public string? LeaseId { get; set; }
+
     /// <summary>Makes a scope current until the result is disposed.</summary>
     public static Entered Enter(Principal? caller)
     {

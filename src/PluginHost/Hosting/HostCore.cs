@@ -5,6 +5,7 @@ using PluginHost.Activation;
 using PluginHost.Audit;
 using PluginHost.Authorization;
 using PluginHost.Catalog;
+using PluginHost.Leases;
 using PluginHost.Mounts;
 using PluginHost.Policies;
 using PluginHost.Routing;
@@ -28,6 +29,7 @@ internal sealed class HostCore : IAsyncDisposable
     private readonly Router _router;
     private readonly TimeProvider _clock;
     private Task? _auditRestored;
+    private Task? _leasesRestored;
 
     /// <param name="services">The application's services: options, logging, clock, builtin plugins, an <see cref="IBackendFactory"/> of its own.</param>
     /// <param name="storage">The storage this core reads and writes: the open barrier, or the raw store when there is no seal.</param>
@@ -53,17 +55,20 @@ internal sealed class HostCore : IAsyncDisposable
         _policies = new PolicyStore(storage);
         _authenticator = new RequestAuthenticator(Tokens, _policies);
         Audit = new AuditBroker(storage, _clock, loggers);
+        Leases = new ExpirationManager(storage, new MountLeaseBackend(Mounts, options, _clock), _clock, loggers.CreateLogger<ExpirationManager>());
+        Tokens.RevokeLeasesOfToken = Leases.RevokeByTokenAsync;
         var system = new SystemBackend(
             new CatalogPaths(Catalog, Mounts),
             new MountSystemPaths(Mounts),
             new PolicySystemPaths(_policies, _authenticator, Tokens),
             new AuditSystemPaths(Audit),
+            new LeaseSystemPaths(Leases),
             sealPaths);
         _router = new Router(
             Mounts,
             system,
             new TokenPaths(Tokens, options, _clock),
-            new MountDispatcher(new LoginTokens(Tokens, options), new ClientTokenIds(storage), _clock, options, loggers.CreateLogger<MountDispatcher>()));
+            new MountDispatcher(new LoginTokens(Tokens, options), Leases, new ClientTokenIds(storage), _clock, options, loggers.CreateLogger<MountDispatcher>()));
     }
 
     /// <summary>The plugins this core can mount.</summary>
@@ -77,6 +82,9 @@ internal sealed class HostCore : IAsyncDisposable
 
     /// <summary>The audit devices.</summary>
     public AuditBroker Audit { get; }
+
+    /// <summary>The leases of the secrets backends issued.</summary>
+    public ExpirationManager Leases { get; }
 
     /// <summary>Where plugin binaries are copied and verified before they run.</summary>
     public PluginBinaryCache Binaries => _binaries;
@@ -102,21 +110,35 @@ internal sealed class HostCore : IAsyncDisposable
     public Task EnsureReadyAsync(CancellationToken cancellationToken)
     {
         var restoring = Mounts.EnsureRestoredAsync(cancellationToken);
-        var ready = LazyInitializer.EnsureInitialized(ref _auditRestored, () => Audit.RestoreAsync(CancellationToken.None));
-        if (ready.IsFaulted)
+        var ready = Once(ref _auditRestored, () => Audit.RestoreAsync(CancellationToken.None));
+
+        // Leases are revoked through their mounts: they start once the mounts are back.
+        var leases = Once(ref _leasesRestored, async () =>
+        {
+            await Mounts.EnsureRestoredAsync(CancellationToken.None).ConfigureAwait(false);
+            await Leases.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        });
+        return restoring.IsCompletedSuccessfully && ready.IsCompletedSuccessfully && leases.IsCompletedSuccessfully
+            ? Task.CompletedTask
+            : Task.WhenAll(restoring, ready.WaitAsync(cancellationToken), leases.WaitAsync(cancellationToken));
+    }
+
+    private static Task Once(ref Task? started, Func<Task> start)
+    {
+        var task = LazyInitializer.EnsureInitialized(ref started, start);
+        if (task.IsFaulted)
         {
             // A storage failure is not remembered: the next request tries again.
-            Interlocked.CompareExchange(ref _auditRestored, null, ready);
+            Interlocked.CompareExchange(ref started, null, task);
         }
 
-        return restoring.IsCompletedSuccessfully && ready.IsCompletedSuccessfully
-            ? Task.CompletedTask
-            : Task.WhenAll(restoring, ready.WaitAsync(cancellationToken));
+        return task;
     }
 
     /// <summary>Stops every backend and plugin process, closes the audit devices, and drops what was cached.</summary>
     public async ValueTask DisposeAsync()
     {
+        await Leases.DisposeAsync().ConfigureAwait(false);
         await Mounts.DisposeAsync().ConfigureAwait(false);
         await _processes.DisposeAsync().ConfigureAwait(false);
         await Audit.DisposeAsync().ConfigureAwait(false);

@@ -183,6 +183,12 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
         }
     }
 
+    /// <summary>The lease's time left now.</summary>
+    public TimeSpan TtlOf(LeaseEntry lease) => lease.TtlAt(_clock.GetUtcNow());
+
+    /// <summary>Every lease id.</summary>
+    public IAsyncEnumerable<string> IdsAsync(CancellationToken cancellationToken) => _store.IdsAsync(cancellationToken);
+
     /// <summary>Removes token index entries whose lease is gone (Vault's <c>sys/leases/tidy</c>).</summary>
     /// <returns>How many entries were removed.</returns>
     public async ValueTask<int> TidyAsync(CancellationToken cancellationToken)

@@ -30,4 +30,10 @@ public sealed record HostResponse
 
     /// <summary>A token the request earned (a login, <c>auth/token/create</c>) or renewed, for the answer's <c>auth</c> block; else null.</summary>
     public IssuedToken? Auth { get; init; }
+
+    /// <summary>
+    /// The lease the host registered for the answer's secret (Vault's <c>lease_id</c>), or <see langword="null"/>:
+    /// no secret, or a kv mount, whose TTL is advice and never leased (as in Vault).
+    /// </summary>
+    public string? LeaseId { get; init; }
 }

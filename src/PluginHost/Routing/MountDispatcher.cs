@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PluginHost.Activation;
 using PluginHost.Audit;
 using PluginHost.Authorization;
+using PluginHost.Leases;
 using PluginHost.Mounts;
 using PluginHost.Tokens;
 
@@ -15,6 +16,7 @@ namespace PluginHost.Routing;
 /// </summary>
 internal sealed partial class MountDispatcher(
     LoginTokens logins,
+    ExpirationManager leases,
     ClientTokenIds clientTokenIds,
     TimeProvider clock,
     IOptionsMonitor<PluginHostOptions> options,
@@ -124,6 +126,12 @@ internal sealed partial class MountDispatcher(
                 }
             }
 
+            string? leaseId = null;
+            if (response?.Secret is { } secret && mount.Table == BackendType.Secret)
+            {
+                (response, leaseId) = await LeaseAsync(response, secret, mount, path, principal, timeoutSource.Token).ConfigureAwait(false);
+            }
+
             if (trail is not null)
             {
                 await trail.ResponseAsync(response, issued, cancellationToken).ConfigureAwait(false);
@@ -131,6 +139,7 @@ internal sealed partial class MountDispatcher(
 
             return new HostResponse
             {
+                LeaseId = leaseId,
                 Response = response,
                 RequestId = routed.RequestId,
                 Path = path,
@@ -168,6 +177,30 @@ internal sealed partial class MountDispatcher(
             LogBackendFailed(ex, request.RequestId, mountPath, request.Operation);
             throw new PluginHostException(ErrorCode.Internal, $"backend at {mountPath} failed: {ex.Message}", ex);
         }
+    }
+
+    // Vault's core: a secret in an answer gets a lease (TTL from the secret, else the mount's or the system's default,
+    // capped by the mount's or the system's max), except on kv mounts, whose TTL is advice and is not leased.
+    private async ValueTask<(BackendResponse Response, string? LeaseId)> LeaseAsync(
+        BackendResponse response, SecretInfo secret, MountEntry mount, string path, Principal? principal, CancellationToken cancellationToken)
+    {
+        if (mount.PluginName is "kv" or "generic")
+        {
+            return (response with { Secret = secret with { Renewable = false } }, null);
+        }
+
+        var settings = options.CurrentValue;
+        var max = mount.Config.MaxLeaseTtl > TimeSpan.Zero ? mount.Config.MaxLeaseTtl : settings.MaxLeaseTtl;
+        if (secret.MaxTtl > TimeSpan.Zero && secret.MaxTtl < max)
+        {
+            max = secret.MaxTtl;
+        }
+
+        var ttl = secret.Ttl > TimeSpan.Zero ? secret.Ttl
+            : mount.Config.DefaultLeaseTtl > TimeSpan.Zero ? mount.Config.DefaultLeaseTtl
+            : settings.DefaultLeaseTtl;
+        var lease = await leases.RegisterAsync(path, ttl < max ? ttl : max, max, secret.Renewable, secret.InternalData, principal?.Entry?.Accessor, cancellationToken).ConfigureAwait(false);
+        return (response with { Secret = secret with { Ttl = lease.ExpireTime - lease.IssueTime } }, lease.LeaseId);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} to {MountPath} failed: {Reason}")]

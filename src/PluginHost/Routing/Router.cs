@@ -77,6 +77,7 @@ internal sealed class Router(MountTable mounts, SystemBackend system, TokenPaths
             Operation = request.Operation,
             MountType = mountType,
             Auth = scope.Scope.Issued,
+            LeaseId = scope.Scope.LeaseId,
         };
     }
 }

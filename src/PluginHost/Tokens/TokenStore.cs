@@ -210,6 +210,9 @@ public sealed class TokenStore
         return renewed;
     }
 
+    /// <summary>Revokes the leases issued to a token, given its accessor, when the token is revoked (the host's expiration manager).</summary>
+    internal Func<string, CancellationToken, ValueTask>? RevokeLeasesOfToken { get; set; }
+
     /// <summary>Revokes a token and, recursively, every token it created; a token that does not exist is not an error.</summary>
     /// <param name="token">The token as presented.</param>
     /// <param name="cancellationToken">Cancels the storage calls.</param>
@@ -285,6 +288,12 @@ public sealed class TokenStore
         if (entry is null)
         {
             return;
+        }
+
+        if (RevokeLeasesOfToken is { } revokeLeases)
+        {
+            // Vault revokes what a token was issued with the token; a lease its backend cannot revoke now is kept and retried.
+            await revokeLeases(entry.Accessor, cancellationToken).ConfigureAwait(false);
         }
 
         var childrenPrefix = ChildrenPrefix + entry.Accessor + "/";
