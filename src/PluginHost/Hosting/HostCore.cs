@@ -57,6 +57,9 @@ internal sealed class HostCore : IAsyncDisposable
         Audit = new AuditBroker(storage, _clock, loggers);
         Leases = new ExpirationManager(storage, new MountLeaseBackend(Mounts, options, _clock), _clock, loggers.CreateLogger<ExpirationManager>());
         Tokens.RevokeLeasesOfToken = Leases.RevokeByTokenAsync;
+        Mounts.LeasesOfMount = (
+            async (routePath, cancellationToken) => await Leases.RevokePrefixAsync(routePath, force: false, cancellationToken).ConfigureAwait(false),
+            Leases.CountAsync);
         var system = new SystemBackend(
             new CatalogPaths(Catalog, Mounts),
             new MountSystemPaths(Mounts),

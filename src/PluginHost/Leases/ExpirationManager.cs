@@ -183,6 +183,21 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
         }
     }
 
+    /// <summary>How many leases have ids starting with <paramref name="prefix"/>.</summary>
+    public async ValueTask<int> CountAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var id in _store.IdsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (id.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>The lease's time left now.</summary>
     public TimeSpan TtlOf(LeaseEntry lease) => lease.TtlAt(_clock.GetUtcNow());
 

@@ -190,6 +190,13 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
                 return false;
             }
 
+            if (LeasesOfMount is { } leases)
+            {
+                // As Vault's unmount: what the mount issued is revoked first, while its backend still runs; if any
+                // lease cannot be revoked the mount stays, so no lease is left with no backend to revoke it.
+                await leases.RevokeAsync(routePath, cancellationToken).ConfigureAwait(false);
+            }
+
             try
             {
                 await CloseAsync(state, "being disabled").ConfigureAwait(false);
@@ -207,6 +214,9 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             return true;
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The leases of a mount, by its route path: revoked before it is disabled, counted before it is moved (the host's expiration manager).</summary>
+    internal (Func<string, CancellationToken, ValueTask> RevokeAsync, Func<string, CancellationToken, ValueTask<int>> CountAsync)? LeasesOfMount { get; set; }
 
     /// <summary>Moves a mount to another path within its table, keeping its uuid, accessor and data.</summary>
     /// <param name="from">The current route path (<c>secret/</c>, or <c>auth/userpass/</c> for an auth method), as Vault's <c>sys/remount</c> takes it.</param>
@@ -237,6 +247,14 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             }
 
             EnsureFree(moved.RoutePath, except: state.Entry.RoutePath);
+            if (LeasesOfMount is { } leases && await leases.CountAsync(state.Entry.RoutePath, cancellationToken).ConfigureAwait(false) is > 0 and var live)
+            {
+                // A lease names the path that issued it: moved, it would point at no backend.
+                throw new PluginHostException(
+                    ErrorCode.BadRequest,
+                    $"cannot move {state.Entry.RoutePath}: it has {live} live leases; revoke them first (sys/leases/revoke-prefix/{state.Entry.RoutePath})");
+            }
+
             try
             {
                 await CloseAsync(state, $"being moved to {moved.RoutePath}").ConfigureAwait(false);

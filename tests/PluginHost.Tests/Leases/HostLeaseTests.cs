@@ -83,6 +83,27 @@ public sealed class HostLeaseTests
         Assert.IsNotNull(await test.Host.WriteAsync("sys/leases/lookup", new { lease_id = theirs.LeaseId }, Token));
     }
 
+    [TestMethod]
+    public async Task DisablingAMount_RevokesItsLeasesFirst_AndIsRefusedWhileOneCannotBeRevoked_AndAMoveIsRefused()
+    {
+        await using var test = await HostAsync();
+        var first = await test.Host.HandleRequestAsync(new BackendRequest { Operation = Operation.Read, Path = "dyn/creds/a" }, RequestCaller.Application, Token);
+
+        var move = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.Mounts.RemountAsync("dyn/", "moved/", Token));
+        Assert.AreEqual("cannot move dyn/: it has 1 live leases; revoke them first (sys/leases/revoke-prefix/dyn/)", move.Message);
+
+        _backend.FailRevocations = true;
+        var refused = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.Mounts.DisableAsync(BackendType.Secret, "dyn", Token));
+        StringAssert.Contains(refused.Message, "failed to revoke 1 of the 1 leases under 'dyn/'");
+        Assert.IsNotNull(await test.Host.ReadAsync("dyn/creds/b", Token), "the mount still serves");
+
+        _backend.FailRevocations = false;
+        await test.Host.Mounts.DisableAsync(BackendType.Secret, "dyn", Token);
+        Assert.IsTrue(_backend.Revoked.ContainsKey(first.Response!.Data!["username"].GetString()!));
+        var gone = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.WriteAsync("sys/leases/lookup", new { lease_id = first.LeaseId }, Token));
+        Assert.AreEqual("invalid lease", gone.Message);
+    }
+
     private async Task<TestHost> HostAsync(TimeSpan? maxLeaseTtl = null)
     {
         var test = TestHost.Create(
@@ -121,6 +142,14 @@ public sealed class HostLeaseTests
 
         public TimeSpan LastRenewal { get; private set; }
 
+        private volatile bool _failRevocations;
+
+        public bool FailRevocations
+        {
+            get => _failRevocations;
+            set => _failRevocations = value;
+        }
+
         public BackendType Type => BackendType.Secret;
 
         public SpecialPaths SpecialPaths => SpecialPaths.None;
@@ -148,6 +177,8 @@ public sealed class HostLeaseTests
                             InternalData = new Dictionary<string, JsonElement> { ["username"] = JsonSerializer.SerializeToElement(user) },
                         },
                     });
+                case Operation.Revoke when FailRevocations:
+                    throw new InvalidOperationException("database unreachable");
                 case Operation.Revoke:
                     var revoked = request.Secret!.InternalData!["username"].GetString()!;
                     Revoked[revoked] = revoked;
