@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PluginHost.Leases;
+using PluginHost.Tests.TestDoubles;
 using PluginHost.Storage;
 
 namespace PluginHost.Tests.Leases;
@@ -32,7 +33,7 @@ public sealed class ExpirationManagerTests
 
         StringAssert.StartsWith(lease.LeaseId, "database/creds/readonly/");
         Assert.AreEqual(TimeSpan.FromSeconds(30), lease.TtlAt(_time.GetUtcNow()));
-        await AdvanceUntilAsync(() => _backend.Revoked.ContainsKey(lease.LeaseId), TimeSpan.FromMinutes(2));
+        await _time.AdvanceUntilAsync(() => _backend.Revoked.ContainsKey(lease.LeaseId), TimeSpan.FromMinutes(2), Token);
 
         Assert.IsGreaterThanOrEqualTo(lease.ExpireTime, _backend.Revoked[lease.LeaseId], "not revoked before its expiry");
         await Eventually(async () => await _storage.GetAsync("sys/expire/id/" + lease.LeaseId, Token) is null);
@@ -47,12 +48,12 @@ public sealed class ExpirationManagerTests
         await using var manager = await StartedAsync();
         var lease = await manager.RegisterAsync("database/creds/readonly", TimeSpan.FromSeconds(5), TimeSpan.Zero, renewable: false, null, null, Token);
 
-        await AdvanceUntilAsync(() => _backend.Attempts >= 2, TimeSpan.FromMinutes(1));
+        await _time.AdvanceUntilAsync(() => _backend.Attempts >= 2, TimeSpan.FromMinutes(1), Token);
         var kept = await manager.LookupAsync(lease.LeaseId, Token);
         Assert.IsGreaterThanOrEqualTo(1, kept.RevokeAttempts);
         Assert.AreEqual("database unreachable", kept.RevokeError);
 
-        await AdvanceUntilAsync(() => _backend.Revoked.ContainsKey(lease.LeaseId), TimeSpan.FromMinutes(1));
+        await _time.AdvanceUntilAsync(() => _backend.Revoked.ContainsKey(lease.LeaseId), TimeSpan.FromMinutes(1), Token);
         Assert.AreEqual(4, _backend.Attempts, "three failures, then the success");
         var times = _backend.AttemptTimes.ToArray();
         Assert.IsGreaterThan(times[1] - times[0], times[3] - times[2], "the third retry waited longer than the first (1 s, 2 s, 4 s)");
@@ -69,7 +70,7 @@ public sealed class ExpirationManagerTests
 
         await using var restarted = await StartedAsync();
         Assert.AreEqual(lease.ExpireTime, (await restarted.LookupAsync(lease.LeaseId, Token)).ExpireTime);
-        await AdvanceUntilAsync(() => _backend.Revoked.ContainsKey(lease.LeaseId), TimeSpan.FromMinutes(20));
+        await _time.AdvanceUntilAsync(() => _backend.Revoked.ContainsKey(lease.LeaseId), TimeSpan.FromMinutes(20), Token);
 
         Assert.IsGreaterThanOrEqualTo(lease.ExpireTime, _backend.Revoked[lease.LeaseId]);
     }
@@ -136,20 +137,6 @@ public sealed class ExpirationManagerTests
         var manager = new ExpirationManager(_storage, _backend, _time, NullLogger<ExpirationManager>.Instance);
         await manager.StartAsync(Token);
         return manager;
-    }
-
-    // Moves the fake clock a second at a time (letting the manager's loop run between steps) until done, within a limit.
-    private async Task AdvanceUntilAsync(Func<bool> done, TimeSpan limit)
-    {
-        var end = _time.GetUtcNow() + limit;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!done())
-        {
-            Assert.IsLessThan(end, _time.GetUtcNow(), "the fake clock passed the limit before it happened");
-            Assert.IsLessThan(deadline, DateTime.UtcNow, "did not happen within 30 s of real time");
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(5, Token);
-        }
     }
 
     private async Task Eventually(Func<Task<bool>> condition)

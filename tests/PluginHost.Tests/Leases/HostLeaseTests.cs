@@ -38,7 +38,7 @@ public sealed class HostLeaseTests
         Assert.AreEqual(30, lookup["ttl"].GetInt64());
         Assert.IsTrue(lookup["renewable"].GetBoolean());
 
-        await AdvanceUntilAsync(() => _backend.Revoked.ContainsKey(user), TimeSpan.FromMinutes(2));
+        await _time.AdvanceUntilAsync(() => _backend.Revoked.ContainsKey(user), TimeSpan.FromMinutes(2), Token);
         Assert.AreEqual("creds/readonly", _backend.RevokedPaths[user], "the revoke goes to the issuing path, mount-relative");
         var gone = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.WriteAsync("sys/leases/lookup", new { lease_id = answer.LeaseId }, Token));
         Assert.AreEqual("invalid lease", gone.Message);
@@ -113,19 +113,6 @@ public sealed class HostLeaseTests
             new MountRequest { Type = BackendType.Secret, Plugin = "dynamic", Path = "dyn", Config = new MountConfig { MaxLeaseTtl = maxLeaseTtl ?? TimeSpan.Zero } },
             Token);
         return test;
-    }
-
-    private async Task AdvanceUntilAsync(Func<bool> done, TimeSpan limit)
-    {
-        var end = _time.GetUtcNow() + limit;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!done())
-        {
-            Assert.IsLessThan(end, _time.GetUtcNow(), "the fake clock passed the limit before it happened");
-            Assert.IsLessThan(deadline, DateTime.UtcNow, "did not happen within 30 s of real time");
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(5, Token);
-        }
     }
 
     private static Dictionary<string, JsonElement> Fields(object data) =>
