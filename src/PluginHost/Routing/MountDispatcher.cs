@@ -129,7 +129,7 @@ internal sealed partial class MountDispatcher(
             string? leaseId = null;
             if (response?.Secret is { } secret && mount.Table == BackendType.Secret)
             {
-                (response, leaseId) = await LeaseAsync(response, secret, mount, path, principal, timeoutSource.Token).ConfigureAwait(false);
+                (response, leaseId) = await LeaseAsync(response, secret, mount, routed, backend, principal, timeoutSource.Token).ConfigureAwait(false);
             }
 
             if (trail is not null)
@@ -182,7 +182,7 @@ internal sealed partial class MountDispatcher(
     // Vault's core: a secret in an answer gets a lease (TTL from the secret, else the mount's or the system's default,
     // capped by the mount's or the system's max), except on kv mounts, whose TTL is advice and is not leased.
     private async ValueTask<(BackendResponse Response, string? LeaseId)> LeaseAsync(
-        BackendResponse response, SecretInfo secret, MountEntry mount, string path, Principal? principal, CancellationToken cancellationToken)
+        BackendResponse response, SecretInfo secret, MountEntry mount, BackendRequest routed, IBackend backend, Principal? principal, CancellationToken cancellationToken)
     {
         if (mount.PluginName is "kv" or "generic")
         {
@@ -199,9 +199,30 @@ internal sealed partial class MountDispatcher(
         var ttl = secret.Ttl > TimeSpan.Zero ? secret.Ttl
             : mount.Config.DefaultLeaseTtl > TimeSpan.Zero ? mount.Config.DefaultLeaseTtl
             : settings.DefaultLeaseTtl;
-        var lease = await leases.RegisterAsync(path, ttl < max ? ttl : max, max, secret.Renewable, secret.InternalData, principal?.Entry?.Accessor, cancellationToken).ConfigureAwait(false);
-        return (response with { Secret = secret with { Ttl = lease.ExpireTime - lease.IssueTime } }, lease.LeaseId);
+        var path = mount.RoutePath + routed.Path;
+        try
+        {
+            var lease = await leases.RegisterAsync(path, ttl < max ? ttl : max, max, secret.Renewable, secret.InternalData, principal?.Entry?.Accessor, cancellationToken).ConfigureAwait(false);
+            return (response with { Secret = secret with { Ttl = lease.ExpireTime - lease.IssueTime } }, lease.LeaseId);
+        }
+        catch (Exception failed) when (failed is not OperationCanceledException)
+        {
+            // A secret the host cannot lease would never be revoked: the backend takes it back now, as Vault's core does.
+            try
+            {
+                await backend.HandleRequestAsync(routed with { Operation = Operation.Revoke, Data = null, Secret = secret }, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception revokeFailed)
+            {
+                LogUnleasedSecretKept(revokeFailed, routed.RequestId, path);
+            }
+
+            throw new PluginHostException(ErrorCode.Internal, $"failed to register the lease of the secret read at {path}: {failed.Message}", failed);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: the secret read at {Path} could not be leased nor revoked; its backend still holds it")]
+    private partial void LogUnleasedSecretKept(Exception exception, string requestId, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} to {MountPath} failed: {Reason}")]
     private partial void LogUnavailableWithheld(string mountPath, string requestId, string reason);

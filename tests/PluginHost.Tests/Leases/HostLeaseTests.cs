@@ -104,9 +104,24 @@ public sealed class HostLeaseTests
         Assert.AreEqual("invalid lease", gone.Message);
     }
 
-    private async Task<TestHost> HostAsync(TimeSpan? maxLeaseTtl = null)
+    [TestMethod]
+    public async Task ASecretWhoseLeaseCannotBeStored_IsRevokedAtOnce_AndTheReadFails()
+    {
+        var storage = new FaultyStorage();
+        await using var test = await HostAsync(storage: storage.Storage);
+        storage.FailWritesTo("sys/expire/");
+
+        var failed = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.ReadAsync("dyn/creds/readonly", Token));
+
+        Assert.AreEqual(ErrorCode.Internal, failed.Code);
+        StringAssert.StartsWith(failed.Message, "failed to register the lease of the secret read at dyn/creds/readonly");
+        Assert.IsTrue(_backend.Revoked.ContainsKey("v-1"), "the backend took the secret back");
+    }
+
+    private async Task<TestHost> HostAsync(TimeSpan? maxLeaseTtl = null, IStorage? storage = null)
     {
         var test = TestHost.Create(
+            configure: o => o.StorageFactory = storage is null ? null : _ => storage,
             build: b => b.AddBuiltinPlugin("dynamic", BackendType.Secret, _ => _backend),
             services: s => s.AddSingleton<TimeProvider>(_time));
         await test.Host.Mounts.EnableAsync(
