@@ -151,12 +151,22 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
     /// <exception cref="PluginHostException">Without force, some could not be revoked (500): they are kept and retried.</exception>
     public async ValueTask<int> RevokePrefixAsync(string prefix, bool force, CancellationToken cancellationToken)
     {
+        // As Vault's: a whole lease id names that lease; anything else is a path, whose segments must match whole
+        // ("database/creds/read" is not a prefix of "database/creds/readonly/…").
         var ids = new List<string>();
-        await foreach (var id in _store.IdsAsync(cancellationToken).ConfigureAwait(false))
+        if (!prefix.EndsWith('/') && await _store.GetAsync(prefix, cancellationToken).ConfigureAwait(false) is not null)
         {
-            if (id.StartsWith(prefix, StringComparison.Ordinal))
+            ids.Add(prefix);
+        }
+        else
+        {
+            prefix = prefix.EndsWith('/') ? prefix : prefix + "/";
+            await foreach (var id in _store.IdsAsync(cancellationToken).ConfigureAwait(false))
             {
-                ids.Add(id);
+                if (id.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    ids.Add(id);
+                }
             }
         }
 

@@ -128,6 +128,12 @@ public sealed class ExpirationManagerTests
         Assert.IsNotNull(await manager.LookupAsync(a.LeaseId, Token));
 
         Assert.AreEqual(2, await manager.RevokePrefixAsync("database/", force: true, Token));
+        var similar = await manager.RegisterAsync("database/creds/readonly-2", TimeSpan.FromHours(1), TimeSpan.Zero, true, null, null, Token);
+        var exact = await manager.RegisterAsync("database/creds/readonly", TimeSpan.FromHours(1), TimeSpan.Zero, true, null, null, Token);
+        Assert.AreEqual(1, await manager.RevokePrefixAsync("database/creds/readonly", force: true, Token), "whole segments only");
+        Assert.IsNotNull(await manager.LookupAsync(similar.LeaseId, Token));
+        Assert.AreEqual(1, await manager.RevokePrefixAsync(similar.LeaseId, force: true, Token), "a whole lease id names that lease");
+        await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await manager.LookupAsync(exact.LeaseId, Token));
         await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await manager.LookupAsync(b.LeaseId, Token));
         Assert.IsNotNull(await manager.LookupAsync(other.LeaseId, Token), "outside the prefix");
     }
