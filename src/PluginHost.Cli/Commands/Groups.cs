@@ -117,6 +117,24 @@ internal static class Groups
           Please see the individual subcommand help for detailed usage information.
         """);
 
+    public static GroupCommand Lease => new(
+        "lease",
+        "Interact with leases",
+        """
+        Usage: plugin-host lease <subcommand> [options] [args]
+
+          This command groups subcommands for interacting with leases. Users can revoke
+          or renew leases.
+
+          Renew a lease:
+
+              $ plugin-host lease renew database/creds/readonly/2f6a614c...
+
+          Revoke a lease:
+
+              $ plugin-host lease revoke database/creds/readonly/2f6a614c...
+        """);
+
     public static GroupCommand Audit => new(
         "audit",
         "Interact with audit devices",

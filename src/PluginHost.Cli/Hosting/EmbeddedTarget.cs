@@ -32,10 +32,10 @@ internal sealed class EmbeddedTarget(HostConfig config, ILoggerFactory loggerFac
             var answer = await host.HandleRequestAsync(request with { ClientToken = null }, caller, cancellationToken);
             if (answer.Auth is { } issued)
             {
-                return new TargetResponse(answer.Response ?? new BackendResponse(), SecretAuth.From(issued));
+                return new TargetResponse(answer.Response ?? new BackendResponse(), SecretAuth.From(issued), answer.LeaseId);
             }
 
-            return answer.Response is { } response ? new TargetResponse(response) : null;
+            return answer.Response is { } response ? new TargetResponse(response, LeaseId: answer.LeaseId) : null;
         }
         catch (PluginHostException error)
         {

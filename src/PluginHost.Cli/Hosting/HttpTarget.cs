@@ -152,7 +152,7 @@ internal sealed class HttpTarget : IRequestTarget
         }
     }
 
-    // Vault's envelope back into what a backend answered: data, warnings, the secret's TTL, and the token in "auth".
+    // Vault's envelope back into what a backend answered: data, warnings, the secret's lease and TTL, and the token in "auth".
     private static TargetResponse FromEnvelope(string body, Uri url)
     {
         JsonElement root;
@@ -179,7 +179,11 @@ internal sealed class HttpTarget : IRequestTarget
             Warnings = warnings,
             Secret = ttl > 0 || renewable ? new SecretInfo { Ttl = TimeSpan.FromSeconds(ttl), Renewable = renewable } : null,
         };
-        return new TargetResponse(response, root.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.Object ? AuthOf(auth) : null);
+        var leaseId = StringOf(root, "lease_id");
+        return new TargetResponse(
+            response,
+            root.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.Object ? AuthOf(auth) : null,
+            leaseId.Length > 0 ? leaseId : null);
     }
 
     // Vault's api.SecretAuth, from the envelope's "auth" object.

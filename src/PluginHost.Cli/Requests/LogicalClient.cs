@@ -61,5 +61,5 @@ internal sealed class LogicalClient(IRequestTarget target, string? token = null)
 
     // Vault answers 204 No Content for a response without data, warnings, lease or auth; its client makes that null.
     private static bool IsEmpty(TargetResponse answer) =>
-        answer.Auth is null && answer.Response is { Data: not { Count: > 0 }, Warnings: not { Count: > 0 }, Secret: null };
+        answer.Auth is null && string.IsNullOrEmpty(answer.LeaseId) && answer.Response is { Data: not { Count: > 0 }, Warnings: not { Count: > 0 }, Secret: null };
 }

@@ -10,7 +10,7 @@ internal sealed record Secret
 {
     public required string RequestId { get; init; }
 
-    /// <summary>Always empty: PluginHost has no lease manager, so a secret's TTL shows as <c>refresh_interval</c>.</summary>
+    /// <summary>The secret's lease, or empty: an unleased TTL (a kv secret's) shows as <c>refresh_interval</c>.</summary>
     public string LeaseId { get; init; } = "";
 
     /// <summary>The secret's TTL in seconds, or 0.</summary>
@@ -31,6 +31,7 @@ internal sealed record Secret
         return new()
         {
             RequestId = requestId,
+            LeaseId = answer.LeaseId ?? "",
             LeaseDuration = (long)(response.Secret?.Ttl.TotalSeconds ?? 0),
             Renewable = response.Secret?.Renewable ?? false,
             Data = response.Data,

@@ -18,6 +18,7 @@ public sealed class DispatchTests
         Other commands:
             audit          Interact with audit devices
             auth           Interact with auth methods
+            lease          Interact with leases
             login          Authenticate locally
             operator       Perform operator-specific tasks
             path-help      Retrieve API help for paths

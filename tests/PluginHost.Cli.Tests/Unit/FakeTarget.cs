@@ -31,6 +31,13 @@ internal sealed class FakeTarget : IRequestTarget
 
     public FakeTarget On(Operation operation, string path, BackendResponse? response) => On(operation, path, _ => response);
 
+    /// <summary>Answers as the host does for a leased secret or a lease's renewal: <paramref name="response"/> with its <c>lease_id</c>.</summary>
+    public FakeTarget OnLease(Operation operation, string path, string leaseId, BackendResponse response)
+    {
+        _answers[(operation, path)] = _ => new TargetResponse(response, LeaseId: leaseId);
+        return this;
+    }
+
     /// <summary>Answers with data given as JSON text.</summary>
     public FakeTarget OnJson(Operation operation, string path, string dataJson) =>
         On(operation, path, new BackendResponse { Data = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(dataJson) });

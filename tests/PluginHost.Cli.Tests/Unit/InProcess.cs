@@ -1,4 +1,5 @@
 using PluginHost.Cli.Configuration;
+using PluginHost.Cli.Requests;
 
 namespace PluginHost.Cli.Tests.Unit;
 
@@ -6,6 +7,10 @@ namespace PluginHost.Cli.Tests.Unit;
 internal static class InProcess
 {
     public static CliResult Run(FakeTarget target, params string[] args) => Run(target, "", new Dictionary<string, string>(), null, args);
+
+    /// <summary>Runs against any target: an <see cref="PluginHost.Cli.Hosting.HttpTarget"/> over a <see cref="StubHttpHandler"/>, say.</summary>
+    public static CliResult RunAgainst(IRequestTarget target, params string[] args) =>
+        Run(target, "", new Dictionary<string, string>(), null, args);
 
     public static CliResult RunWithStdin(FakeTarget target, string stdin, params string[] args) =>
         Run(target, stdin, new Dictionary<string, string>(), null, args);
@@ -21,7 +26,7 @@ internal static class InProcess
     public static CliResult RunAtTerminal(FakeTarget target, string hiddenLine, params string[] args) =>
         Run(target, "", new Dictionary<string, string>(), null, args, hiddenLine);
 
-    private static CliResult Run(FakeTarget target, string stdin, IReadOnlyDictionary<string, string> variables, string? home, string[] args, string? hiddenLine = null)
+    private static CliResult Run(IRequestTarget target, string stdin, IReadOnlyDictionary<string, string> variables, string? home, string[] args, string? hiddenLine = null)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
