@@ -247,7 +247,7 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
     }
 
     // Revokes under the lease's lock; false when the backend failed (the lease is then kept, or deleted when forced).
-    private async ValueTask<bool> TryRevokeAsync(string leaseId, bool force, CancellationToken cancellationToken)
+    private async ValueTask<bool> TryRevokeAsync(string leaseId, bool force, CancellationToken cancellationToken, bool onlyIfDue = false)
     {
         var gate = LockOf(leaseId);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -256,6 +256,12 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
             if (await _store.GetAsync(leaseId, cancellationToken).ConfigureAwait(false) is not { } lease)
             {
                 Unschedule(leaseId);
+                return true;
+            }
+
+            if (onlyIfDue && lease.ExpireTime > _clock.GetUtcNow())
+            {
+                // Renewed after the expiry loop picked it: the renewal rescheduled it.
                 return true;
             }
 
@@ -327,7 +333,7 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
                 }
 
                 Unschedule(next.Id, next.Due);
-                await TryRevokeAsync(next.Id, force: false, stopping).ConfigureAwait(false);
+                await TryRevokeAsync(next.Id, force: false, stopping, onlyIfDue: true).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

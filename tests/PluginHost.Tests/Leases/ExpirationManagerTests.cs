@@ -96,6 +96,19 @@ public sealed class ExpirationManagerTests
     }
 
     [TestMethod]
+    public async Task ALeaseRenewedBeforeItsExpiry_IsRevokedAtItsNewExpiry_NotTheOldOne()
+    {
+        await using var manager = await StartedAsync();
+        var lease = await manager.RegisterAsync("database/creds/readonly", TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), renewable: true, null, null, Token);
+        await _time.AdvanceUntilAsync(() => _time.GetUtcNow() >= lease.ExpireTime - TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), Token);
+
+        var renewed = await manager.RenewAsync(lease.LeaseId, TimeSpan.FromMinutes(10), Token);
+        await _time.AdvanceUntilAsync(() => _backend.Revoked.ContainsKey(lease.LeaseId), TimeSpan.FromMinutes(15), Token);
+
+        Assert.IsGreaterThanOrEqualTo(renewed.ExpireTime, _backend.Revoked[lease.LeaseId], "revoked at the renewed expiry");
+    }
+
+    [TestMethod]
     public async Task RevokingAToken_RevokesItsLeasesOnly_AndTidyDropsIndexEntriesLeftBehind()
     {
         await using var manager = await StartedAsync();
