@@ -107,7 +107,13 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var lease = await _store.GetAsync(leaseId, cancellationToken).ConfigureAwait(false) ?? throw InvalidLease();
+            if (await _store.GetAsync(leaseId, cancellationToken).ConfigureAwait(false) is not { } lease)
+            {
+                // No lock is kept for an id that is no lease: callers cannot grow the table with made-up ids.
+                _leaseLocks.TryRemove(leaseId, out _);
+                throw InvalidLease();
+            }
+
             var now = _clock.GetUtcNow();
             if (!lease.Renewable)
             {
@@ -256,6 +262,7 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
             if (await _store.GetAsync(leaseId, cancellationToken).ConfigureAwait(false) is not { } lease)
             {
                 Unschedule(leaseId);
+                _leaseLocks.TryRemove(leaseId, out _);
                 return true;
             }
 
@@ -376,7 +383,11 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
         }
     }
 
+    // One lock per lease being changed; removed once the lease is gone or was never there.
     private SemaphoreSlim LockOf(string leaseId) => _leaseLocks.GetOrAdd(leaseId, _ => new SemaphoreSlim(1, 1));
+
+    /// <summary>How many per-lease locks are held (for tests: made-up ids must not grow it).</summary>
+    internal int LockCount => _leaseLocks.Count;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

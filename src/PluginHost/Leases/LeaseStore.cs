@@ -26,6 +26,12 @@ internal sealed class LeaseStore(IStorage storage)
     /// <summary>The lease, or <see langword="null"/>.</summary>
     public async ValueTask<LeaseEntry?> GetAsync(string leaseId, CancellationToken cancellationToken)
     {
+        // An id no lease could have (a client's typo, an empty segment, "..") is simply not a lease.
+        if (!StorageKey.IsValid(IdPrefix + leaseId))
+        {
+            return null;
+        }
+
         var entry = await storage.GetAsync(IdPrefix + leaseId, cancellationToken).ConfigureAwait(false);
         return entry is null ? null : JsonSerializer.Deserialize(entry.Value, LeaseJsonContext.Default.LeaseEntry);
     }

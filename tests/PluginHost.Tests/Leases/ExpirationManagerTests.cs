@@ -91,6 +91,14 @@ public sealed class ExpirationManagerTests
         Assert.AreEqual(lease.MaxExpireTime, capped.ExpireTime, "no further than issue time + max TTL");
         Assert.AreEqual(TimeSpan.FromMinutes(29), _backend.LastIncrement, "the backend is asked for the capped increment");
 
+        var locks = manager.LockCount;
+        for (var i = 0; i < 100; i++)
+        {
+            await manager.RevokeAsync($"database/creds/made-up-{i}", Token);
+            await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await manager.RenewAsync($"database/creds/made-up-{i}", TimeSpan.Zero, Token));
+        }
+
+        Assert.AreEqual(locks, manager.LockCount, "made-up lease ids leave no lock behind");
         Assert.AreEqual("lease is not renewable", (await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await manager.RenewAsync(fixedLease.LeaseId, TimeSpan.Zero, Token))).Message);
         Assert.AreEqual("invalid lease", (await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await manager.RenewAsync("database/creds/readonly/nope", TimeSpan.Zero, Token))).Message);
     }

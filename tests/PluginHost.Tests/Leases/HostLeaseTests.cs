@@ -59,6 +59,12 @@ public sealed class HostLeaseTests
 
         await test.Host.WriteAsync($"sys/leases/revoke/{answer.LeaseId}", new { }, Token);
         Assert.HasCount(1, _backend.Revoked);
+
+        foreach (var malformed in (string[])["dyn//creds", "dyn/creds/../x", "dyn/creds/"])
+        {
+            var invalid = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.WriteAsync("sys/leases/lookup", new { lease_id = malformed }, Token));
+            Assert.AreEqual("invalid lease", invalid.Message, malformed);
+        }
     }
 
     [TestMethod]
