@@ -167,13 +167,7 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
         else
         {
             prefix = prefix.EndsWith('/') ? prefix : prefix + "/";
-            await foreach (var id in _store.IdsAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (id.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    ids.Add(id);
-                }
-            }
+            ids.AddRange(await IdsUnderAsync(prefix, cancellationToken).ConfigureAwait(false));
         }
 
         var failed = 0;
@@ -200,18 +194,21 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
     }
 
     /// <summary>How many leases have ids starting with <paramref name="prefix"/>.</summary>
-    public async ValueTask<int> CountAsync(string prefix, CancellationToken cancellationToken)
+    public async ValueTask<int> CountAsync(string prefix, CancellationToken cancellationToken) =>
+        (await IdsUnderAsync(prefix, cancellationToken).ConfigureAwait(false)).Count;
+
+    private async ValueTask<List<string>> IdsUnderAsync(string prefix, CancellationToken cancellationToken)
     {
-        var count = 0;
+        var ids = new List<string>();
         await foreach (var id in _store.IdsAsync(cancellationToken).ConfigureAwait(false))
         {
             if (id.StartsWith(prefix, StringComparison.Ordinal))
             {
-                count++;
+                ids.Add(id);
             }
         }
 
-        return count;
+        return ids;
     }
 
     /// <summary>The lease's time left now.</summary>

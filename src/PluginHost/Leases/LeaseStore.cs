@@ -49,20 +49,9 @@ internal sealed class LeaseStore(IStorage storage)
     /// <summary>Every lease id, walking <c>sys/expire/id/</c>.</summary>
     public async IAsyncEnumerable<string> IdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var folders = new Stack<string>([""]);
-        while (folders.TryPop(out var folder))
+        await foreach (var key in StorageWalk.KeysAsync(storage, IdPrefix, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var name in await storage.ListAsync(IdPrefix + folder, cancellationToken).ConfigureAwait(false))
-            {
-                if (name.EndsWith('/'))
-                {
-                    folders.Push(folder + name);
-                }
-                else
-                {
-                    yield return folder + name;
-                }
-            }
+            yield return key[IdPrefix.Length..];
         }
     }
 

@@ -71,7 +71,7 @@ internal sealed class BarrierMigration(IStorage raw, BarrierKeys chain)
         }
 
         var encrypted = 0;
-        await foreach (var key in KeysAsync("", cancellationToken).ConfigureAwait(false))
+        await foreach (var key in StorageWalk.KeysAsync(raw, "", cancellationToken).ConfigureAwait(false))
         {
             if (BarrierKeys.OwnPaths.Contains(key) || key == MarkerPath
                 || await raw.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } entry
@@ -99,24 +99,6 @@ internal sealed class BarrierMigration(IStorage raw, BarrierKeys chain)
         catch (PluginHostException)
         {
             return await chain.CreateKeysAsync(unsealKey, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async IAsyncEnumerable<string> KeysAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var name in await raw.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
-        {
-            if (name.EndsWith('/'))
-            {
-                await foreach (var key in KeysAsync(prefix + name, cancellationToken).ConfigureAwait(false))
-                {
-                    yield return key;
-                }
-            }
-            else
-            {
-                yield return prefix + name;
-            }
         }
     }
 }
