@@ -1,25 +1,24 @@
 namespace PluginHost;
 
-/// <summary>Walks an <see cref="IStorage"/> below a prefix, folder by folder, as Vault's <c>logical.CollectKeys</c> does.</summary>
+/// <summary>Walks an <see cref="IStorage"/> below a prefix, depth first in listing order, as Vault's <c>logical.CollectKeys</c> does.</summary>
 internal static class StorageWalk
 {
-    /// <summary>Every key below <paramref name="prefix"/> (empty, or ending with <c>/</c>), in full.</summary>
+    /// <summary>Every key below <paramref name="prefix"/> (empty, or ending with <c>/</c>), in full, in listing order.</summary>
     public static async IAsyncEnumerable<string> KeysAsync(
         IStorage storage, string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var folders = new Stack<string>([prefix]);
-        while (folders.TryPop(out var folder))
+        foreach (var name in await storage.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var name in await storage.ListAsync(folder, cancellationToken).ConfigureAwait(false))
+            if (name.EndsWith('/'))
             {
-                if (name.EndsWith('/'))
+                await foreach (var key in KeysAsync(storage, prefix + name, cancellationToken).ConfigureAwait(false))
                 {
-                    folders.Push(folder + name);
+                    yield return key;
                 }
-                else
-                {
-                    yield return folder + name;
-                }
+            }
+            else
+            {
+                yield return prefix + name;
             }
         }
     }
