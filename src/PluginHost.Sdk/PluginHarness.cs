@@ -36,17 +36,37 @@ public sealed class PluginHarness : IAsyncDisposable
     /// <param name="maxConcurrentRequests">The host end's concurrency limit for this plugin.</param>
     /// <param name="cancellationToken">Cancels waiting for the hello.</param>
     /// <returns>The running harness.</returns>
-    public static async Task<PluginHarness> StartAsync(
+    public static Task<PluginHarness> StartAsync(
         Func<IBackend> factory,
         int maxConcurrentRequests = PluginClient.DefaultMaxConcurrentRequests,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
+        return StartServerAsync((pluginEnd, token, stop) => PluginServer.ServeAsync(pluginEnd, factory, token, stop), maxConcurrentRequests, cancellationToken);
+    }
+
+    /// <summary>Starts a database plugin server for <paramref name="factory"/> and completes once it has said hello; open connections with <see cref="OpenDatabase"/>.</summary>
+    /// <param name="factory">Creates one database instance per connection.</param>
+    /// <param name="maxConcurrentRequests">The host end's concurrency limit for this plugin.</param>
+    /// <param name="cancellationToken">Cancels waiting for the hello.</param>
+    /// <returns>The running harness.</returns>
+    public static Task<PluginHarness> StartDatabaseAsync(
+        Func<Database.IDatabase> factory,
+        int maxConcurrentRequests = PluginClient.DefaultMaxConcurrentRequests,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return StartServerAsync((pluginEnd, token, stop) => PluginServer.ServeDatabaseAsync(pluginEnd, factory, token, stop), maxConcurrentRequests, cancellationToken);
+    }
+
+    private static async Task<PluginHarness> StartServerAsync(
+        Func<Stream, string, CancellationToken, Task> serve, int maxConcurrentRequests, CancellationToken cancellationToken)
+    {
         var (hostEnd, pluginEnd) = FullDuplexStream.CreatePair();
         var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var client = PluginClient.Start(hostEnd, token, "PluginHarness", maxConcurrentRequests: maxConcurrentRequests);
         var stop = new CancellationTokenSource();
-        var server = Task.Run(() => PluginServer.ServeAsync(pluginEnd, factory, token, stop.Token), CancellationToken.None);
+        var server = Task.Run(() => serve(pluginEnd, token, stop.Token), CancellationToken.None);
         var harness = new PluginHarness(client, server, stop);
         try
         {
@@ -60,6 +80,14 @@ public sealed class PluginHarness : IAsyncDisposable
 
         return harness;
     }
+
+    /// <summary>
+    /// Returns the host-side proxy of a new database instance in the plugin, as the <c>database</c> engine opens one per
+    /// configured connection: call <see cref="Database.IDatabase.InitializeAsync"/> on it first.
+    /// </summary>
+    /// <returns>The proxy; every call goes through the protocol.</returns>
+    public Database.IDatabase OpenDatabase() =>
+        _client.CreateDatabase(Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()), "harness");
 
     /// <summary>Creates and sets up a backend instance in the plugin, as mounting does.</summary>
     /// <param name="storage">The instance's storage view; the plugin's storage calls reach it through the protocol.</param>

@@ -24,9 +24,33 @@ public static class PluginServer
     /// <param name="factory">Creates one backend per mount (instance).</param>
     /// <param name="cancellationToken">Stops serving.</param>
     /// <returns>The process exit code: 0 after a normal end, 1 when not started by a host or the host refused the plugin.</returns>
-    public static async Task<int> RunAsync(Func<IBackend> factory, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(Func<IBackend> factory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
+        return RunOnHostSocketAsync((stream, token) => ServeAsync(stream, factory, token, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Serves database instances created by <paramref name="factory"/> to the host that started this process: the
+    /// whole of a database plugin's <c>Main</c> (a plugin registered with type <c>database</c>). Same start-up as
+    /// <see cref="RunAsync"/>.
+    /// </summary>
+    /// <param name="factory">Creates one database instance per connection the host configures.</param>
+    /// <param name="cancellationToken">Stops serving.</param>
+    /// <returns>The process exit code: 0 after a normal end, 1 when not started by a host or the host refused the plugin.</returns>
+    /// <example>
+    /// <code>
+    /// return await PluginServer.RunDatabaseAsync(() => new PostgresDatabase());
+    /// </code>
+    /// </example>
+    public static Task<int> RunDatabaseAsync(Func<Database.IDatabase> factory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return RunOnHostSocketAsync((stream, token) => ServeDatabaseAsync(stream, factory, token, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<int> RunOnHostSocketAsync(Func<Stream, string, Task> serve, CancellationToken cancellationToken)
+    {
         if (Environment.GetEnvironmentVariable(PluginEnvironment.MagicCookieKey) != PluginEnvironment.MagicCookieValue)
         {
             await Console.Error.WriteLineAsync(PluginEnvironment.NotMeantToBeRunMessage).ConfigureAwait(false);
@@ -46,7 +70,7 @@ public static class PluginServer
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         try
         {
-            await ServeAsync(stream, factory, token, cancellationToken).ConfigureAwait(false);
+            await serve(stream, token).ConfigureAwait(false);
             return 0;
         }
         catch (PluginHostException refused)
@@ -72,6 +96,39 @@ public static class PluginServer
         ArgumentNullException.ThrowIfNull(factory);
         var endpoint = new PluginEndpoint(factory);
         using var rpc = ProtocolChannel.Create(duplex, endpoint);
+        endpoint.Attach(rpc);
+        await ServeConnectionAsync(rpc, endpoint.ShutdownRequested, token, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Serves a database plugin's end of the protocol over an already connected duplex stream; <see cref="RunDatabaseAsync"/>
+    /// calls it with the host's socket, <see cref="PluginHarness.StartDatabaseAsync"/> with one end of an in-memory pair.
+    /// </summary>
+    /// <param name="duplex">The connection to the host.</param>
+    /// <param name="factory">Creates one database instance per connection the host configures.</param>
+    /// <param name="token">The one-time token to present in the hello.</param>
+    /// <param name="cancellationToken">Stops serving.</param>
+    /// <returns>A task that completes when the host shut the plugin down or the connection closed; every open instance is closed by then.</returns>
+    /// <exception cref="PluginHostException">The host refused the hello (wrong token, no common protocol version).</exception>
+    public static async Task ServeDatabaseAsync(Stream duplex, Func<Database.IDatabase> factory, string token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(duplex);
+        ArgumentNullException.ThrowIfNull(factory);
+        var endpoint = new DatabaseEndpoint(factory);
+        using var rpc = ProtocolChannel.Create(duplex, endpoint);
+        try
+        {
+            await ServeConnectionAsync(rpc, endpoint.ShutdownRequested, token, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Database connections (pools, sockets to the server) must not outlive the host's.
+            await endpoint.CloseAllAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ServeConnectionAsync(StreamJsonRpc.JsonRpc rpc, Task shutdownRequested, string token, CancellationToken cancellationToken)
+    {
         rpc.Disconnected += (_, e) =>
         {
             // The host's log shows the plugin's stderr: say why the connection (and so the plugin) ends.
@@ -80,7 +137,6 @@ public static class PluginServer
                 Console.Error.WriteLine($"the connection to the host broke the protocol: {broken.Message}");
             }
         };
-        endpoint.Attach(rpc);
         rpc.StartListening();
         try
         {
@@ -103,6 +159,6 @@ public static class PluginServer
         }
 
         // The plugin lives as long as its host connection: when the host goes away (even killed), so does the plugin.
-        await Task.WhenAny(rpc.Completion, endpoint.ShutdownRequested, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+        await Task.WhenAny(rpc.Completion, shutdownRequested, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
     }
 }

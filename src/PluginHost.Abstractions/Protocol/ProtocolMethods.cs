@@ -35,4 +35,22 @@ public static class ProtocolMethods
 
     /// <summary>Plugin → host: list a folder of an instance's storage view.</summary>
     public const string StorageList = "storage.list";
+
+    /// <summary>Host → database plugin: create the database instance for one connection and take its configuration.</summary>
+    public const string DatabaseInitialize = "database.initialize";
+
+    /// <summary>Host → database plugin: create a user.</summary>
+    public const string DatabaseNewUser = "database.newUser";
+
+    /// <summary>Host → database plugin: change a user's password or expiration.</summary>
+    public const string DatabaseUpdateUser = "database.updateUser";
+
+    /// <summary>Host → database plugin: drop a user (succeeds for a missing one).</summary>
+    public const string DatabaseDeleteUser = "database.deleteUser";
+
+    /// <summary>Host → database plugin: the kind of database.</summary>
+    public const string DatabaseType = "database.type";
+
+    /// <summary>Host → database plugin: close a connection and forget its instance.</summary>
+    public const string DatabaseClose = "database.close";
 }

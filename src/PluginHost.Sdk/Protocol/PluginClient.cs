@@ -116,6 +116,16 @@ internal sealed class PluginClient : IAsyncDisposable
         return new RemoteBackend(this, instanceId, expectedType, pluginName);
     }
 
+    /// <summary>Returns a proxy for a new database instance (one connection); its <see cref="Database.IDatabase.InitializeAsync"/> creates the instance in the plugin.</summary>
+    /// <param name="instanceId">A connection-unique id.</param>
+    /// <param name="pluginName">The plugin's catalog name, for error messages.</param>
+    /// <returns>The proxy.</returns>
+    public Database.IDatabase CreateDatabase(string instanceId, string pluginName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        return new RemoteDatabase(this, instanceId, pluginName);
+    }
+
     /// <summary>Asks the plugin to shut down (a notification: it does not wait for an answer).</summary>
     /// <returns>A task that completes when the notification is sent.</returns>
     public async Task ShutdownAsync()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PluginHost.Database;
 using PluginHost.Protocol;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
@@ -20,6 +21,14 @@ namespace PluginHost.Sdk.Protocol;
 [JsonSerializable(typeof(InstanceRequestParams))]
 [JsonSerializable(typeof(BackendResponse))]
 [JsonSerializable(typeof(StorageEntry))]
+[JsonSerializable(typeof(DatabaseCallParams<InitializeRequest>))]
+[JsonSerializable(typeof(DatabaseCallParams<NewUserRequest>))]
+[JsonSerializable(typeof(DatabaseCallParams<UpdateUserRequest>))]
+[JsonSerializable(typeof(DatabaseCallParams<DeleteUserRequest>))]
+[JsonSerializable(typeof(DatabaseCallParams<DatabaseInstance>))]
+[JsonSerializable(typeof(InitializeResponse))]
+[JsonSerializable(typeof(NewUserResponse))]
+[JsonSerializable(typeof(DatabaseTypeResult))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(bool?))]
 [JsonSerializable(typeof(object))]

@@ -24,6 +24,33 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
     /// <summary>Returns a new backend instance of <paramref name="entry"/> in its (possibly new) process.</summary>
     public async ValueTask<IBackend> CreateBackendAsync(CatalogEntry entry, CancellationToken cancellationToken)
     {
+        var process = await JoinAsync(entry, cancellationToken).ConfigureAwait(false);
+        var remote = process.Client!.CreateBackend(NewInstanceId(), entry.Type, entry.Name);
+        var settings = options.CurrentValue;
+        return new ProcessBackend(remote, process, this, settings.PluginCancellationGracePeriod, CleanupBound(settings));
+    }
+
+    /// <summary>
+    /// Returns a new database instance (one connection of the <c>database</c> engine) of <paramref name="entry"/>, a
+    /// catalog entry of type <c>database</c>, in its (possibly new) process; call its initialize first.
+    /// </summary>
+    public async ValueTask<ProcessDatabase> CreateDatabaseAsync(CatalogEntry entry, string connectionName, CancellationToken cancellationToken)
+    {
+        var process = await JoinAsync(entry, cancellationToken).ConfigureAwait(false);
+        var remote = process.Client!.CreateDatabase(NewInstanceId(), entry.Name);
+        var settings = options.CurrentValue;
+        return new ProcessDatabase(remote, process, this, connectionName, CleanupBound(settings));
+    }
+
+    // A backend's cleanup gets the shutdown grace period (at least a second) before the process is stopped regardless.
+    private static TimeSpan CleanupBound(PluginHostOptions settings) =>
+        settings.PluginShutdownGracePeriod > TimeSpan.FromSeconds(1) ? settings.PluginShutdownGracePeriod : TimeSpan.FromSeconds(1);
+
+    private static string NewInstanceId() => Guid.NewGuid().ToString("N");
+
+    // Counts one more instance into the entry's process, launching it first when there is none (or it stopped).
+    private async ValueTask<PluginProcess> JoinAsync(CatalogEntry entry, CancellationToken cancellationToken)
+    {
         var key = Identity(entry);
         while (true)
         {
@@ -52,12 +79,7 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
             }
 
             LogInstanceAdded(entry.Name, process.Pid);
-            var remote = process.Client!.CreateBackend(Guid.NewGuid().ToString("N"), entry.Type, entry.Name);
-            var settings = options.CurrentValue;
-
-            // A backend's cleanup gets the shutdown grace period (at least a second) before the process is stopped regardless.
-            var cleanupBound = settings.PluginShutdownGracePeriod > TimeSpan.FromSeconds(1) ? settings.PluginShutdownGracePeriod : TimeSpan.FromSeconds(1);
-            return new ProcessBackend(remote, process, this, settings.PluginCancellationGracePeriod, cleanupBound);
+            return process;
         }
     }
 

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace PluginHost.Database;
+
+/// <summary>The parameters of <see cref="IDatabase.DeleteUserAsync"/>.</summary>
+public sealed record DeleteUserRequest
+{
+    /// <summary>The user to drop.</summary>
+    [JsonPropertyName("username")]
+    public required string Username { get; init; }
+
+    /// <summary>The role's revocation statements (empty: the plugin's default).</summary>
+    [JsonPropertyName("statements")]
+    public DatabaseStatements Statements { get; init; } = DatabaseStatements.None;
+}
