@@ -30,6 +30,13 @@ public sealed record BackendRequest
     [JsonPropertyName("client_token")]
     public string? ClientToken { get; init; }
 
+    /// <summary>
+    /// The display name of the caller's token (Vault's <c>display_name</c>: <c>root</c>, <c>token</c>,
+    /// <c>userpass-alice</c>), when the caller gave a valid token; for names a plugin makes up, never for decisions.
+    /// </summary>
+    [JsonPropertyName("display_name")]
+    public string? DisplayName { get; init; }
+
     /// <summary>A unique id for logs and correlation. The host assigns one when empty.</summary>
     [JsonPropertyName("request_id")]
     public string RequestId { get; init; } = "";

@@ -65,9 +65,10 @@ public sealed class FieldData
     public TimeSpan GetDuration(string name) => Get<TimeSpan>(name, FieldType.Duration);
 
     /// <summary>The list value of <paramref name="name"/> (items trimmed, empty ones dropped), else its default, else empty.</summary>
-    /// <param name="name">A declared <see cref="FieldType.CommaStringSlice"/> field.</param>
+    /// <param name="name">A declared <see cref="FieldType.CommaStringSlice"/> or <see cref="FieldType.StringSlice"/> field.</param>
     /// <returns>The value.</returns>
-    public IReadOnlyList<string> GetStrings(string name) => Get<IReadOnlyList<string>>(name, FieldType.CommaStringSlice);
+    public IReadOnlyList<string> GetStrings(string name) =>
+        Get<IReadOnlyList<string>>(name, Schema(name).Type == FieldType.StringSlice ? FieldType.StringSlice : FieldType.CommaStringSlice);
 
     /// <summary>The object value of <paramref name="name"/>, else its default, else empty.</summary>
     /// <param name="name">A declared <see cref="FieldType.Map"/> field.</param>

@@ -20,6 +20,7 @@ internal static class FieldParser
         FieldType.Duration => TimeSpan.FromSeconds(DurationParser.Parse(field, value)),
         FieldType.CommaStringSlice => ParseStrings(value) ?? throw Invalid(field, value, "give a comma-separated string (\"dev,ops\") or a JSON array of strings"),
         FieldType.Map => ParseMap(value) ?? throw Invalid(field, value, "give a JSON object"),
+        FieldType.StringSlice => ParseStringSlice(value) ?? throw Invalid(field, value, "give a string or a JSON array of strings"),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown field type"),
     };
 
@@ -34,6 +35,7 @@ internal static class FieldParser
         FieldType.Duration => TimeSpan.Zero,
         FieldType.CommaStringSlice => Array.Empty<string>(),
         FieldType.Map => EmptyMap,
+        FieldType.StringSlice => Array.Empty<string>(),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown field type"),
     };
 
@@ -48,6 +50,7 @@ internal static class FieldParser
         FieldType.Duration => "duration (sec)",
         FieldType.CommaStringSlice => "comma-separated strings",
         FieldType.Map => "map",
+        FieldType.StringSlice => "strings",
         _ => type.ToString(),
     };
 
@@ -107,6 +110,19 @@ internal static class FieldParser
         }
 
         return items.Select(item => item!.Trim()).Where(item => item.Length > 0).ToArray();
+    }
+
+    // Vault's weak decoding of a string into a []string: one item, commas and all.
+    private static string[]? ParseStringSlice(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString() is { Length: > 0 } one && one.Trim().Length > 0 ? [one] : [];
+        }
+
+        return value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => ParseString(e) is not null)
+            ? value.EnumerateArray().Select(e => ParseString(e)!).Where(item => item.Trim().Length > 0).ToArray()
+            : null;
     }
 
     private static PluginHostException Invalid(string field, JsonElement value, string hint) =>

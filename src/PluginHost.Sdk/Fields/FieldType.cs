@@ -21,4 +21,10 @@ public enum FieldType
 
     /// <summary>A JSON object, such as a mount's <c>config</c>; its values are given to the handler as they are.</summary>
     Map,
+
+    /// <summary>
+    /// A list of strings whose items may hold commas, such as SQL statements (Vault's <c>TypeStringSlice</c>): a string is
+    /// one item, a JSON array its items; empty items are dropped, the others kept as given.
+    /// </summary>
+    StringSlice,
 }

@@ -36,6 +36,12 @@ public sealed class PathRoute
     /// </summary>
     public IReadOnlyDictionary<string, FieldSchema> Fields { get; init; } = new Dictionary<string, FieldSchema>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether the path takes fields beyond <see cref="Fields"/> (Vault's <c>TakesArbitraryInput</c>): they are not
+    /// warned about, and the handler reads them from <see cref="BackendRequest.Data"/> (a database connection's plugin fields).
+    /// </summary>
+    public bool TakesArbitraryInput { get; init; }
+
     /// <summary>The handler of each supported operation; any other operation on the path is <see cref="ErrorCode.Unsupported"/>.</summary>
     public required IReadOnlyDictionary<Operation, PathHandler> Handlers { get; init; }
 

@@ -80,7 +80,7 @@ public sealed class PathTable
 
         var fields = FieldData.Parse(request, match, route.Fields);
         var response = handler(request, fields, cancellationToken);
-        return route.Fields.Count == 0 || fields.Unrecognized.Count == 0 ? response : WarnAsync(response, fields.Unrecognized);
+        return route.Fields.Count == 0 || route.TakesArbitraryInput || fields.Unrecognized.Count == 0 ? response : WarnAsync(response, fields.Unrecognized);
     }
 
     /// <summary>Runs the existence check of the route matching the request's path.</summary>
@@ -117,7 +117,7 @@ public sealed class PathTable
             var fits = schema.Default is null
                 || schema.Type switch
                 {
-                    FieldType.CommaStringSlice => schema.Default is IReadOnlyList<string>,
+                    FieldType.CommaStringSlice or FieldType.StringSlice => schema.Default is IReadOnlyList<string>,
                     FieldType.Map => schema.Default is IReadOnlyDictionary<string, System.Text.Json.JsonElement>,
                     _ => schema.Default.GetType() == expected,
                 };

@@ -7,7 +7,7 @@ namespace PluginHost.Catalog;
 internal static class DefaultBuiltins
 {
     /// <summary>Vault's style of builtin version: the package version with <c>+builtin</c> metadata.</summary>
-    private static readonly string Version = BuiltinVersion(typeof(KvBackend).Assembly);
+    public static readonly string Version = BuiltinVersion(typeof(KvBackend).Assembly);
 
     public static IReadOnlyList<BuiltinPlugin> All { get; } =
     [

@@ -5,6 +5,7 @@ using PluginHost.Activation;
 using PluginHost.Audit;
 using PluginHost.Authorization;
 using PluginHost.Catalog;
+using PluginHost.Database;
 using PluginHost.Leases;
 using PluginHost.Mounts;
 using PluginHost.Policies;
@@ -42,7 +43,13 @@ internal sealed class HostCore : IAsyncDisposable
         var builtins = services.GetServices<BuiltinPlugin>();
         if (options.CurrentValue.RegisterDefaultBuiltins)
         {
-            builtins = DefaultBuiltins.All.Concat(builtins);
+            // The database engine runs the catalog's database plugins in this core's process pool: it is built here, not in DefaultBuiltins.
+            var databases = new HostDatabaseServices(Catalog!, _processes!, () => Mounts!, () => Leases!, options);
+            var database = new BuiltinPlugin("database", BackendType.Secret, _ => new DatabaseBackend(databases, _clock, loggers.CreateLogger<DatabaseBackend>()))
+            {
+                Version = DefaultBuiltins.Version,
+            };
+            builtins = DefaultBuiltins.All.Append(database).Concat(builtins);
         }
 
         Catalog = new PluginCatalog(storage, options, builtins, loggers.CreateLogger<PluginCatalog>());

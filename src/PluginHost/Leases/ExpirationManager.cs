@@ -197,6 +197,18 @@ internal sealed partial class ExpirationManager : IAsyncDisposable
     public async ValueTask<int> CountAsync(string prefix, CancellationToken cancellationToken) =>
         (await IdsUnderAsync(prefix, cancellationToken).ConfigureAwait(false)).Count;
 
+    /// <summary>The leases whose ids start with <paramref name="prefix"/> (whole ids, no segment rule), read one by one.</summary>
+    public async IAsyncEnumerable<LeaseEntry> LeasesUnderAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var id in await IdsUnderAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (await _store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } lease)
+            {
+                yield return lease;
+            }
+        }
+    }
+
     private async ValueTask<List<string>> IdsUnderAsync(string prefix, CancellationToken cancellationToken)
     {
         var ids = new List<string>();

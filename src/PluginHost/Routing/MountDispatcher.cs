@@ -95,6 +95,7 @@ internal sealed partial class MountDispatcher(
                         ? id
                         : principal.MountTokenIds[mount.Uuid] = await clientTokenIds.ForMountAsync(token, mount.Uuid, timeoutSource.Token).ConfigureAwait(false)
                     : null,
+                DisplayName = principal?.Token is null ? null : principal.DisplayName,
             };
             if (routed.Operation == Operation.Update
                 && await backend.ExistenceCheckAsync(routed, timeoutSource.Token).ConfigureAwait(false) == false)
