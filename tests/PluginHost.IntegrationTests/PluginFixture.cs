@@ -11,12 +11,15 @@ internal sealed class PluginFixture : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public PluginFixture(Action<PluginHostOptions>? configure = null, Action<IPluginHostBuilder>? build = null)
+    /// <param name="configure">Changes the host's options.</param>
+    /// <param name="build">Adds to the host's builder.</param>
+    /// <param name="plugins">Published plugins to copy into the plugin directory besides <see cref="PublishedPlugins.All"/>.</param>
+    public PluginFixture(Action<PluginHostOptions>? configure = null, Action<IPluginHostBuilder>? build = null, IReadOnlyList<string>? plugins = null)
     {
         Root = Directory.CreateTempSubdirectory("pluginhost-it-").FullName;
         PluginDirectory = Directory.CreateDirectory(Path.Combine(Root, "plugins")).FullName;
         CacheDirectory = Path.Combine(Root, "cache");
-        foreach (var plugin in PublishedPlugins.All)
+        foreach (var plugin in PublishedPlugins.All.Concat(plugins ?? []))
         {
             File.Copy(plugin, Path.Combine(PluginDirectory, Path.GetFileName(plugin)));
         }

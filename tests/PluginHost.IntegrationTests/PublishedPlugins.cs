@@ -27,6 +27,9 @@ public static class PublishedPlugins
     public static string MockPluginNativeAot => Path.Combine(s_directory, "native-aot", "my-mock-plugin");
 
     /// <summary>Every published plugin, for fixtures to copy into their plugin directory.</summary>
+    /// <summary>The PostgreSQL database plugin sample (type <c>database</c>); copied only by fixtures that ask for it.</summary>
+    public static string PostgresDatabasePlugin => Path.Combine(s_directory, "postgresql-database-plugin");
+
     public static IReadOnlyList<string> All => [MockPlugin, UserpassPlugin, AdversarialPlugin, RawProtocolPlugin];
 
     /// <summary>The small host the SIGKILL test runs as a child process (a framework-dependent app, not a plugin).</summary>
@@ -38,7 +41,7 @@ public static class PublishedPlugins
         s_directory = Directory.CreateTempSubdirectory("pluginhost-published-").FullName;
         var repository = RepositoryRoot();
         using var publishing = await PluginHost.Tests.Shared.PublishLock.AcquireAsync(repository, context.CancellationToken);
-        string[] plugins = ["samples/MockPlugin", "samples/UserpassPlugin", "tests/Plugins/PluginHost.AdversarialPlugin", "tests/Plugins/PluginHost.RawPlugin"];
+        string[] plugins = ["samples/MockPlugin", "samples/UserpassPlugin", "tests/Plugins/PluginHost.AdversarialPlugin", "tests/Plugins/PluginHost.RawPlugin", "samples/PostgresDatabasePlugin"];
         foreach (var project in plugins)
         {
             await PublishAsync(Path.Combine(repository, project), s_directory, context.CancellationToken);

@@ -5,7 +5,7 @@ using PluginHost.Activation;
 using PluginHost.Audit;
 using PluginHost.Authorization;
 using PluginHost.Catalog;
-using PluginHost.Database;
+using PluginHost.DatabaseEngine;
 using PluginHost.Leases;
 using PluginHost.Mounts;
 using PluginHost.Policies;

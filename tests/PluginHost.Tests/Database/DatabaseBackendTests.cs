@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PluginHost.Database;
+using PluginHost.DatabaseEngine;
 using PluginHost.Storage;
 using PluginHost.Tests.Backends;
 using PluginHost.Tests.TestDoubles;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using PluginHost.Database;
+using PluginHost.DatabaseEngine;
 
 namespace PluginHost.Tests.Database;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>One connection of the <c>database</c> engine, as stored at <c>config/&lt;name&gt;</c> in the mount's storage.</summary>
 internal sealed record ConnectionConfig

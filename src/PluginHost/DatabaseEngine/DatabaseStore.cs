@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>The <c>database</c> engine's storage, in Vault's layout: <c>config/</c>, <c>role/</c>, <c>static-role/</c>.</summary>
 internal sealed class DatabaseStore(Func<IStorage> storage)

@@ -1,4 +1,6 @@
-namespace PluginHost.Database;
+using PluginHost.Database;
+
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>A connection the engine has initialized: the plugin's database instance and the configuration it was given.</summary>
 internal sealed record OpenConnection(IDatabase Database, ConnectionConfig Config)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PluginHost.Sdk;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>
 /// Vault's <c>database</c> secrets engine: connections (<c>config/</c>) each served by a database plugin from the

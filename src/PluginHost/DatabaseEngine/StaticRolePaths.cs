@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using PluginHost.Sdk;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>
 /// Static roles: <c>static-roles/</c> (list), <c>static-roles/&lt;name&gt;</c> (write, read, delete) — an existing

@@ -1,4 +1,5 @@
-namespace PluginHost.Database;
+
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>Vault's <c>strutil.GlobbedStringsMatch</c>: <c>*</c> alone matches anything; a leading or trailing <c>*</c> a suffix or prefix.</summary>
 internal static class Glob

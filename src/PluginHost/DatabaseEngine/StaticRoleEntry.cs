@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>A static role, as stored at <c>static-role/&lt;name&gt;</c>: an existing database user whose password the engine rotates.</summary>
 internal sealed record StaticRoleEntry

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>A dynamic role, as stored at <c>role/&lt;name&gt;</c>: which connection, which statements, which TTLs.</summary>
 internal sealed record RoleEntry

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>Source-generated JSON for what the <c>database</c> engine stores.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

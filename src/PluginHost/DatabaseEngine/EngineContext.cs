@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using PluginHost.Database;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>What every part of one <c>database</c> mount shares: its storage, its open connections, its host, its clock.</summary>
 internal sealed class EngineContext(DatabaseStore store, ConnectionRegistry connections, IDatabaseEngineHost host, TimeProvider clock, Func<string> mountPoint, ILogger logger)

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>
 /// Vault's default password policy for database credentials: 20 characters of letters, digits and <c>-</c>, with at

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PluginHost.Database;
 using PluginHost.Sdk;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>
 /// The engine's connections: <c>config/</c> (list), <c>config/&lt;name&gt;</c> (write, read, delete),

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>What a credential's lease keeps for its renewal and revocation (Vault's <c>internal_data</c> of <c>creds</c>).</summary>
 internal sealed record CredentialData(string Username, string Role, string DbName, IReadOnlyList<string> RevocationStatements)

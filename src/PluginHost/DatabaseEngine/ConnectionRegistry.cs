@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using PluginHost.Database;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>
 /// The engine's open connections, one database instance per <c>config/&lt;name&gt;</c> (Vault's connection map): opened

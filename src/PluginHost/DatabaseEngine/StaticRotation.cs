@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using PluginHost.Database;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>
 /// Sets static roles' passwords: on demand (<c>rotate-role</c>, a new static role) and in the background when each

@@ -1,4 +1,5 @@
-namespace PluginHost.Database;
+
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>
 /// What the <c>database</c> engine needs from the host it runs in (Vault's system view): database plugins from the

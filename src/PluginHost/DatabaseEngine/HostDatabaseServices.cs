@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
 using PluginHost.Catalog;
+using PluginHost.Database;
 using PluginHost.Leases;
 using PluginHost.Mounts;
 using PluginHost.Runtime;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>The host's side of <see cref="IDatabaseEngineHost"/>: the catalog's database plugins in the process pool, mount tuning, and the lease store.</summary>
 internal sealed class HostDatabaseServices(

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using PluginHost.Database;
 using PluginHost.Sdk;
 
-namespace PluginHost.Database;
+namespace PluginHost.DatabaseEngine;
 
 /// <summary>
 /// Dynamic roles and their credentials: <c>roles/</c> (list), <c>roles/&lt;name&gt;</c> (write, read, delete), and
