@@ -13,7 +13,8 @@ public sealed record DatabaseStatements
     /// <summary>No statements: the plugin's default applies.</summary>
     public static DatabaseStatements None { get; } = new();
 
+    // Absent or null on the wire reads as the default: the protocol's source-generated reader would otherwise set null.
     /// <summary>The commands, in order.</summary>
     [JsonPropertyName("commands")]
-    public IReadOnlyList<string> Commands { get; init; } = [];
+    public IReadOnlyList<string> Commands { get; init => field = value ?? []; } = [];
 }

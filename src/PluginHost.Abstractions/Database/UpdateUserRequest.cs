@@ -25,9 +25,10 @@ public sealed record PasswordChange
     [JsonPropertyName("new_password")]
     public required string NewPassword { get; init; }
 
+    // Absent or null on the wire reads as the default: the protocol's source-generated reader would otherwise set null.
     /// <summary>The statements that set it: a static role's rotation statements, or a connection's root rotation statements.</summary>
     [JsonPropertyName("statements")]
-    public DatabaseStatements Statements { get; init; } = DatabaseStatements.None;
+    public DatabaseStatements Statements { get; init => field = value ?? DatabaseStatements.None; } = DatabaseStatements.None;
 }
 
 /// <summary>An expiration change: the new expiration and the statements that set it (empty: the plugin's default).</summary>
@@ -39,5 +40,5 @@ public sealed record ExpirationChange
 
     /// <summary>The role's renew statements.</summary>
     [JsonPropertyName("statements")]
-    public DatabaseStatements Statements { get; init; } = DatabaseStatements.None;
+    public DatabaseStatements Statements { get; init => field = value ?? DatabaseStatements.None; } = DatabaseStatements.None;
 }

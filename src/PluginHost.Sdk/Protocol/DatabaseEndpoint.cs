@@ -27,10 +27,19 @@ internal sealed partial class DatabaseEndpoint(Func<IDatabase> factory)
         ProtocolChannel.ServeAsync(async () =>
         {
             var request = RequestOf(parameters, ProtocolMethods.DatabaseInitialize);
+
+            // Refused before the factory runs: a second initialize must not make (and leak) an instance it then drops.
+            if (_instances.ContainsKey(parameters.InstanceId))
+            {
+                throw AlreadyInitialized(parameters.InstanceId);
+            }
+
             var database = factory();
             if (!_instances.TryAdd(parameters.InstanceId, database))
             {
-                throw new PluginHostException(ErrorCode.BadRequest, $"database instance '{parameters.InstanceId}' is already initialized; the host closes an instance and initializes a new one to change its configuration");
+                // Two initializes of one id raced past the check: the one that lost closes what it made.
+                await CloseQuietlyAsync(database).ConfigureAwait(false);
+                throw AlreadyInitialized(parameters.InstanceId);
             }
 
             try
@@ -47,7 +56,12 @@ internal sealed partial class DatabaseEndpoint(Func<IDatabase> factory)
 
     [JsonRpcMethod(ProtocolMethods.DatabaseNewUser, UseSingleObjectParameterDeserialization = true)]
     public Task<NewUserResponse> NewUserAsync(DatabaseCallParams<NewUserRequest> parameters, CancellationToken cancellationToken) =>
-        ProtocolChannel.ServeAsync(() => Instance(parameters).NewUserAsync(RequestOf(parameters, ProtocolMethods.DatabaseNewUser), cancellationToken));
+        ProtocolChannel.ServeAsync(() =>
+        {
+            // The params are checked before the instance is looked up, as for every method: a malformed call is a 400 wherever it is sent.
+            var request = RequestOf(parameters, ProtocolMethods.DatabaseNewUser);
+            return Instance(parameters).NewUserAsync(request, cancellationToken);
+        });
 
     [JsonRpcMethod(ProtocolMethods.DatabaseUpdateUser, UseSingleObjectParameterDeserialization = true)]
     public Task UpdateUserAsync(DatabaseCallParams<UpdateUserRequest> parameters, CancellationToken cancellationToken) =>
@@ -67,7 +81,8 @@ internal sealed partial class DatabaseEndpoint(Func<IDatabase> factory)
     public Task DeleteUserAsync(DatabaseCallParams<DeleteUserRequest> parameters, CancellationToken cancellationToken) =>
         ProtocolChannel.ServeAsync(async () =>
         {
-            await Instance(parameters).DeleteUserAsync(RequestOf(parameters, ProtocolMethods.DatabaseDeleteUser), cancellationToken).ConfigureAwait(false);
+            var request = RequestOf(parameters, ProtocolMethods.DatabaseDeleteUser);
+            await Instance(parameters).DeleteUserAsync(request, cancellationToken).ConfigureAwait(false);
             return true;
         });
 
@@ -114,6 +129,9 @@ internal sealed partial class DatabaseEndpoint(Func<IDatabase> factory)
             // The instance is dropped either way; the first failure is the one the host hears.
         }
     }
+
+    private static PluginHostException AlreadyInitialized(string instanceId) =>
+        new(ErrorCode.BadRequest, $"database instance '{instanceId}' is already initialized; the host closes an instance and initializes a new one to change its configuration");
 
     private static TRequest RequestOf<TRequest>(DatabaseCallParams<TRequest> parameters, string method)
         where TRequest : class
