@@ -41,9 +41,19 @@ internal sealed record ConnectionConfig
     [JsonPropertyName("pending_root_password")]
     public string? PendingRootPassword { get; init; }
 
-    /// <summary>The details a read may show: never the password (nor a private key).</summary>
+    /// <summary>
+    /// The details a read may show: never the password (nor a private key), and a password written into
+    /// <c>connection_url</c> itself rather than as <c>{{password}}</c> masked.
+    /// </summary>
     public IReadOnlyDictionary<string, JsonElement> ShownDetails =>
-        ConnectionDetails.Where(d => d.Key is not ("password" or "private_key")).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal);
+        ConnectionDetails
+            .Where(d => d.Key is not ("password" or "private_key"))
+            .ToDictionary(
+                d => d.Key,
+                d => d.Key == "connection_url" && d.Value.ValueKind == JsonValueKind.String
+                    ? JsonSerializer.SerializeToElement(ConnectionUrlMask.Mask(d.Value.GetString()!), DatabaseJsonContext.Default.String)
+                    : d.Value,
+                StringComparer.Ordinal);
 
     /// <summary>A string field of <see cref="ConnectionDetails"/>, or <see langword="null"/>.</summary>
     public string? Detail(string name) =>

@@ -55,6 +55,22 @@ public sealed class DatabaseBackendTests
     }
 
     [TestMethod]
+    [DataRow("postgresql://root:s3cret@127.0.0.1:5432/db?sslmode=disable", "postgresql://root:*****@127.0.0.1:5432/db?sslmode=disable")]
+    [DataRow("postgresql://{{username}}:{{password}}@127.0.0.1/db", "postgresql://{{username}}:{{password}}@127.0.0.1/db")]
+    [DataRow("Host=127.0.0.1;Username=root;Password=s3cret;Database=db", "Host=127.0.0.1;Username=root;Password=*****;Database=db")]
+    [DataRow("host=x;pwd = s3cret", "host=x;pwd = *****")]
+    [DataRow("Host=127.0.0.1;Username={{username}};Password={{password}}", "Host=127.0.0.1;Username={{username}};Password={{password}}")]
+    public async Task ConfigRead_MasksAPasswordWrittenIntoTheConnectionUrl(string written, string shown)
+    {
+        await _backend.SendAsync(Operation.Create, "config/pg", ("plugin_name", "fake-db"), ("connection_url", written), ("password", "root-pw"));
+
+        var read = await _backend.SendAsync(Operation.Read, "config/pg");
+
+        Assert.AreEqual(shown, read!.Data!["connection_details"].GetProperty("connection_url").GetString());
+        Assert.AreEqual(written, _server.Instances.Single().Config!["connection_url"].GetString(), "the plugin gets it as written");
+    }
+
+    [TestMethod]
     public async Task ConfigWrite_ThatThePluginRefuses_StoresNothing_AndSaysWhy()
     {
         var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await _backend.SendAsync(
