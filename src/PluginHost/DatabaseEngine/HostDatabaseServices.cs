@@ -9,17 +9,17 @@ namespace PluginHost.DatabaseEngine;
 
 /// <summary>The host's side of <see cref="IDatabaseEngineHost"/>: the catalog's database plugins in the process pool, mount tuning, and the lease store.</summary>
 internal sealed class HostDatabaseServices(
-    PluginCatalog catalog, PluginProcessPool processes, Func<MountTable> mounts, Func<ExpirationManager> leases, IOptionsMonitor<PluginHostOptions> options) : IDatabaseEngineHost
+    Func<PluginCatalog> catalog, Func<PluginProcessPool> processes, Func<MountTable> mounts, Func<ExpirationManager> leases, IOptionsMonitor<PluginHostOptions> options) : IDatabaseEngineHost
 {
     public async ValueTask<IDatabase> OpenAsync(string pluginName, string? pluginVersion, string connection, CancellationToken cancellationToken)
     {
-        var entry = await catalog.ResolveAsync(BackendType.Database, pluginName, pluginVersion, cancellationToken).ConfigureAwait(false);
+        var entry = await catalog().ResolveAsync(BackendType.Database, pluginName, pluginVersion, cancellationToken).ConfigureAwait(false);
         if (entry.Builtin)
         {
             throw new PluginHostException(ErrorCode.BadRequest, $"database plugin '{pluginName}' is a builtin; this host runs database plugins only as external processes");
         }
 
-        return await processes.CreateDatabaseAsync(entry, connection, cancellationToken).ConfigureAwait(false);
+        return await processes().CreateDatabaseAsync(entry, connection, cancellationToken).ConfigureAwait(false);
     }
 
     public (TimeSpan Default, TimeSpan Max) LeaseTtls(string mountPoint)

@@ -44,7 +44,8 @@ internal sealed class HostCore : IAsyncDisposable
         if (options.CurrentValue.RegisterDefaultBuiltins)
         {
             // The database engine runs the catalog's database plugins in this core's process pool: it is built here, not in DefaultBuiltins.
-            var databases = new HostDatabaseServices(Catalog!, _processes!, () => Mounts!, () => Leases!, options);
+            // Built before the catalog it needs (the catalog takes the builtins): the engine reaches the core's parts when called.
+            var databases = new HostDatabaseServices(() => Catalog!, () => _processes!, () => Mounts!, () => Leases!, options);
             var database = new BuiltinPlugin("database", BackendType.Secret, _ => new DatabaseBackend(databases, _clock, loggers.CreateLogger<DatabaseBackend>()))
             {
                 Version = DefaultBuiltins.Version,
