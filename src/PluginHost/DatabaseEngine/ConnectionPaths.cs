@@ -9,8 +9,13 @@ namespace PluginHost.DatabaseEngine;
 /// The engine's connections: <c>config/</c> (list), <c>config/&lt;name&gt;</c> (write, read, delete),
 /// <c>reset/&lt;name&gt;</c> and <c>rotate-root/&lt;name&gt;</c>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The SemaphoreSlim never allocates a wait handle (AvailableWaitHandle is not used), so there is nothing to dispose.")]
 internal sealed partial class ConnectionPaths(EngineContext engine)
 {
+    // Config writes, deletes, resets and root rotations read a configuration and write it back: one at a time, so a
+    // write cannot put back the root password a rotation just replaced.
+    private readonly SemaphoreSlim _changing = new(1, 1);
+
     // The engine's own fields; every other field of a config write is the plugin's (connection_details).
     private static readonly HashSet<string> EngineFields = new(StringComparer.Ordinal)
     {
@@ -48,10 +53,10 @@ internal sealed partial class ConnectionPaths(EngineContext engine)
             TakesArbitraryInput = true,
             Handlers = new Dictionary<Operation, PathHandler>
             {
-                [Operation.Create] = WriteAsync,
-                [Operation.Update] = WriteAsync,
+                [Operation.Create] = Serialized(WriteAsync),
+                [Operation.Update] = Serialized(WriteAsync),
                 [Operation.Read] = ReadAsync,
-                [Operation.Delete] = DeleteAsync,
+                [Operation.Delete] = Serialized(DeleteAsync),
             },
             ExistenceCheck = ExistsAsync,
             Synopsis = "Configure a connection to a database through a database plugin.",
@@ -63,14 +68,14 @@ internal sealed partial class ConnectionPaths(EngineContext engine)
         {
             Pattern = ResetPattern(),
             Fields = NameOnly,
-            Handlers = new Dictionary<Operation, PathHandler> { [Operation.Update] = ResetAsync },
+            Handlers = new Dictionary<Operation, PathHandler> { [Operation.Update] = Serialized(ResetAsync) },
             Synopsis = "Close the connection and open it again from its stored configuration.",
         },
         new PathRoute
         {
             Pattern = RotateRootPattern(),
             Fields = NameOnly,
-            Handlers = new Dictionary<Operation, PathHandler> { [Operation.Update] = RotateRootAsync },
+            Handlers = new Dictionary<Operation, PathHandler> { [Operation.Update] = Serialized(RotateRootAsync) },
             Synopsis = "Give the connection's own user a new password only the engine knows.",
             Description = "Needs 'username' and 'password' in the connection's configuration. The old password stops working.",
         },
@@ -240,6 +245,19 @@ internal sealed partial class ConnectionPaths(EngineContext engine)
         await engine.Connections.ReplaceAsync(name, reopened with { Config = rotated }, CancellationToken.None).ConfigureAwait(false);
         return null;
     }
+
+    private PathHandler Serialized(PathHandler handler) => async (request, fields, cancellationToken) =>
+    {
+        await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await handler(request, fields, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _changing.Release();
+        }
+    };
 
     // database/creds/readonly/AbCd… → readonly
     private string RoleOfLease(string leaseId)

@@ -265,6 +265,25 @@ public sealed class DatabaseBackendTests
     }
 
     [TestMethod]
+    public async Task AConfigWrite_DuringARootRotation_WaitsForIt_SoNeitherChangeIsLost()
+    {
+        await WriteConfigAsync();
+        _server.HoldUpdates = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var rotating = _backend.SendAsync(Operation.Update, "rotate-root/pg").AsTask();
+        await _server.UpdateStarted.Task.WaitAsync(TestContext.CancellationToken);
+
+        var writing = _backend.SendAsync(Operation.Update, "config/pg", ("allowed_roles", "readonly,writer")).AsTask();
+        Assert.IsFalse(writing.IsCompleted, "the write waits for the rotation");
+        _server.HoldUpdates.SetResult();
+        await rotating;
+        await writing;
+
+        var stored = await new DatabaseStore(() => _storage).GetConfigAsync("pg", CancellationToken.None);
+        Assert.AreEqual(_server.RootPassword, stored!.Detail("password"), "the rotated root password is kept");
+        CollectionAssert.AreEqual(new[] { "readonly", "writer" }, stored.AllowedRoles.ToArray(), "and so is the write");
+    }
+
+    [TestMethod]
     public async Task RotateRoot_ThatTheDatabaseRefuses_KeepsTheOldPassword()
     {
         await WriteConfigAsync();

@@ -27,6 +27,11 @@ internal sealed class FakeDatabaseServer : IDatabaseEngineHost
 
     public Exception? FailNextUpdate { get; set; }
 
+    /// <summary>When set, every UpdateUser waits for it (after signalling <see cref="UpdateStarted"/>).</summary>
+    public TaskCompletionSource? HoldUpdates { get; set; }
+
+    public TaskCompletionSource UpdateStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ValueTask<IDatabase> OpenAsync(string pluginName, string? pluginVersion, string connection, CancellationToken cancellationToken)
     {
         if (pluginName != "fake-db")
@@ -74,9 +79,15 @@ internal sealed class FakeDatabaseServer : IDatabaseEngineHost
             return ValueTask.FromResult(new NewUserResponse { Username = name });
         }
 
-        public ValueTask UpdateUserAsync(UpdateUserRequest request, CancellationToken cancellationToken)
+        public async ValueTask UpdateUserAsync(UpdateUserRequest request, CancellationToken cancellationToken)
         {
             server.Calls.Enqueue(request);
+            server.UpdateStarted.TrySetResult();
+            if (server.HoldUpdates is { } hold)
+            {
+                await hold.Task.WaitAsync(cancellationToken);
+            }
+
             if (server.FailNextUpdate is { } failure)
             {
                 server.FailNextUpdate = null;
@@ -86,7 +97,7 @@ internal sealed class FakeDatabaseServer : IDatabaseEngineHost
             if (request.Username == server.RootUser)
             {
                 server.RootPassword = request.Password!.NewPassword;
-                return ValueTask.CompletedTask;
+                return;
             }
 
             if (!server.Users.TryGetValue(request.Username, out var user))
@@ -95,7 +106,6 @@ internal sealed class FakeDatabaseServer : IDatabaseEngineHost
             }
 
             server.Users[request.Username] = (request.Password?.NewPassword ?? user.Password, request.Expiration?.NewExpiration ?? user.Expiration);
-            return ValueTask.CompletedTask;
         }
 
         public ValueTask DeleteUserAsync(DeleteUserRequest request, CancellationToken cancellationToken)
