@@ -29,7 +29,6 @@ public sealed class DatabaseEngineTests
     {
         s_cluster = await PostgresCluster.StartAsync(context.CancellationToken);
         await ExecuteAsync(
-            s_cluster.ConnectionString(),
             "CREATE TABLE open_data (value text)",
             "CREATE TABLE secrets (value text)",
             "INSERT INTO open_data VALUES ('hello')");
@@ -112,7 +111,7 @@ public sealed class DatabaseEngineTests
     {
         const string root = "engine_root";
         const string rootPassword = "initial-Root-pw1";
-        await ExecuteAsync(s_cluster.ConnectionString(), $"CREATE ROLE {root} WITH LOGIN CREATEROLE PASSWORD '{rootPassword}'", $"GRANT SELECT ON open_data TO {root} WITH GRANT OPTION");
+        await ExecuteAsync($"CREATE ROLE {root} WITH LOGIN CREATEROLE PASSWORD '{rootPassword}'", $"GRANT SELECT ON open_data TO {root} WITH GRANT OPTION");
         await using var fixture = await DatabaseHostAsync(rootUser: root, rootPassword: rootPassword);
 
         await fixture.Host.WriteAsync("database/rotate-root/pg", new { }, Token);
@@ -197,64 +196,20 @@ public sealed class DatabaseEngineTests
     private static Dictionary<string, JsonElement> Fields(object value) =>
         JsonSerializer.SerializeToElement(value).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
 
-    private async Task<NpgsqlConnection> OpenAsync(string username, string password)
-    {
-        var connection = new NpgsqlConnection(s_cluster.ConnectionString(username, password) + ";Pooling=false");
-        try
-        {
-            await connection.OpenAsync(Token);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private Task<NpgsqlConnection> OpenAsync(string username, string password) => s_cluster.LoginAsync(username, password, Token);
 
-    private async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync(Token);
-    }
+    private Task<object?> ScalarAsync(NpgsqlConnection connection, string sql) => connection.ScalarAsync(sql, Token);
 
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var admin = await OpenAsync(PostgresCluster.Superuser, s_cluster.Password);
-        return (long)(await ScalarAsync(admin, sql))!;
-    }
+    private async Task<long> CountAsync(string sql) => (long)(await s_cluster.AdminScalarAsync(sql, Token))!;
 
-    private async Task<bool> RoleExistsAsync(string role)
-    {
-        await using var admin = await OpenAsync(PostgresCluster.Superuser, s_cluster.Password);
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_roles WHERE rolname = @name", admin);
-        command.Parameters.AddWithValue("name", role);
-        return (long)(await command.ExecuteScalarAsync(Token))! > 0;
-    }
+    private async Task<bool> RoleExistsAsync(string role) =>
+        (long)(await s_cluster.AdminScalarAsync("SELECT count(*) FROM pg_roles WHERE rolname = $1", Token, role))! > 0;
 
-    private async Task<DateTimeOffset> ValidUntilAsync(string role)
-    {
-        await using var admin = await OpenAsync(PostgresCluster.Superuser, s_cluster.Password);
-        await using var command = new NpgsqlCommand("SELECT rolvaliduntil FROM pg_roles WHERE rolname = @name", admin);
-        command.Parameters.AddWithValue("name", role);
-        return new DateTimeOffset((DateTime)(await command.ExecuteScalarAsync(Token))!);
-    }
+    private async Task<DateTimeOffset> ValidUntilAsync(string role) =>
+        new((DateTime)(await s_cluster.AdminScalarAsync("SELECT rolvaliduntil FROM pg_roles WHERE rolname = $1", Token, role))!);
 
-    private async Task<int?> SleepingBackendAsync()
-    {
-        await using var admin = await OpenAsync(PostgresCluster.Superuser, s_cluster.Password);
-        await using var command = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(8)%' AND pid <> pg_backend_pid()", admin);
-        return (int?)await command.ExecuteScalarAsync(Token);
-    }
+    private async Task<int?> SleepingBackendAsync() =>
+        (int?)await s_cluster.AdminScalarAsync("SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(8)%' AND pid <> pg_backend_pid()", Token);
 
-    private static async Task ExecuteAsync(string connectionString, params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        foreach (var statement in statements)
-        {
-            await using var command = new NpgsqlCommand(statement, connection);
-            await command.ExecuteNonQueryAsync();
-        }
-    }
+    private static Task ExecuteAsync(params string[] statements) => s_cluster.AdminExecuteAsync(CancellationToken.None, statements);
 }

@@ -422,55 +422,16 @@ public sealed class PostgresDatabasePluginTests
 
     private static string NewPassword() => "A1a-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
 
-    private async Task<NpgsqlConnection> LoginAsync(string user, string password)
-    {
-        // The builder, not the test cluster's string: the passwords here hold ';' and quotes.
-        var settings = new NpgsqlConnectionStringBuilder(s_cluster.ConnectionString()) { Username = user, Password = password };
-        var connection = new NpgsqlConnection(settings.ConnectionString);
-        try
-        {
-            await connection.OpenAsync(Token);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private Task<NpgsqlConnection> LoginAsync(string user, string password) => s_cluster.LoginAsync(user, password, Token);
 
-    private async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync(Token);
-    }
+    private Task<object?> ScalarAsync(NpgsqlConnection connection, string sql) => connection.ScalarAsync(sql, Token);
 
-    private async Task<object?> AdminScalarAsync(string sql, params object[] parameters)
-    {
-        await using var admin = new NpgsqlConnection(s_cluster.ConnectionString());
-        await admin.OpenAsync(Token);
-        await using var command = new NpgsqlCommand(sql, admin);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return await command.ExecuteScalarAsync(Token);
-    }
+    private Task<object?> AdminScalarAsync(string sql, params object[] parameters) => s_cluster.AdminScalarAsync(sql, Token, parameters);
 
     private async Task<DateTime> ValidUntilAsync(string user) =>
         (DateTime)(await AdminScalarAsync("SELECT rolvaliduntil FROM pg_roles WHERE rolname = $1", user))!;
 
-    private static async Task AdminAsync(CancellationToken cancellationToken, params string[] statements)
-    {
-        await using var admin = new NpgsqlConnection(s_cluster.ConnectionString());
-        await admin.OpenAsync(cancellationToken);
-        foreach (var statement in statements)
-        {
-            await using var command = new NpgsqlCommand(statement, admin);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+    private static Task AdminAsync(CancellationToken cancellationToken, params string[] statements) => s_cluster.AdminExecuteAsync(cancellationToken, statements);
 
     /// <summary>An initialized connection in the plugin, closed at the end of the test.</summary>
     private sealed class Opened(IDatabase value) : IAsyncDisposable

@@ -10,9 +10,7 @@ namespace PluginHost.Runtime;
 /// </remarks>
 internal sealed class ProcessBackend(IBackend remote, PluginProcess process, PluginProcessPool pool, TimeSpan cancellationGrace, TimeSpan cleanupBound) : IBackend, ISupervisedBackend
 {
-    // Longer than PluginProcess waits for an exit after a disconnect, so a stop is always reported when there is one.
-    private static readonly TimeSpan ExitReportWait = TimeSpan.FromSeconds(3);
-    private int _cleanedUp;
+    private readonly PluginInstanceLifetime _lifetime = new(process, pool, cleanupBound);
 
     public BackendType Type => remote.Type;
 
@@ -37,35 +35,7 @@ internal sealed class ProcessBackend(IBackend remote, PluginProcess process, Plu
 
     public ValueTask InvalidateKeyAsync(string key, CancellationToken cancellationToken) => Guard(remote.InvalidateKeyAsync(key, cancellationToken));
 
-    public async ValueTask CleanupAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _cleanedUp, 1) != 0)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!process.HasStopped)
-            {
-                // A courtesy to a plugin that will be stopped anyway: one that no longer reads its connection (or never
-                // answers) would hold the mount's cleanup, and with it the host's shutdown, forever (callers pass
-                // CancellationToken.None). Its stop, next, kills it.
-                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                bounded.CancelAfter(cleanupBound);
-                await remote.CleanupAsync(bounded.Token).AsTask().WaitAsync(cleanupBound + cleanupBound, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is OperationCanceledException or TimeoutException)
-        {
-            process.LogCleanupUnanswered(cleanupBound);
-        }
-        finally
-        {
-            process.ForgetMount(this);
-            await pool.ReleaseAsync(process).ConfigureAwait(false);
-        }
-    }
+    public ValueTask CleanupAsync(CancellationToken cancellationToken) => _lifetime.EndAsync(this, remote.CleanupAsync, cancellationToken);
 
     private async Task<T> SuperviseAsync<T>(Task<T> call, CancellationToken cancellationToken)
     {
@@ -81,16 +51,8 @@ internal sealed class ProcessBackend(IBackend remote, PluginProcess process, Plu
         }
         catch (PluginHostException error) when (error.Code == ErrorCode.Unavailable)
         {
-            throw await DeadOrAsIsAsync(error).ConfigureAwait(false);
+            throw await _lifetime.DeadOrAsIsAsync(error).ConfigureAwait(false);
         }
-    }
-
-    // A lost connection is usually a dying process: give it the moment it needs to report its exit code, so the
-    // caller learns why rather than just "connection closed".
-    private async Task<PluginHostException> DeadOrAsIsAsync(PluginHostException error)
-    {
-        await Task.WhenAny(process.Stopped, Task.Delay(ExitReportWait)).ConfigureAwait(false);
-        return process.HasStopped ? Dead(error) : error;
     }
 
     private async Task KillIfStillRunningAsync(Task call)
@@ -117,10 +79,7 @@ internal sealed class ProcessBackend(IBackend remote, PluginProcess process, Plu
         }
         catch (PluginHostException error) when (error.Code == ErrorCode.Unavailable)
         {
-            throw await DeadOrAsIsAsync(error).ConfigureAwait(false);
+            throw await _lifetime.DeadOrAsIsAsync(error).ConfigureAwait(false);
         }
     }
-
-    private PluginHostException Dead(PluginHostException error) =>
-        new(ErrorCode.Unavailable, process.DescribeStop(), error);
 }

@@ -9,9 +9,7 @@ namespace PluginHost.Runtime;
 /// </summary>
 internal sealed class ProcessDatabase(IDatabase remote, PluginProcess process, PluginProcessPool pool, string connectionName, TimeSpan closeBound) : IDatabase, ISupervisedBackend
 {
-    // Longer than PluginProcess waits for an exit after a disconnect, so a stop is always reported when there is one.
-    private static readonly TimeSpan ExitReportWait = TimeSpan.FromSeconds(3);
-    private int _closed;
+    private readonly PluginInstanceLifetime _lifetime = new(process, pool, closeBound);
 
     public Task Stopped => process.Stopped;
 
@@ -38,37 +36,7 @@ internal sealed class ProcessDatabase(IDatabase remote, PluginProcess process, P
 
     public ValueTask<string> TypeAsync(CancellationToken cancellationToken) => SuperviseAsync(remote.TypeAsync(cancellationToken));
 
-    public async ValueTask CloseAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!process.HasStopped)
-            {
-                // Bounded like a backend's cleanup: a plugin that never answers must not hold the engine (or the host's shutdown).
-                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                bounded.CancelAfter(closeBound);
-                await remote.CloseAsync(bounded.Token).AsTask().WaitAsync(closeBound + closeBound, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is OperationCanceledException or TimeoutException)
-        {
-            process.LogCleanupUnanswered(closeBound);
-        }
-        catch (PluginHostException)
-        {
-            // The plugin's own close failed: the instance is dropped either way, and the process stopped with its last one.
-        }
-        finally
-        {
-            process.ForgetMount(this);
-            await pool.ReleaseAsync(process).ConfigureAwait(false);
-        }
-    }
+    public ValueTask CloseAsync(CancellationToken cancellationToken) => _lifetime.EndAsync(this, CloseQuietlyAsync, cancellationToken);
 
     private async ValueTask<T> SuperviseAsync<T>(ValueTask<T> call)
     {
@@ -78,7 +46,7 @@ internal sealed class ProcessDatabase(IDatabase remote, PluginProcess process, P
         }
         catch (PluginHostException error) when (error.Code == ErrorCode.Unavailable)
         {
-            throw await DeadOrAsIsAsync(error).ConfigureAwait(false);
+            throw await _lifetime.DeadOrAsIsAsync(error).ConfigureAwait(false);
         }
     }
 
@@ -90,14 +58,19 @@ internal sealed class ProcessDatabase(IDatabase remote, PluginProcess process, P
         }
         catch (PluginHostException error) when (error.Code == ErrorCode.Unavailable)
         {
-            throw await DeadOrAsIsAsync(error).ConfigureAwait(false);
+            throw await _lifetime.DeadOrAsIsAsync(error).ConfigureAwait(false);
         }
     }
 
-    // A lost connection is usually a dying process: give it the moment it needs to report its exit code.
-    private async Task<PluginHostException> DeadOrAsIsAsync(PluginHostException error)
+    private async ValueTask CloseQuietlyAsync(CancellationToken cancellationToken)
     {
-        await Task.WhenAny(process.Stopped, Task.Delay(ExitReportWait)).ConfigureAwait(false);
-        return process.HasStopped ? new PluginHostException(ErrorCode.Unavailable, process.DescribeStop(), error) : error;
+        try
+        {
+            await remote.CloseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PluginHostException)
+        {
+            // The plugin's own close failed: the instance is dropped either way, and the process stopped with its last one.
+        }
     }
 }
