@@ -9,8 +9,8 @@ internal static class BenchmarkCli
     public const string Usage = """
         usage:
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- micro [BenchmarkDotNet options, e.g. --filter '*RouteLookup*']
-          dotnet run -c Release --project tests/PluginHost.Benchmarks -- e2e [--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose] [--only barrier]
-                [--anchor PATH | --no-anchor] [--no-aot] [--only barrier]
+          dotnet run -c Release --project tests/PluginHost.Benchmarks -- e2e [--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose]
+                [--anchor PATH | --no-anchor] [--no-aot] [--no-limits] [--only barrier|database]
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- http [--quick] [--json FILE]
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- soak [--requests N] [--kill-every M] [--clients C] [--min-kill-interval S] [--rps R] [--json FILE] [--log]
           dotnet run -c Release --project tests/PluginHost.Benchmarks -- fuzz [--requests N] [--seed S] [--cli N] [--cli-seed S] [--first I] [--health-every K]
@@ -19,7 +19,8 @@ internal static class BenchmarkCli
           micro   BenchmarkDotNet micro benchmarks (route lookup, builtin kv read, serialization, SHA-256); `micro --help` lists BenchmarkDotNet's options
           e2e     end-to-end harness: transport floors, builtin and external plugin reads, throughput, cold start, memory,
                   the same for the NativeAOT build of the mock plugin, then the go-plugin anchor
-                  (../shared/anchors/go-plugin/run.sh) when it exists
+                  (../shared/anchors/go-plugin/run.sh) when it exists; database credentials against CREATE ROLE over
+                  Npgsql when PostgreSQL is installed. --only barrier|database measures just those figures
           http    an external-plugin kv read over Vault's HTTP API on loopback at 1 and 64 clients, beside the same
                   read through IPluginHost and a bare Kestrel endpoint
           soak    8 clients write and read an external plugin's kv over HTTP while it is SIGKILLed every M requests

@@ -1,6 +1,6 @@
 namespace PluginHost.Benchmarks.E2e;
 
-/// <summary>The e2e mode's arguments: <c>[--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose] [--anchor PATH | --no-anchor] [--no-aot] [--no-limits] [--only barrier]</c>.</summary>
+/// <summary>The e2e mode's arguments: <c>[--quick] [--json FILE] [--plugin PATH] [--plugin-env NAME=VALUE]… [--verbose] [--anchor PATH | --no-anchor] [--no-aot] [--no-limits] [--only barrier|database]</c>.</summary>
 /// <param name="Quick"><c>--quick</c>: fewer repetitions, for a check rather than figures.</param>
 /// <param name="JsonPath"><c>--json FILE</c>: also write the figures to FILE as JSON.</param>
 /// <param name="PluginPath"><c>--plugin PATH</c>: measure this published plugin instead of publishing the mock plugin.</param>
@@ -13,7 +13,10 @@ namespace PluginHost.Benchmarks.E2e;
 /// <param name="NoAot"><c>--no-aot</c>: do not publish and measure the NativeAOT build of the mock plugin.</param>
 /// <param name="Verbose"><c>--verbose</c>: say what each step does.</param>
 /// <param name="NoLimits"><c>--no-limits</c>: run plugins without the per-plugin resource limits (<c>BenchLimits</c>) the run sets otherwise.</param>
-/// <param name="Only"><c>--only barrier</c>: measure only the barrier's figures (after publishing the mock plugin).</param>
+/// <param name="Only">
+/// <c>--only barrier</c>: measure only the barrier's figures (after publishing the mock plugin); <c>--only database</c>:
+/// only the database credentials' (a PostgreSQL cluster and the published PostgreSQL plugin, not the mock plugin).
+/// </param>
 internal sealed record E2eOptions(
     bool Quick, string? JsonPath, string? PluginPath, IReadOnlyDictionary<string, string> PluginEnv, bool Verbose, string? AnchorPath = null, bool NoAnchor = false, bool NoAot = false, bool NoLimits = false, string? Only = null)
 {
@@ -33,7 +36,7 @@ internal sealed record E2eOptions(
                 "--no-anchor" => options with { NoAnchor = true },
                 "--no-aot" => options with { NoAot = true },
                 "--no-limits" => options with { NoLimits = true },
-                "--only" => Value(args, ref i) is "barrier" ? options with { Only = "barrier" } : throw new ArgumentException("--only takes 'barrier'"),
+                "--only" => Value(args, ref i) is ("barrier" or "database") and var only ? options with { Only = only } : throw new ArgumentException("--only takes 'barrier' or 'database'"),
                 "--plugin-env" => AddEnv(options, env, Value(args, ref i)),
                 var other => throw new ArgumentException($"unknown e2e option '{other}'"),
             };

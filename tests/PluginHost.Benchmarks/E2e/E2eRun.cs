@@ -6,6 +6,7 @@ using PluginHost.Benchmarks.E2e.Measurement;
 using PluginHost.Benchmarks.E2e.Plugins;
 using PluginHost.Benchmarks.E2e.Results;
 using PluginHost.Benchmarks.E2e.Scenarios;
+using PluginHost.Tests.Postgres;
 
 namespace PluginHost.Benchmarks.E2e;
 
@@ -33,6 +34,45 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         await ExpectNoPluginProcessAsync(cancellationToken);
     }
 
+    // Database credentials (issue 17): a creds read through the database engine until a login with them answers,
+    // against the same CREATE ROLE + GRANT over Npgsql and the same login, interleaved sample by sample on one cluster.
+    private async Task MeasureDatabaseAsync(E2eReport report, CancellationToken cancellationToken)
+    {
+        Progress("database: starting a PostgreSQL cluster");
+        PostgresCluster cluster;
+        try
+        {
+            cluster = await PostgresCluster.StartAsync(cancellationToken);
+        }
+        catch (Exception error) when (error is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Most often PostgreSQL is not installed: say so, keep the rest of the run.
+            report.PluginHost.DbNote = $"database credentials not measured: {error.Message.Split('\n')[0]}";
+            Progress(report.PluginHost.DbNote);
+            return;
+        }
+
+        await using (cluster)
+        {
+            Progress("publishing samples/PostgresDatabasePlugin");
+            var plugin = await PostgresPluginBinary.PrepareAsync(workspace, cancellationToken);
+            var (passes, perPass) = options.Quick ? (3, 10) : (5, 40);
+            Progress($"database: creds read → login + SELECT 1, and CREATE ROLE + GRANT over Npgsql → the same (interleaved, {passes} passes × {perPass} each)");
+            var result = await DatabaseCreds.MeasureAsync(workspace, plugin, cluster, _budget, passes, perPass, Progress, cancellationToken);
+            Detail("creds ms p50 by pass", result.DbPassP50s);
+            Detail("floor ms p50 by pass", result.FloorPassP50s);
+            Detail("creds ms p50: read, login + SELECT 1", [result.DbIssueMsP50, result.DbLoginMsP50]);
+            Detail("floor ms p50: CREATE ROLE + GRANT, login + SELECT 1", [result.FloorCreateMsP50, result.FloorLoginMsP50]);
+            Detail("PostgreSQL sessions per sample: creds, floor", [result.DbSessionsPerSample, result.FloorSessionsPerSample]);
+            Detail("breakdown ms p50: creds read of a SELECT 1 role, BEGIN; SELECT 1; COMMIT over Npgsql", [result.NoopCredsMsP50, result.NoopFloorMsP50]);
+            report.Floors.PgCreateRoleMsP50 = Round(result.FloorMsP50, 2, "pg_create_role_ms_p50");
+            report.PluginHost.DbCredsMsP50 = Round(result.DbMsP50, 2, "db_creds_ms_p50");
+            report.PluginHost.DbCredsRatio = Round(result.DbMsP50 / result.FloorMsP50, 2, "db_creds_ratio");
+        }
+
+        await ExpectNoPluginProcessAsync(cancellationToken);
+    }
+
     private readonly Budget _budget = options.Quick ? Budget.Quick : Budget.Full;
 
     public async Task<E2eReport> RunAsync(CancellationToken cancellationToken)
@@ -46,6 +86,13 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         if (report.Machine.LoadAverageStart > report.Machine.LogicalCpus)
         {
             Progress($"note: load average {report.Machine.LoadAverageStart} is above the {report.Machine.LogicalCpus} CPUs: other work competes, expect noise");
+        }
+
+        if (options.Only == "database")
+        {
+            await MeasureDatabaseAsync(report, cancellationToken);
+            report.Machine.LoadAverageEnd = MachineInfo.LoadAverage();
+            return report;
         }
 
         Progress(options.PluginPath is null ? "publishing samples/MockPlugin" : $"using plugin {options.PluginPath}");
@@ -146,6 +193,7 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         await ExpectNoPluginProcessAsync(cancellationToken);
 
         await MeasureBarrierAsync(figures, sampler, plugin, cancellationToken);
+        await MeasureDatabaseAsync(report, cancellationToken);
 
         Progress($"idle plugin RSS (after {_budget.Idle.TotalSeconds:0} s idle)");
         figures.PluginIdleRssMib = Round(await IdleRss.MeasureMibAsync(workspace, plugin, _budget, cancellationToken), 1, "plugin_idle_rss_mib");

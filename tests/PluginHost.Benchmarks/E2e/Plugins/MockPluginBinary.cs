@@ -37,7 +37,8 @@ internal sealed record MockPluginBinary(string Name, string Path, string Sha256,
         return await InstallAsync(NativeAotName, source, env, workspace, cancellationToken);
     }
 
-    private static async Task<MockPluginBinary> InstallAsync(
+    /// <summary>Copies the published <paramref name="source"/> into the plugin directory as <paramref name="name"/> and hashes it (also for other plugins: <see cref="PostgresPluginBinary"/>).</summary>
+    internal static async Task<MockPluginBinary> InstallAsync(
         string name, string source, IReadOnlyDictionary<string, string> env, Workspace workspace, CancellationToken cancellationToken)
     {
         if (!File.Exists(source))

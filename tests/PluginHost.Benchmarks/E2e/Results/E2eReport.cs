@@ -78,6 +78,10 @@ internal sealed class FloorFigures
 
     [JsonPropertyName("plugin_exec_to_exit_ms_p50")]
     public double? PluginExecToExitMsP50 { get; set; }
+
+    /// <summary>CREATE ROLE + GRANT in one transaction on a pooled Npgsql connection, then a login with the new role and SELECT 1: the floor of <c>db_creds_ms_p50</c>.</summary>
+    [JsonPropertyName("pg_create_role_ms_p50")]
+    public double? PgCreateRoleMsP50 { get; set; }
 }
 
 internal sealed class PluginHostFigures
@@ -189,6 +193,18 @@ internal sealed class PluginHostFigures
 
     [JsonPropertyName("aot_mount_overhead_plugin_rss_kib")]
     public double? AotMountOverheadPluginRssKib { get; set; }
+
+    /// <summary>A <c>database/creds/readonly</c> read through the host (PostgreSQL plugin process) until a login with the credentials answered SELECT 1.</summary>
+    [JsonPropertyName("db_creds_ms_p50")]
+    public double? DbCredsMsP50 { get; set; }
+
+    /// <summary><c>db_creds_ms_p50</c> / <c>floors.pg_create_role_ms_p50</c>, same run.</summary>
+    [JsonPropertyName("db_creds_ratio")]
+    public double? DbCredsRatio { get; set; }
+
+    /// <summary>Why the database figures are absent (PostgreSQL not found, or its cluster did not start), else null.</summary>
+    [JsonPropertyName("db_note")]
+    public string? DbNote { get; set; }
 
     /// <summary>Why the NativeAOT figures are absent (<c>--no-aot</c>, or the publish failed), else null.</summary>
     [JsonPropertyName("aot_note")]

@@ -38,6 +38,7 @@ internal static class ReportTable
             ("process_start_ms_p50", f.ProcessStartMsP50, "single-file ReadyToRun hello: start to exit"),
             ("sdk_protocol_uds_read_us_p50", f.SdkProtocolUdsReadUsP50, "PluginClient ⇄ PluginServer kv read: 2 JSON-RPC round trips"),
             ("plugin_exec_to_exit_ms_p50", f.PluginExecToExitMsP50, "child process: exec plugin binary, runtime start, refuse, exit"),
+            ("pg_create_role_ms_p50", f.PgCreateRoleMsP50, "CREATE ROLE + GRANT over pooled Npgsql, then login + SELECT 1 as it"),
         ]);
 
         var p = report.PluginHost;
@@ -49,6 +50,8 @@ internal static class ReportTable
             ("barrier_read_overhead_us_p50", p.BarrierReadOverheadUsP50, "what the encrypting barrier adds to a builtin kv read (p50 sealed host − plain host)"),
             ("barrier_encrypt_gb_s", p.BarrierEncryptGbS, "barrier encryption of 1 MiB values (AES-256-GCM)"),
             ("unseal_ms_p50", p.UnsealMsP50, "last unseal key → first answer from an external mount (plugin restarted)"),
+            ("db_creds_ms_p50", p.DbCredsMsP50, "database/creds read (PostgreSQL plugin process) → login + SELECT 1 with them"),
+            ("db_creds_ratio", p.DbCredsRatio, "db_creds_ms_p50 / pg_create_role_ms_p50 (interleaved samples)"),
             ("acl_check_ns_p50", p.AclCheckNsP50, "Acl.AllowsOperation, 100 policies × 50 paths on one token"),
             ("acl_check_alloc_b", p.AclCheckAllocB, "bytes allocated per check"),
             ("route_lookup_10k_ns", p.RouteLookup10kNs, "RouteTable.TryMatch, 3-segment hit among 10,000 mounts"),
@@ -78,6 +81,11 @@ internal static class ReportTable
             ("aot_mount_overhead_kib", p.AotMountOverheadKib, "mount overhead, as above, no GC induced in the plugin"),
             ("aot_mount_overhead_plugin_rss_kib", p.AotMountOverheadPluginRssKib, "of which plugin RSS"),
         ]);
+        if (p.DbNote is { } dbNote)
+        {
+            output.WriteLine($"  note: {dbNote}");
+        }
+
         if (p.AotNote is { } aotNote)
         {
             output.WriteLine($"  note: {aotNote}");
@@ -111,6 +119,7 @@ internal static class ReportTable
         Ratio(output, "cold start / plugin exec-to-exit", p.ColdStartMsP50, f.PluginExecToExitMsP50);
         Ratio(output, "external read / callback floor", p.ExternalKvReadUsP50, f.JsonRpcUdsCallbackRttUsP50);
         Ratio(output, "cold start / bare child first answer", p.ColdStartMsP50, f.JsonRpcChildFirstRpcMsP50);
+        Ratio(output, "db creds / CREATE ROLE floor", p.DbCredsMsP50, f.PgCreateRoleMsP50);
         Targets(output, report);
     }
 
@@ -148,6 +157,9 @@ internal static class ReportTable
         output.WriteLine("targets (issue 16)");
         Target(output, "the barrier adds ≤ 2 µs to a builtin kv read", p.BarrierReadOverheadUsP50, 2, lowerIsBetter: true);
         Target(output, "barrier encryption ≥ 1 GB/s for 1 MiB values", p.BarrierEncryptGbS, 1, lowerIsBetter: false);
+        output.WriteLine();
+        output.WriteLine("targets (issue 17)");
+        Target(output, "db creds → login ≤ 1.5 × CREATE ROLE floor", p.DbCredsRatio, 1.5, lowerIsBetter: true);
     }
 
     private static void Target(TextWriter output, string what, double? value, double? bound, bool lowerIsBetter)
