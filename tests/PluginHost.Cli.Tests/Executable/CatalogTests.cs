@@ -81,12 +81,13 @@ public sealed class CatalogTests
             ----                  ----      -------
             my-userpass-plugin    auth      n/a
             userpass              auth      v0.1.0+builtin
+            database              secret    v0.1.0+builtin
             kv                    secret    v0.1.0+builtin
             mock                  secret    v1.0.0
 
             """);
         sandbox.Run("plugin", "list", "auth").Is(0, "Name                  Version\n----                  -------\nmy-userpass-plugin    n/a\nuserpass              v0.1.0+builtin\n");
-        sandbox.Run("list", "sys/plugins/catalog/secret").Is(0, "Keys\n----\nkv\nmock\n");
+        sandbox.Run("list", "sys/plugins/catalog/secret").Is(0, "Keys\n----\ndatabase\nkv\nmock\n");
         sandbox.Normalized(sandbox.Run("plugin", "info", "auth", "my-userpass-plugin")).Is(0, """
             Key        Value
             ---        -----
@@ -103,7 +104,7 @@ public sealed class CatalogTests
 
         sandbox.Run("plugin", "deregister", "-version=v1.0.0", "secret", "mock").Is(0, "Success! Deregistered plugin (if it was registered): mock\n");
         sandbox.Run("plugin", "deregister", "secret", "never-registered").Is(0, "Success! Deregistered plugin (if it was registered): never-registered\n");
-        sandbox.Run("list", "sys/plugins/catalog/secret").Is(0, "Keys\n----\nkv\n");
+        sandbox.Run("list", "sys/plugins/catalog/secret").Is(0, "Keys\n----\ndatabase\nkv\n");
         sandbox.Run("plugin", "deregister", "secret", "kv").Is(2, "", """
             Error deregistering plugin named kv: Error making API request.
 
@@ -125,6 +126,13 @@ public sealed class CatalogTests
               "details": [
                 {
                   "type": "secret",
+                  "name": "database",
+                  "version": "v0.1.0+builtin",
+                  "builtin": true,
+                  "deprecation_status": "supported"
+                },
+                {
+                  "type": "secret",
                   "name": "kv",
                   "version": "v0.1.0+builtin",
                   "builtin": true,
@@ -132,6 +140,7 @@ public sealed class CatalogTests
                 }
               ],
               "secret": [
+                "database",
                 "kv"
               ]
             }
