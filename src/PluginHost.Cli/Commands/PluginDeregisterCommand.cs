@@ -16,8 +16,8 @@ internal sealed class PluginDeregisterCommand : Command
 
           Deregister an existing plugin in the catalog. If the plugin does not exist,
           no action is taken (the command is idempotent). The argument of type
-          takes "auth" or "secret". Mounts of the plugin stay, and their requests fail
-          until it is registered again.
+          takes "auth", "database", or "secret". Mounts of the plugin stay, and their
+          requests fail until it is registered again.
 
           Deregister a plugin:
 

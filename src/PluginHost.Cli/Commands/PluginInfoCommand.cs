@@ -25,7 +25,7 @@ internal sealed class PluginInfoCommand : Command
 
           Displays information about a plugin in the catalog with the given name. If
           the plugin does not exist, an error is returned. The argument of type
-          takes "auth" or "secret".
+          takes "auth", "database", or "secret".
 
           Get info about a plugin:
 

@@ -26,7 +26,7 @@ internal sealed class PluginRegisterCommand : Command
 
           Registers a new plugin in the catalog. The plugin binary must exist in the
           configured plugin directory, and hash to the given SHA-256. The argument of
-          type takes "auth" or "secret".
+          type takes "auth", "database", or "secret".
 
           Register a plugin:
 

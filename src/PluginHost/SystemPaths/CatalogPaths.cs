@@ -53,6 +53,7 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
         return BackendResponse.WithData(
         [
             new("auth", NamesOf(entries, BackendType.Auth)),
+            new("database", NamesOf(entries, BackendType.Database)),
             new("secret", NamesOf(entries, BackendType.Secret)),
             new("detailed", entries.Select(e => new Dictionary<string, object?>
             {
@@ -165,9 +166,9 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
     private static BackendType TypeOf(FieldData fields)
     {
         var name = fields.GetString("type");
-        return BackendTypeNames.TryParse(name, out var type) && type is BackendType.Secret or BackendType.Auth
+        return BackendTypeNames.TryParse(name, out var type) && type is BackendType.Secret or BackendType.Auth or BackendType.Database
             ? type
-            : throw new PluginHostException(ErrorCode.BadRequest, $"unknown plugin type \"{name}\": give secret or auth");
+            : throw new PluginHostException(ErrorCode.BadRequest, $"unknown plugin type \"{name}\": give secret, auth or database");
     }
 
     // Out of int's range is out of any limit's range: say so rather than overflow.

@@ -116,9 +116,11 @@ internal sealed partial class LeaseSystemPaths(ExpirationManager leases)
         var increment = fields.IsSet("increment") ? fields.GetDuration("increment") : TimeSpan.Zero;
         var lease = await leases.RenewAsync(LeaseIdOf(fields), increment, cancellationToken).ConfigureAwait(false);
 
-        // Vault answers a renewal with the lease at the top level (lease_id, lease_duration, renewable), no data.
+        // Vault answers a renewal with the lease at the top level (lease_id, lease_duration, renewable), no data, and
+        // the TTL it granted (1h for an hour, not what is left of it a moment later: 59m59s).
         CoreRequestScope.Current.LeaseId = lease.LeaseId;
-        return new BackendResponse { Secret = new SecretInfo { Ttl = leases.TtlOf(lease), Renewable = lease.Renewable } };
+        var granted = lease.ExpireTime - (lease.LastRenewalTime ?? lease.IssueTime);
+        return new BackendResponse { Secret = new SecretInfo { Ttl = granted, Renewable = lease.Renewable } };
     }
 
     private async ValueTask<BackendResponse?> RevokeAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)

@@ -2,8 +2,8 @@ namespace PluginHost.Cli.Tests.Executable;
 
 /// <summary>
 /// <c>lease lookup|renew|revoke</c> against a real <c>plugin-host server -dev</c>: Vault's errors and exit codes for a
-/// lease that does not exist, and <c>revoke -prefix</c>/<c>-force</c> refused without sudo. (No builtin backend issues
-/// leases yet, so a lease's whole life is tested through the host, and the commands' output against a fake one.)
+/// lease that does not exist, and <c>revoke -prefix</c>/<c>-force</c> refused without sudo. (A lease's whole life, with
+/// the database engine and PostgreSQL, is in <see cref="DatabaseTests"/>; the commands' output against a fake host in the unit tests.)
 /// </summary>
 [TestClass]
 public sealed class LeaseTests

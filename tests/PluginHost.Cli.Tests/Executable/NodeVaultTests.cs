@@ -110,10 +110,11 @@ public sealed class NodeVaultTests
     }
 
     // A temporary directory with the scripts and node-vault installed from the lock file; inconclusive without npm.
-    private static async Task<string> InstallNodeVaultAsync()
+    // DatabaseTests runs NodeVault/database.js with these against its own server and PostgreSQL.
+    internal static async Task<string> InstallNodeVaultAsync()
     {
         var client = Directory.CreateTempSubdirectory("plugin-host-node-vault-").FullName;
-        foreach (var file in (string[])["package.json", "package-lock.json", "guide.js", "seal.js"])
+        foreach (var file in (string[])["package.json", "package-lock.json", "guide.js", "seal.js", "database.js"])
         {
             File.Copy(Path.Join(AppContext.BaseDirectory, "NodeVault", file), Path.Join(client, file));
         }
@@ -129,7 +130,7 @@ public sealed class NodeVaultTests
     }
 
     // Runs a program to its end with a deadline; null when it is not installed.
-    private static async Task<(int ExitCode, string Output)?> RunAsync(
+    internal static async Task<(int ExitCode, string Output)?> RunAsync(
         string file, string[] arguments, string directory, Dictionary<string, string> environment, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };

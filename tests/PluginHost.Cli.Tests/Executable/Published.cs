@@ -19,6 +19,9 @@ public static class Published
     /// <summary>The test plugin with misbehaviours on request (here: <c>slow</c>, for the drain on SIGTERM).</summary>
     public static string AdversarialPlugin => Path.Combine(s_directory, "plugins", "adversarial-plugin");
 
+    /// <summary>samples/PostgresDatabasePlugin: Vault's <c>postgresql-database-plugin</c> (a plugin of type <c>database</c>).</summary>
+    public static string PostgresDatabasePlugin => Path.Combine(s_directory, "plugins", "postgresql-database-plugin");
+
     public static string MockSha256 { get; private set; } = "";
 
     public static string UserpassSha256 { get; private set; } = "";
@@ -37,6 +40,7 @@ public static class Published
         await PublishAsync("samples/MockPlugin", "plugins", context.CancellationToken);
         await PublishAsync("samples/UserpassPlugin", "plugins", context.CancellationToken);
         await PublishAsync("tests/Plugins/PluginHost.AdversarialPlugin", "plugins", context.CancellationToken);
+        await PublishAsync("samples/PostgresDatabasePlugin", "plugins", context.CancellationToken);
         MockSha256 = Sha256Of(MockPlugin);
         UserpassSha256 = Sha256Of(UserpassPlugin);
     }

@@ -44,11 +44,11 @@ public sealed class SystemBackendTests
         var missing = await Assert.ThrowsExactlyAsync<PluginHostException>(async () =>
             await test.Host.WriteAsync("sys/plugins/catalog/secret/p", new { command = "p" }));
         var badType = await Assert.ThrowsExactlyAsync<PluginHostException>(async () =>
-            await test.Host.WriteAsync("sys/plugins/catalog/database/p", new { command = "p", sha256 = new string('a', 64) }));
+            await test.Host.WriteAsync("sys/plugins/catalog/token/p", new { command = "p", sha256 = new string('a', 64) }));
 
         Assert.AreEqual("missing required field 'sha256'", missing.Message);
         Assert.AreEqual(ErrorCode.BadRequest, badType.Code);
-        Assert.AreEqual("unknown plugin type \"database\": give secret or auth", badType.Message);
+        Assert.AreEqual("unknown plugin type \"token\": give secret, auth or database", badType.Message);
     }
 
     [TestMethod]
