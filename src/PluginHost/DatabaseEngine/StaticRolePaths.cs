@@ -142,7 +142,7 @@ internal sealed partial class StaticRolePaths(EngineContext engine, StaticRotati
 
     private async ValueTask<BackendResponse?> DeleteAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
-        await engine.Store.DeleteStaticRoleAsync(fields.GetString("name"), cancellationToken).ConfigureAwait(false);
+        await rotation.DeleteAsync(fields.GetString("name"), cancellationToken).ConfigureAwait(false);
         return null;
     }
 

@@ -59,6 +59,12 @@ internal sealed partial class StaticRotation(EngineContext engine) : IAsyncDispo
                 },
                 cancellationToken).ConfigureAwait(false);
             var rotated = role with { Password = password, PendingPassword = null, LastVaultRotation = engine.Clock.GetUtcNow() };
+            if (existed && await engine.Store.GetStaticRoleAsync(name, CancellationToken.None).ConfigureAwait(false) is null)
+            {
+                // Deleted while the database was being changed: a background rotation must not bring the role back.
+                return rotated;
+            }
+
             await engine.Store.PutStaticRoleAsync(name, rotated, CancellationToken.None).ConfigureAwait(false);
             lock (_retryAt)
             {
@@ -66,6 +72,24 @@ internal sealed partial class StaticRotation(EngineContext engine) : IAsyncDispo
             }
 
             return rotated;
+        }
+        finally
+        {
+            _rotating.Release();
+        }
+    }
+
+    /// <summary>Deletes a static role, waiting for a rotation of it in flight, so the rotation cannot write it back.</summary>
+    public async ValueTask DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        await _rotating.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await engine.Store.DeleteStaticRoleAsync(name, cancellationToken).ConfigureAwait(false);
+            lock (_retryAt)
+            {
+                _retryAt.Remove(name);
+            }
         }
         finally
         {

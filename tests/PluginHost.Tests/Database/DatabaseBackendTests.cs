@@ -369,6 +369,27 @@ public sealed class DatabaseBackendTests
     }
 
     [TestMethod]
+    public async Task AStaticRoleDeleted_WhileItIsBeingRotated_StaysDeleted()
+    {
+        await WriteConfigAsync(allowedRoles: "*");
+        _server.Users["app"] = ("initial", null);
+        await _backend.SendAsync(Operation.Create, "static-roles/app", ("db_name", "pg"), ("username", "app"), ("rotation_period", "1h"));
+        _server.HoldUpdates = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.UpdateStartedOnce = started;
+
+        var rotating = _backend.SendAsync(Operation.Update, "rotate-role/app").AsTask();
+        await started.Task.WaitAsync(TestContext.CancellationToken);
+        var deleting = _backend.SendAsync(Operation.Delete, "static-roles/app").AsTask();
+        Assert.IsFalse(deleting.IsCompleted, "the delete waits for the rotation in flight");
+        _server.HoldUpdates.SetResult();
+        await rotating;
+        await deleting;
+
+        Assert.IsNull(await _backend.SendAsync(Operation.Read, "static-roles/app"));
+    }
+
+    [TestMethod]
     [DataRow("username", "other", "cannot update static account username: delete the static role and create it again")]
     [DataRow("rotation_period", "4s", "rotation_period must be 5 seconds or more")]
     public async Task StaticRoleUpdate_Refuses(string field, string value, string message)

@@ -32,6 +32,11 @@ internal sealed class FakeDatabaseServer : IDatabaseEngineHost
 
     public TaskCompletionSource UpdateStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completed by the next UpdateUser (then cleared), for a test that waits for one particular update.</summary>
+    public TaskCompletionSource? UpdateStartedOnce { get => _updateStartedOnce; set => _updateStartedOnce = value; }
+
+    private TaskCompletionSource? _updateStartedOnce;
+
     public ValueTask<IDatabase> OpenAsync(string pluginName, string? pluginVersion, string connection, CancellationToken cancellationToken)
     {
         if (pluginName != "fake-db")
@@ -83,6 +88,7 @@ internal sealed class FakeDatabaseServer : IDatabaseEngineHost
         {
             server.Calls.Enqueue(request);
             server.UpdateStarted.TrySetResult();
+            Interlocked.Exchange(ref server._updateStartedOnce, null)?.TrySetResult();
             if (server.HoldUpdates is { } hold)
             {
                 await hold.Task.WaitAsync(cancellationToken);
