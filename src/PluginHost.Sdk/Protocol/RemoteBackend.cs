@@ -35,6 +35,15 @@ internal sealed class RemoteBackend(PluginClient client, string instanceId, Back
 
             _setup = result;
         }
+        catch (StreamJsonRpc.RemoteMethodNotFoundException error)
+        {
+            // JSON-RPC's "method not found" (-32601): the process serves databases, not backends.
+            client.RemoveView(instanceId);
+            throw new PluginHostException(
+                ErrorCode.BadRequest,
+                $"plugin '{pluginName}' is not a secrets engine or auth method: it does not serve {ProtocolMethods.Setup} (a database plugin, run by PluginServer.RunDatabaseAsync, is registered with type database and used through the database secrets engine); register it under the type it is",
+                error);
+        }
         catch
         {
             client.RemoveView(instanceId);

@@ -9,6 +9,7 @@ using PluginHost.Database;
 using PluginHost.Protocol;
 using PluginHost.Sdk;
 using PluginHost.Sdk.Protocol;
+using PluginHost.Storage;
 using PluginHost.Tests.Protocol;
 
 namespace PluginHost.Tests.Sdk;
@@ -524,6 +525,19 @@ public sealed partial class DatabaseProtocolTests
         Assert.AreEqual(ErrorCode.BadRequest, error.Code);
         Assert.AreEqual(
             "plugin 'my-kv' is not a database plugin: it does not serve database.initialize (a database plugin runs PluginServer.RunDatabaseAsync); register it under the type it is",
+            error.Message);
+    }
+
+    [TestMethod]
+    public async Task ADatabasePlugin_MountedAsABackend_IsNotASecretsEngine()
+    {
+        await using var harness = await PluginHarness.StartDatabaseAsync(() => new RecordingDatabase());
+
+        var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await harness.MountAsync(new InMemoryStorage()));
+
+        Assert.AreEqual(ErrorCode.BadRequest, error.Code);
+        Assert.AreEqual(
+            "plugin 'harness' is not a secrets engine or auth method: it does not serve backend.setup (a database plugin, run by PluginServer.RunDatabaseAsync, is registered with type database and used through the database secrets engine); register it under the type it is",
             error.Message);
     }
 
