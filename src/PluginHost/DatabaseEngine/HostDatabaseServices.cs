@@ -22,14 +22,8 @@ internal sealed class HostDatabaseServices(
         return await processes().CreateDatabaseAsync(entry, connection, cancellationToken).ConfigureAwait(false);
     }
 
-    public (TimeSpan Default, TimeSpan Max) LeaseTtls(string mountPoint)
-    {
-        var settings = options.CurrentValue;
-        var tuned = mounts().Routes.TryMatch(mountPoint, out var mount) ? mount.Entry.Config : null;
-        var max = tuned?.MaxLeaseTtl > TimeSpan.Zero ? tuned.MaxLeaseTtl : settings.MaxLeaseTtl;
-        var byDefault = tuned?.DefaultLeaseTtl > TimeSpan.Zero ? tuned.DefaultLeaseTtl : settings.DefaultLeaseTtl;
-        return (byDefault < max ? byDefault : max, max);
-    }
+    public (TimeSpan Default, TimeSpan Max) LeaseTtls(string mountPoint) =>
+        (mounts().Routes.TryMatch(mountPoint, out var mount) ? mount.Entry.Config : new MountConfig()).LeaseTtls(options.CurrentValue);
 
     public async ValueTask<IReadOnlyList<string>> LiveLeasesAsync(string prefix, string connection, CancellationToken cancellationToken)
     {

@@ -152,7 +152,8 @@ internal sealed partial class RolePaths(EngineContext engine)
         EngineContext.EnsureAllowed(config, role.DbName, name);
 
         var (mountDefault, mountMax) = engine.Host.LeaseTtls(engine.MountPoint);
-        var max = role.MaxTtl > TimeSpan.Zero ? role.MaxTtl : mountMax;
+        // A role's max_ttl cannot lift the mount's (Vault caps it the same way); the lease would be cut there anyway.
+        var max = role.MaxTtl > TimeSpan.Zero && role.MaxTtl < mountMax ? role.MaxTtl : mountMax;
         var ttl = role.DefaultTtl > TimeSpan.Zero ? role.DefaultTtl : mountDefault;
         if (ttl > max)
         {

@@ -33,6 +33,17 @@ public sealed record MountConfig
     public override int GetHashCode() => HashCode.Combine(DefaultLeaseTtl, MaxLeaseTtl, Options.Count);
 
     /// <summary>Throws when the TTLs are negative or the default exceeds the maximum.</summary>
+    /// <summary>
+    /// The mount's effective lease TTLs, as Vault's system view gives them: its own when tuned, else the host's; the
+    /// default never above the maximum.
+    /// </summary>
+    internal (TimeSpan Default, TimeSpan Max) LeaseTtls(PluginHostOptions settings)
+    {
+        var max = MaxLeaseTtl > TimeSpan.Zero ? MaxLeaseTtl : settings.MaxLeaseTtl;
+        var byDefault = DefaultLeaseTtl > TimeSpan.Zero ? DefaultLeaseTtl : settings.DefaultLeaseTtl;
+        return (byDefault < max ? byDefault : max, max);
+    }
+
     internal void Validate()
     {
         if (DefaultLeaseTtl < TimeSpan.Zero || MaxLeaseTtl < TimeSpan.Zero)

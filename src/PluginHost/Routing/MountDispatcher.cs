@@ -190,16 +190,13 @@ internal sealed partial class MountDispatcher(
             return (response with { Secret = secret with { Renewable = false } }, null);
         }
 
-        var settings = options.CurrentValue;
-        var max = mount.Config.MaxLeaseTtl > TimeSpan.Zero ? mount.Config.MaxLeaseTtl : settings.MaxLeaseTtl;
+        var (mountDefault, max) = mount.Config.LeaseTtls(options.CurrentValue);
         if (secret.MaxTtl > TimeSpan.Zero && secret.MaxTtl < max)
         {
             max = secret.MaxTtl;
         }
 
-        var ttl = secret.Ttl > TimeSpan.Zero ? secret.Ttl
-            : mount.Config.DefaultLeaseTtl > TimeSpan.Zero ? mount.Config.DefaultLeaseTtl
-            : settings.DefaultLeaseTtl;
+        var ttl = secret.Ttl > TimeSpan.Zero ? secret.Ttl : mountDefault;
         var path = mount.RoutePath + routed.Path;
         try
         {
