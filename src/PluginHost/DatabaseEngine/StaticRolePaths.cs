@@ -111,7 +111,7 @@ internal sealed partial class StaticRolePaths(EngineContext engine, StaticRotati
         if (existing is null)
         {
             // Vault sets a password only it knows as soon as it manages the user; a user it cannot rotate is refused.
-            await rotation.RotateAsync(name, role, cancellationToken).ConfigureAwait(false);
+            await rotation.RotateAsync(name, role, creating: true, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -168,7 +168,11 @@ internal sealed partial class StaticRolePaths(EngineContext engine, StaticRotati
         var name = fields.GetString("name");
         var role = await engine.Store.GetStaticRoleAsync(name, cancellationToken).ConfigureAwait(false)
             ?? throw new PluginHostException(ErrorCode.BadRequest, $"unknown role: {name}");
-        await rotation.RotateAsync(name, role, cancellationToken).ConfigureAwait(false);
+        if (await rotation.RotateAsync(name, role, creating: false, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, $"unknown role: {name}");
+        }
+
         rotation.Wake();
         return null;
     }

@@ -35,17 +35,30 @@ internal sealed partial class StaticRotation(EngineContext engine) : IAsyncDispo
         }
     }
 
-    /// <summary>Gives <paramref name="name"/>'s user a new password now; <paramref name="role"/> is stored only once the database has it.</summary>
-    /// <returns>The role as stored after the rotation.</returns>
-    public async ValueTask<StaticRoleEntry> RotateAsync(string name, StaticRoleEntry role, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives a static role's user a new password now. A new role (<paramref name="creating"/>) is stored only once the
+    /// database has the password; an existing one is rotated as it is stored when the rotation starts, and not at all
+    /// when it was deleted meanwhile (a rotation waiting behind a delete must not bring the role back).
+    /// </summary>
+    /// <returns>The role as stored after the rotation, or <see langword="null"/> when it no longer exists.</returns>
+    public async ValueTask<StaticRoleEntry?> RotateAsync(string name, StaticRoleEntry role, bool creating, CancellationToken cancellationToken)
     {
         await _rotating.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (!creating)
+            {
+                if (await engine.Store.GetStaticRoleAsync(name, cancellationToken).ConfigureAwait(false) is not { } current)
+                {
+                    return null;
+                }
+
+                role = current;
+            }
+
             var connection = await engine.Connections.GetAsync(role.DbName, cancellationToken).ConfigureAwait(false);
             var password = PasswordGenerator.Generate();
-            var existed = await engine.Store.GetStaticRoleAsync(name, cancellationToken).ConfigureAwait(false) is not null;
-            if (existed)
+            if (!creating)
             {
                 // Should the host stop once the database has the new password, the next start rotates again at once.
                 await engine.Store.PutStaticRoleAsync(name, role with { PendingPassword = password }, cancellationToken).ConfigureAwait(false);
@@ -59,12 +72,6 @@ internal sealed partial class StaticRotation(EngineContext engine) : IAsyncDispo
                 },
                 cancellationToken).ConfigureAwait(false);
             var rotated = role with { Password = password, PendingPassword = null, LastVaultRotation = engine.Clock.GetUtcNow() };
-            if (existed && await engine.Store.GetStaticRoleAsync(name, CancellationToken.None).ConfigureAwait(false) is null)
-            {
-                // Deleted while the database was being changed: a background rotation must not bring the role back.
-                return rotated;
-            }
-
             await engine.Store.PutStaticRoleAsync(name, rotated, CancellationToken.None).ConfigureAwait(false);
             lock (_retryAt)
             {
@@ -131,7 +138,12 @@ internal sealed partial class StaticRotation(EngineContext engine) : IAsyncDispo
             {
                 sleep = await RotateDueAsync(stopping).ConfigureAwait(false);
             }
-            catch (Exception error) when (error is not OperationCanceledException || !stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Stopped mid-scan (the mount's cleanup): end quietly, so the cleanup does not fail on it.
+                return;
+            }
+            catch (Exception error)
             {
                 // Storage unavailable (a sealed host, a failing disk): look again later rather than stop rotating for good.
                 LogScanFailed(error);
@@ -174,9 +186,13 @@ internal sealed partial class StaticRotation(EngineContext engine) : IAsyncDispo
             {
                 try
                 {
-                    role = await RotateAsync(name, role, stopping).ConfigureAwait(false);
-                    due = role.NextRotation(engine.Clock.GetUtcNow());
-                    LogRotated(name, role.Username);
+                    if (await RotateAsync(name, role, creating: false, stopping).ConfigureAwait(false) is not { } rotated)
+                    {
+                        continue;
+                    }
+
+                    due = rotated.NextRotation(engine.Clock.GetUtcNow());
+                    LogRotated(name, rotated.Username);
                 }
                 catch (Exception error) when (error is not OperationCanceledException || !stopping.IsCancellationRequested)
                 {

@@ -180,6 +180,20 @@ public sealed class DatabaseBackendTests
     }
 
     [TestMethod]
+    public async Task Creds_OfARoleWhoseTtlsExceedTheMounts_AreCappedByTheMountsMaximum()
+    {
+        _server.Ttls = (TimeSpan.FromHours(1), TimeSpan.FromHours(24));
+        await WriteConfigAsync();
+        await WriteRoleAsync(("default_ttl", "30h"), ("max_ttl", "48h"));
+
+        var creds = await _backend.SendAsync(Operation.Read, "creds/readonly");
+
+        Assert.AreEqual(TimeSpan.FromHours(24), creds!.Secret!.Ttl);
+        Assert.AreEqual(TimeSpan.FromHours(24), creds.Secret.MaxTtl);
+        Assert.AreEqual(Start + TimeSpan.FromHours(24), _server.Users[creds.Field("username")!].Expiration, "the database's own expiry is the lease's end");
+    }
+
+    [TestMethod]
     public async Task Creds_ForARoleTheConnectionDoesNotAllow_AreRefused_AndNoUserIsMade()
     {
         await WriteConfigAsync();
@@ -412,6 +426,24 @@ public sealed class DatabaseBackendTests
             await _backend.SendAsync(Operation.Create, "static-roles/ghost", ("db_name", "pg"), ("username", "ghost"), ("rotation_period", "1h")));
 
         Assert.IsNull(await _backend.SendAsync(Operation.Read, "static-roles/ghost"));
+    }
+
+    [TestMethod]
+    public async Task Cleanup_WhileTheRotationLoopReadsStorage_EndsQuietly()
+    {
+        // Storage that is still reading when the mount is cleaned up: the loop is stopped mid-scan.
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var storage = new Moq.Mock<IStorage>();
+        storage.Setup(s => s.ListAsync(Moq.It.IsAny<string>(), Moq.It.IsAny<CancellationToken>()))
+            .Returns((string _, CancellationToken cancellationToken) =>
+            {
+                reading.TrySetResult();
+                return new ValueTask<IReadOnlyList<string>>(Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith<IReadOnlyList<string>>(_ => [], cancellationToken, TaskContinuationOptions.None, TaskScheduler.Default));
+            });
+        var backend = await BackendTestContext.SetUpAsync(new DatabaseBackend(_server, _time, NullLogger.Instance), storage.Object);
+        await reading.Task.WaitAsync(TestContext.CancellationToken);
+
+        await backend.CleanupAsync(CancellationToken.None);
     }
 
     private static ConnectionConfig Config() => new()
