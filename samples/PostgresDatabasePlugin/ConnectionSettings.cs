@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using PluginHost;
+using PluginHost.Storage.PostgreSql;
 
 namespace PostgresDatabasePlugin;
 

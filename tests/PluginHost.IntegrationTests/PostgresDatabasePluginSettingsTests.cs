@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using PluginHost.Storage.PostgreSql;
 using PostgresDatabasePlugin;
 
 namespace PluginHost.IntegrationTests;

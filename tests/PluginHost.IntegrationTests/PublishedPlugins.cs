@@ -55,7 +55,11 @@ public static class PublishedPlugins
     }
 
     [AssemblyCleanup]
-    public static void DeletePublished() => Directory.Delete(s_directory, recursive: true);
+    public static async Task DeletePublished()
+    {
+        Directory.Delete(s_directory, recursive: true);
+        await PostgreSqlStorage.StorageCluster.DisposeAsync();
+    }
 
     public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using Npgsql;
-using PluginHost;
 
-namespace PostgresDatabasePlugin;
+namespace PluginHost.Storage.PostgreSql;
 
 /// <summary>
 /// libpq's connection URI, <c>postgresql://[user[:password]@][host[:port][,…]][/dbname][?param=value&amp;…]</c> (or
