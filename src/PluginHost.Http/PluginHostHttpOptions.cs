@@ -44,4 +44,11 @@ public sealed class PluginHostHttpOptions
 
     /// <summary>The <c>cluster_name</c> <c>sys/health</c> reports.</summary>
     public string ClusterName { get; set; } = "plugin-host";
+
+    /// <summary>
+    /// What a standby (a host sharing HA storage that does not hold the lock) does with a request for the active node:
+    /// <see langword="true"/> (the default) forwards it and relays the answer; <see langword="false"/> answers 307
+    /// with the active node's address, as clients sending <c>X-Vault-No-Request-Forwarding</c> always get.
+    /// </summary>
+    public bool ForwardStandbyRequests { get; set; } = true;
 }

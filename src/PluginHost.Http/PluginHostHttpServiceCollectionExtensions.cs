@@ -21,6 +21,8 @@ public static class PluginHostHttpServiceCollectionExtensions
         services.TryAddSingleton<Requests.RequestBodyBudget>();
         services.TryAddSingleton<LogicalEndpoint>();
         services.TryAddSingleton<HealthEndpoint>();
+        services.AddHttpForwarder();
+        services.TryAddSingleton<Forwarding.StandbyForwarder>();
         return services;
     }
 }

@@ -17,6 +17,8 @@ internal sealed class PostgresHaLock : IHaLock, IAsyncDisposable
     private readonly string _renew;
     private readonly string _release;
     private readonly string _holder;
+    private readonly string _heartbeat;
+    private readonly string _nodes;
 
     /// <param name="settings">The storage's connection settings; the lock's pool is built from a copy.</param>
     /// <param name="haTable">The lock's table, quoted.</param>
@@ -39,6 +41,14 @@ internal sealed class PostgresHaLock : IHaLock, IAsyncDisposable
         _renew = $"UPDATE {haTable} SET valid_until = now() + $2 WHERE {Row} AND ha_identity = $1";
         _release = $"DELETE FROM {haTable} WHERE {Row} AND ha_identity = $1";
         _holder = $"SELECT ha_identity, ha_value FROM {haTable} WHERE {Row} AND valid_until > now()";
+
+        // Nodes' heartbeats are rows of their own beside the lock ('node/<identity>'); a node gone an hour is forgotten.
+        _heartbeat = $"""
+            WITH forgotten AS (DELETE FROM {haTable} WHERE ha_key LIKE 'node/%' AND valid_until < now() - interval '1 hour')
+            INSERT INTO {haTable} (ha_key, ha_identity, ha_value, valid_until) VALUES ('node/' || $1, $1, $2, now() + $3)
+            ON CONFLICT (ha_key) DO UPDATE SET ha_value = EXCLUDED.ha_value, valid_until = EXCLUDED.valid_until
+            """;
+        _nodes = $"SELECT ha_identity, ha_value, valid_until - $1 FROM {haTable} WHERE ha_key LIKE 'node/%' AND valid_until > now() ORDER BY ha_identity";
     }
 
     public string Identity { get; } = Guid.NewGuid().ToString();
@@ -56,6 +66,31 @@ internal sealed class PostgresHaLock : IHaLock, IAsyncDisposable
 
     public async ValueTask ReleaseAsync(CancellationToken cancellationToken) =>
         await ExecuteAsync("release the HA lock", _release, [Identity], cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask HeartbeatAsync(string value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        await ExecuteAsync("record this node's heartbeat", _heartbeat, [Identity, value, Ttl], cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<IReadOnlyList<HaNodeEntry>> ReadNodesAsync(CancellationToken cancellationToken) =>
+        _retry.RunAsync<IReadOnlyList<HaNodeEntry>>(
+            new StorageCall("read the HA nodes"),
+            async token =>
+            {
+                await _ensureTables(token).ConfigureAwait(false);
+                await using var command = _source.CreateCommand(_nodes);
+                command.Parameters.Add(new NpgsqlParameter { Value = Ttl });
+                await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                var nodes = new List<HaNodeEntry>();
+                while (await reader.ReadAsync(token).ConfigureAwait(false))
+                {
+                    nodes.Add(new HaNodeEntry(reader.GetString(0), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+                }
+
+                return nodes;
+            },
+            cancellationToken);
 
     public ValueTask<HaLockHolder?> ReadHolderAsync(CancellationToken cancellationToken) =>
         _retry.RunAsync(

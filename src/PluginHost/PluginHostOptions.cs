@@ -25,6 +25,13 @@ public sealed class PluginHostOptions
     /// </summary>
     public Func<IServiceProvider, IStorage>? StorageFactory { get; set; }
 
+    /// <summary>
+    /// Where clients and the other hosts reach this host (Vault's <c>api_addr</c>), such as
+    /// <c>https://10.0.0.5:8200</c>. Needed when the storage is shared by several hosts (HA): the active node writes it
+    /// into the HA lock, and standbys forward or redirect requests to it.
+    /// </summary>
+    public string? ApiAddress { get; set; }
+
     /// <summary>How long a second process waits for the data directory's lock before failing. Default: 10 seconds.</summary>
     public TimeSpan StorageLockTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

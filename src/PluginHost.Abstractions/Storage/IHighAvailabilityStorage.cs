@@ -45,6 +45,17 @@ public interface IHaLock
     /// <returns>A task that completes when the lock is not this node's.</returns>
     ValueTask ReleaseAsync(CancellationToken cancellationToken);
 
+    /// <summary>Says this node is up (standbys too), for the list of nodes the active one shows (Vault's <c>sys/ha-status</c>).</summary>
+    /// <param name="value">How to reach this node.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when recorded.</returns>
+    ValueTask HeartbeatAsync(string value, CancellationToken cancellationToken);
+
+    /// <summary>Reads the nodes whose last heartbeat is younger than <see cref="Ttl"/>.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The nodes, by identity.</returns>
+    ValueTask<IReadOnlyList<HaNodeEntry>> ReadNodesAsync(CancellationToken cancellationToken);
+
     /// <summary>Reads who holds the lock now.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The holder, or <see langword="null"/> when nobody holds an unexpired lock.</returns>
@@ -55,3 +66,9 @@ public interface IHaLock
 /// <param name="Identity">Its identity in the lock.</param>
 /// <param name="Value">What it wrote into the lock: how to reach it.</param>
 public sealed record HaLockHolder(string Identity, string Value);
+
+/// <summary>A node that said it is up.</summary>
+/// <param name="Identity">Its identity in the lock.</param>
+/// <param name="Value">How to reach it.</param>
+/// <param name="LastSeen">When its last heartbeat was recorded, on the storage's clock.</param>
+public sealed record HaNodeEntry(string Identity, string Value, DateTimeOffset LastSeen);

@@ -20,7 +20,9 @@ internal sealed class ConfigLoader(CliEnvironment environment)
         string.Join(", ", HostConfig.Keys.Where(k => !k.Contains('.', StringComparison.Ordinal)))
         + ", listener \"tcp\" { "
         + string.Join(", ", HostConfig.Keys.Where(k => k.StartsWith("listener.tcp.", StringComparison.Ordinal)).Select(k => k["listener.tcp.".Length..]))
-        + " }, and seal \"static\" { key_file }";
+        + " }, seal \"static\" { key_file }, storage \"file\" { path }, and storage \"postgresql\" { "
+        + string.Join(", ", HostConfig.Keys.Where(k => k.StartsWith("storage.postgresql.", StringComparison.Ordinal)).Select(k => k["storage.postgresql.".Length..]))
+        + " }";
 
     /// <summary>Loads the settings.</summary>
     /// <param name="configFlag">The value of <c>-config</c>, or <see langword="null"/> when not given.</param>
@@ -83,14 +85,20 @@ internal sealed class ConfigLoader(CliEnvironment environment)
                 throw new ConfigException($"line {setting.Line}: unknown key \"{Echo.Of(setting.Key)}\"; the keys are {KeyList}");
             }
 
-            // Vault's listener block and the flat key say the same thing: one of them, once.
-            var key = setting.Key == "listener.tcp.address" ? "address" : setting.Key;
+            // Vault's blocks and the flat keys say the same thing: one of them, once.
+            var key = setting.Key switch
+            {
+                "listener.tcp.address" => "address",
+                "storage.file.path" => "data_directory",
+                _ => setting.Key,
+            };
             if (!seen.TryAdd(key, setting.Line))
             {
                 throw new ConfigException($"line {setting.Line}: {key} is set twice (first on line {seen[key]})");
             }
 
             var listener = config.Listener;
+            var postgres = config.Postgres ?? new PostgresStorageConfig();
             config = setting.Key switch
             {
                 "plugin_directory" => config with { PluginDirectory = DirectoryValue(setting, directory) },
@@ -108,13 +116,51 @@ internal sealed class ConfigLoader(CliEnvironment environment)
                 "listener.tcp.max_request_duration" => config with { Listener = listener with { MaxRequestDuration = RequestDurationValue(setting) } },
                 "listener.tcp.max_connections" => config with { Listener = listener with { MaxConnections = CountValue(setting) } },
                 "seal.static.key_file" => config with { SealKeyFile = FileValue(setting, directory) },
+                "storage.file.path" => config with { DataDirectory = DirectoryValue(setting, directory) },
+                "storage.postgresql.connection_url" => config with { Postgres = postgres with { ConnectionUrl = NonEmpty(setting) } },
+                "storage.postgresql.table" => config with { Postgres = postgres with { Table = NonEmpty(setting) } },
+                "storage.postgresql.ha_enabled" => config with { Postgres = postgres with { HaEnabled = BoolValue(setting) } },
+                "storage.postgresql.ha_table" => config with { Postgres = postgres with { HaTable = NonEmpty(setting) } },
+                "storage.postgresql.max_parallel" => config with { Postgres = postgres with { MaxParallel = (int)Math.Min(CountValue(setting), int.MaxValue) } },
+                "api_addr" => config with { ApiAddress = ApiAddressValue(setting) },
+                "disable_request_forwarding" => config with { DisableRequestForwarding = BoolValue(setting) },
                 _ => config with { Listener = listener with { MaxBufferedRequestSize = SizeValue(setting, PluginHostHttpOptions.DefaultMaxBufferedRequestBodyBytes) } },
             };
         }
 
         CheckTls(config.Listener, seen);
+        CheckStorage(config, seen);
         return config.DataDirectory.Length > 0 ? config : config with { DataDirectory = DefaultDataDirectory() };
     }
+
+    // One storage, and a PostgreSQL one needs to know where the database is.
+    private static void CheckStorage(HostConfig config, Dictionary<string, int> seen)
+    {
+        if (config.Postgres is not { } postgres)
+        {
+            return;
+        }
+
+        var first = seen.Where(pair => pair.Key.StartsWith("storage.postgresql.", StringComparison.Ordinal)).Min(pair => pair.Value);
+        if (postgres.ConnectionUrl.Length == 0)
+        {
+            throw new ConfigException($"line {first}: storage \"postgresql\" needs connection_url, such as \"postgres://vault:password@db.example:5432/vault?sslmode=require\"");
+        }
+
+        if (seen.TryGetValue("data_directory", out var line))
+        {
+            throw new ConfigException($"line {line}: data_directory and storage \"postgresql\" (line {first}) both say where the data is: keep one");
+        }
+    }
+
+    // An address others reach this server at: a URL with http or https, a host and a port.
+    private static string ApiAddressValue(ConfigSetting setting) =>
+        Uri.TryCreate(setting.Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+            ? setting.Value.TrimEnd('/')
+            : throw new ConfigException($"line {setting.Line}: api_addr \"{Echo.Of(setting.Value)}\" is not a URL such as \"https://10.0.0.5:8200\" (the address clients and the other servers reach this one at)");
+
+    private static string NonEmpty(ConfigSetting setting) =>
+        setting.Value.Length > 0 ? setting.Value : throw new ConfigException($"line {setting.Line}: {ShortKey(setting)} is empty");
 
     // The TLS keys only make sense together; Vault refuses the same combinations.
     private static void CheckTls(ListenerConfig listener, Dictionary<string, int> seen)
@@ -185,7 +231,10 @@ internal sealed class ConfigLoader(CliEnvironment environment)
         return duration == TimeSpan.Zero ? PluginHostHttpOptions.DefaultMaxRequestDuration : duration;
     }
 
-    private static string ShortKey(ConfigSetting setting) => setting.Key.StartsWith("listener.tcp.", StringComparison.Ordinal) ? setting.Key["listener.tcp.".Length..] : setting.Key;
+    private static string ShortKey(ConfigSetting setting) =>
+        setting.Key.StartsWith("listener.tcp.", StringComparison.Ordinal) ? setting.Key["listener.tcp.".Length..]
+        : setting.Key.StartsWith("storage.postgresql.", StringComparison.Ordinal) ? setting.Key["storage.postgresql.".Length..]
+        : setting.Key;
 
     private static string DirectoryValue(ConfigSetting setting, string relativeTo)
     {

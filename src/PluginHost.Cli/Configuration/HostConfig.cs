@@ -10,7 +10,9 @@ internal sealed record HostConfig
         "listener.tcp.tls_disable", "listener.tcp.tls_cert_file", "listener.tcp.tls_key_file", "listener.tcp.tls_min_version",
         "listener.tcp.tls_client_ca_file", "listener.tcp.tls_require_and_verify_client_cert", "listener.tcp.max_request_size",
         "listener.tcp.max_request_duration", "listener.tcp.max_connections", "listener.tcp.max_buffered_request_size",
-        "seal.static.key_file",
+        "seal.static.key_file", "storage.file.path", "storage.postgresql.connection_url", "storage.postgresql.table",
+        "storage.postgresql.ha_enabled", "storage.postgresql.ha_table", "storage.postgresql.max_parallel", "api_addr",
+        "disable_request_forwarding",
     ];
 
     /// <summary>Where <c>plugin-host server</c> listens when the config does not say: Vault's default.</summary>
@@ -39,6 +41,18 @@ internal sealed record HostConfig
     /// one, everything in the data directory is encrypted under the key it holds.
     /// </summary>
     public string? SealKeyFile { get; init; }
+
+    /// <summary>
+    /// <c>storage "postgresql" { … }</c>: the host's data in PostgreSQL rather than the data directory, or
+    /// <see langword="null"/>. With <c>ha_enabled</c>, several servers share it, one of them active.
+    /// </summary>
+    public PostgresStorageConfig? Postgres { get; init; }
+
+    /// <summary>Where clients and the other servers reach this one (Vault's <c>api_addr</c>), or <see langword="null"/>.</summary>
+    public string? ApiAddress { get; init; }
+
+    /// <summary>Whether a standby answers 307 with the active node's address instead of forwarding (<c>disable_request_forwarding</c>).</summary>
+    public bool DisableRequestForwarding { get; init; }
 
     /// <summary>The config file these settings came from, or <see langword="null"/> when none was found.</summary>
     public string? SourceFile { get; init; }

@@ -5,6 +5,7 @@ using PluginHost.Authorization;
 using PluginHost.Cli.Configuration;
 using PluginHost.Cli.Requests;
 using PluginHost.Hosting;
+using PluginHost.Storage.PostgreSql;
 
 namespace PluginHost.Cli.Hosting;
 
@@ -67,8 +68,23 @@ internal sealed class EmbeddedTarget(HostConfig config, ILoggerFactory loggerFac
         var host = services.AddPluginHost(options =>
         {
             options.PluginDirectory = config.PluginDirectory;
-            options.DataDirectory = config.DataDirectory;
+            options.DataDirectory = config.Postgres is null ? config.DataDirectory : null;
             options.StorageLockTimeout = config.LockTimeout;
+            if (config.Postgres is { } postgres)
+            {
+                // Only a store one host uses alone: servers sharing one (HA) hold a lock this run would not.
+                if (postgres.HaEnabled)
+                {
+                    throw new TargetUnavailableException(
+                        $"the storage in {config.SourceFile} is shared by servers (storage \"postgresql\" with ha_enabled): run this command against one of them (set VAULT_ADDR or PLUGIN_HOST_ADDR)");
+                }
+
+                options.UsePostgreSql(postgres.ConnectionUrl, pg =>
+                {
+                    pg.Table = postgres.Table ?? pg.Table;
+                    pg.MaxParallel = postgres.MaxParallel ?? pg.MaxParallel;
+                });
+            }
 
             // One command serves a request or two: start only the backends it is asked for.
             options.StartMountsOnRestore = false;
@@ -91,6 +107,11 @@ internal sealed class EmbeddedTarget(HostConfig config, ILoggerFactory loggerFac
         catch (OptionsValidationException error)
         {
             throw new TargetUnavailableException(string.Join("; ", error.Failures), error);
+        }
+        catch (ArgumentException error)
+        {
+            // The config's storage settings (a malformed connection_url, a table name that is not plain).
+            throw new TargetUnavailableException($"{error.Message} (in {config.SourceFile})", error);
         }
     }
 

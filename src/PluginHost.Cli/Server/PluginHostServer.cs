@@ -8,7 +8,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PluginHost.Cli.Configuration;
 using PluginHost.Cli.Output;
+using PluginHost.HighAvailability;
 using PluginHost.Hosting;
+using PluginHost.Storage.PostgreSql;
 using PluginHost.Http;
 using PluginHost.Tokens;
 
@@ -79,10 +81,22 @@ internal static partial class PluginHostServer
             builder.WebHost.UseKestrelHttpsConfiguration();
         }
 
+        var postgres = settings.IsDev ? null : settings.Config.Postgres;
         var host = builder.Services.AddPluginHost(o =>
         {
-            o.DataDirectory = settings.IsDev ? null : settings.Config.DataDirectory;
+            o.DataDirectory = settings.IsDev || postgres is not null ? null : settings.Config.DataDirectory;
             o.StorageLockTimeout = settings.Config.LockTimeout;
+            o.ApiAddress = settings.Config.ApiAddress ?? $"{(tls is null ? "http" : "https")}://{settings.ListenAddress}";
+            if (postgres is not null)
+            {
+                o.UsePostgreSql(postgres.ConnectionUrl, pg =>
+                {
+                    pg.Table = postgres.Table ?? pg.Table;
+                    pg.HaTable = postgres.HaTable ?? pg.HaTable;
+                    pg.HaEnabled = postgres.HaEnabled;
+                    pg.MaxParallel = postgres.MaxParallel ?? pg.MaxParallel;
+                });
+            }
         });
         var staticSeal = !settings.IsDev && settings.Config.SealKeyFile is not null;
         if (staticSeal)
@@ -102,6 +116,7 @@ internal static partial class PluginHostServer
             o.MaxRequestBodyBytes = listener.MaxRequestSize;
             o.MaxRequestDuration = listener.MaxRequestDuration;
             o.MaxBufferedRequestBodyBytes = listener.MaxBufferedRequestSize;
+            o.ForwardStandbyRequests = !settings.Config.DisableRequestForwarding;
         });
 
         await using var app = builder.Build();
@@ -126,6 +141,7 @@ internal static partial class PluginHostServer
         var address = app.Urls.FirstOrDefault() ?? $"http://{settings.ListenAddress}";
         ui.Output(Configuration(address, settings, staticSeal));
         ui.Output(settings.IsDev ? DevBanner(address, started.UnsealKey!, settings.DevRootToken!)
+            : started.Standby ? StandbyBanner(address)
             : staticSeal ? InitializedBanner(address, started.NewRootToken)
             : SealedBanner(address, started.Status!));
 
@@ -166,15 +182,41 @@ internal static partial class PluginHostServer
             return new StartState(unsealKey, null, null);
         }
 
-        if (staticSeal)
+        if (staticSeal && await ActiveAfterStartAsync(services, cancellationToken))
         {
             // Opening the host opens (and locks) the data directory and restores catalog, mounts and their plugins.
             await host.Mounts.EnsureRestoredAsync(cancellationToken);
             return new StartState(null, await services.GetRequiredService<TokenStore>().InitializeRootAsync(cancellationToken), null);
         }
 
+        if (staticSeal)
+        {
+            return new StartState(null, null, null, Standby: true);
+        }
+
         var status = await host.ReadAsync("sys/seal-status", cancellationToken) ?? throw new InvalidOperationException("sys/seal-status answered nothing");
         return new StartState(null, null, status);
+    }
+
+    // A server sharing HA storage serves only once it holds the lock: wait for the first try to settle (another node
+    // may hold the lock, or be paused with it). Alone, it serves at once.
+    private static async Task<bool> ActiveAfterStartAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var node = services.GetRequiredService<IHaNode>();
+        if (node.State == HaNodeState.Disabled)
+        {
+            return true;
+        }
+
+        using var settled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        settled.CancelAfter(TimeSpan.FromSeconds(5));
+        while (node.State is not (HaNodeState.Active or HaNodeState.Standby) && !settled.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return node.State == HaNodeState.Active;
     }
 
     /// <summary>What is wrong with a plugin directory to start with (it "does not exist", it "is a file…"), or null.</summary>
@@ -217,13 +259,13 @@ internal static partial class PluginHostServer
             return;
         }
 
-        if (next.DataDirectory != started.DataDirectory || next.Listener != started.Listener
+        if (next.DataDirectory != started.DataDirectory || next.Listener != started.Listener || next.Postgres != started.Postgres || next.ApiAddress != started.ApiAddress
             || (next.Address ?? HostConfig.DefaultAddress) != (started.Address ?? HostConfig.DefaultAddress))
         {
             LogRestartNeeded(logger);
         }
 
-        reloadable.Apply(next with { DataDirectory = started.DataDirectory, Address = started.Address, Listener = started.Listener });
+        reloadable.Apply(next with { DataDirectory = started.DataDirectory, Address = started.Address, Listener = started.Listener, Postgres = started.Postgres, ApiAddress = started.ApiAddress });
         LogReloaded(logger, next.PluginDirectory ?? "(none)", next.LogLevel);
     }
 
@@ -235,12 +277,19 @@ internal static partial class PluginHostServer
                        Log Level: {settings.Config.LogLevel.ToString().ToLowerInvariant()}
                        Seal Type: {(staticSeal ? "static" : "shamir")}
                 Plugin Directory: {settings.Config.PluginDirectory ?? "(none)"}
-                         Storage: {(settings.IsDev ? "inmem" : $"file (path: {settings.Config.DataDirectory})")}
+                         Storage: {StorageLine(settings)}
                          Version: {Commands.VersionCommand.VersionLine()}
 
         ==> PluginHost server started! Log data will stream in below:
 
         """;
+
+    private static string StorageLine(ServerSettings settings) => settings switch
+    {
+        { IsDev: true } => "inmem",
+        { Config.Postgres: { } postgres } => $"postgresql (HA available: {(postgres.HaEnabled ? "true" : "false")})",
+        _ => $"file (path: {settings.Config.DataDirectory})",
+    };
 
     private static string DevBanner(string address, string unsealKey, string rootToken) => $"""
         WARNING! dev mode is enabled! In this mode, PluginHost runs entirely in-memory
@@ -280,7 +329,16 @@ internal static partial class PluginHostServer
             """;
 
     // What the start leaves to show: dev mode's unseal key, a static seal's first root token, a Shamir seal's status.
-    private sealed record StartState(string? UnsealKey, string? NewRootToken, BackendResponse? Status);
+    private sealed record StartState(string? UnsealKey, string? NewRootToken, BackendResponse? Status, bool Standby = false);
+
+    private static string StandbyBanner(string address) => $"""
+        PluginHost is a standby: another server sharing its storage holds the HA lock
+        and serves. This one forwards requests to it, and takes over if it goes away.
+
+            $ export PLUGIN_HOST_ADDR='{address}'
+            $ plugin-host read sys/leader
+
+        """;
 
     private static string SealedBanner(string address, BackendResponse status)
     {
@@ -315,7 +373,7 @@ internal static partial class PluginHostServer
     [LoggerMessage(Level = LogLevel.Error, Message = "could not reload the TLS certificate: {Reason}; the one served so far is kept")]
     private static partial void LogCertificateReloadFailed(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "the new address, data_directory or listener settings take effect at the next start, not on reload")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the new address, api_addr, data_directory, storage or listener settings take effect at the next start, not on reload")]
     private static partial void LogRestartNeeded(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "reloaded config: plugin_directory {PluginDirectory}, log_level {LogLevel}")]

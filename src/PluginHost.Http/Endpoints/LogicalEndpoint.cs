@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PluginHost.Authorization;
 using PluginHost.Hosting;
+using PluginHost.Http.Forwarding;
 using PluginHost.Http.Requests;
 using PluginHost.Http.Responses;
 using PluginHost.Routing;
@@ -21,6 +22,7 @@ internal sealed partial class LogicalEndpoint(
     RequestBodyBudget bodyBudget,
     IOptions<PluginHostHttpOptions> options,
     TimeProvider timeProvider,
+    StandbyForwarder standby,
     ILogger<LogicalEndpoint> logger)
 {
     // Vault's injectDataIntoTopRoutes that PluginHost serves: these answers repeat their data at the top level.
@@ -28,10 +30,17 @@ internal sealed partial class LogicalEndpoint(
         ["sys/mounts", "sys/auth", "sys/remount", "sys/policy", "sys/capabilities", "sys/capabilities-self", "sys/capabilities-accessor", "sys/audit", "sys/audit-hash"];
 
     // Vault's raw handlers: their answers are the bare object, without the envelope.
-    private static readonly string[] BareAnswers = ["sys/init", "sys/unseal", "sys/seal-status"];
+    private static readonly string[] BareAnswers = ["sys/init", "sys/unseal", "sys/seal-status", "sys/leader"];
 
     public async Task HandleAsync(HttpContext context, string path)
     {
+        if (standby.Handles(path))
+        {
+            // This node is a standby: the active node serves it (and audits it, and applies the limits).
+            await standby.SendOnAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         var requestId = Guid.NewGuid().ToString();
         var maxDuration = options.Value.MaxRequestDuration;
         using var deadline = new CancellationTokenSource(maxDuration > TimeSpan.Zero ? maxDuration : Timeout.InfiniteTimeSpan, timeProvider);

@@ -35,7 +35,8 @@ internal sealed class HostCore : IAsyncDisposable
     /// <param name="services">The application's services: options, logging, clock, builtin plugins, an <see cref="IBackendFactory"/> of its own.</param>
     /// <param name="storage">The storage this core reads and writes: the open barrier, or the raw store when there is no seal.</param>
     /// <param name="sealPaths">The seal's own system paths (<c>sys/seal</c>, <c>sys/key-status</c>, <c>sys/rotate</c>).</param>
-    public HostCore(IServiceProvider services, IStorage storage, SealSystemPaths sealPaths)
+    /// <param name="haPaths">The HA system paths (<c>sys/ha-status</c>, <c>sys/step-down</c>).</param>
+    public HostCore(IServiceProvider services, IStorage storage, SealSystemPaths sealPaths, HaSystemPaths haPaths)
     {
         var options = services.GetRequiredService<IOptionsMonitor<PluginHostOptions>>();
         var loggers = LoggerFactoryOf(services);
@@ -74,7 +75,8 @@ internal sealed class HostCore : IAsyncDisposable
             new PolicySystemPaths(_policies, _authenticator, Tokens),
             new AuditSystemPaths(Audit),
             new LeaseSystemPaths(Leases),
-            sealPaths);
+            sealPaths,
+            haPaths);
         _router = new Router(
             Mounts,
             system,

@@ -1,7 +1,11 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using PluginHost.Authorization;
+using PluginHost.HighAvailability;
+using PluginHost.Policies;
 using PluginHost.Seal;
 using PluginHost.Storage;
+using PluginHost.SystemPaths;
 using PluginHost.Tokens;
 
 namespace PluginHost.Hosting;
@@ -12,7 +16,12 @@ namespace PluginHost.Hosting;
 /// core over it (restoring the catalog, mounts and tokens, starting the mounts); sealing drops the keys and disposes
 /// the core, stopping every plugin. Without a seal, or with a static one, the core is built at once and never sealed.
 /// </summary>
-internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
+/// <remarks>
+/// On storage shared by several hosts (<see cref="IHighAvailabilityStorage.HaEnabled"/>), unsealing only makes the node
+/// a standby: the core is built when the node takes the HA lock and disposed when it loses it (<see cref="HaCoordinator"/>),
+/// so plugins run on the active node only; initializing takes the lock for its writes.
+/// </remarks>
+internal sealed partial class HostSeal : ISeal, IActiveNodeServices, IAsyncDisposable, IDisposable
 {
     private readonly IStorage _raw;
     private readonly BarrierKeys _chain;
@@ -21,6 +30,7 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly UnsealProgress _progress = new();
+    private readonly HaCoordinator? _ha;
 
     // Init, unseal and seal one at a time: two last shares at once must not build two cores.
     private readonly SemaphoreSlim _transition = new(1, 1);
@@ -33,7 +43,10 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
     /// <param name="buildCore">Builds the services that serve over an open store, given this seal.</param>
     /// <param name="clock">The clock key install times come from.</param>
     /// <param name="logger">Logs seal changes.</param>
-    public HostSeal(HostStorage storage, Func<HostSeal, IStorage, HostCore> buildCore, TimeProvider clock, ILogger<HostSeal> logger)
+    /// <param name="apiAddress">Where clients reach this host, for the other nodes when the storage is shared.</param>
+    /// <param name="haLogger">Logs the node's HA state changes when the storage is shared.</param>
+    /// <exception cref="InvalidOperationException">The storage is shared and <paramref name="apiAddress"/> is not given.</exception>
+    public HostSeal(HostStorage storage, Func<HostSeal, IStorage, HostCore> buildCore, TimeProvider clock, ILogger<HostSeal> logger, string? apiAddress = null, ILogger<HaCoordinator>? haLogger = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(buildCore);
@@ -44,11 +57,25 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
         _clock = clock;
         _logger = logger;
         _buildCore = opened => buildCore(this, opened);
-        if (Kind != SealKind.Shamir)
+        if (_raw is IHighAvailabilityStorage { HaEnabled: true } shared)
+        {
+            var address = string.IsNullOrEmpty(apiAddress)
+                ? throw new InvalidOperationException("the storage is shared by several hosts (HA), so the others must know where to reach this one: set PluginHostOptions.ApiAddress (api_addr in plugin-host's config), such as \"http://10.0.0.5:8200\"")
+                : apiAddress;
+            _ha = new HaCoordinator(shared.Lock, address, this, clock, haLogger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<HaCoordinator>.Instance);
+            _ha.Start();
+        }
+        else if (Kind != SealKind.Shamir)
         {
             _core = _buildCore(_autoUnsealed ?? (IStorage)new UnsealedCheckStorage(_raw));
         }
     }
+
+    /// <summary>This host's place among the hosts sharing its storage.</summary>
+    public IHaNode HighAvailability => (IHaNode?)_ha ?? SingleNode.Instance;
+
+    /// <summary>The HA system paths over this seal's coordinator.</summary>
+    public HaSystemPaths HaPaths => new(HighAvailability, _ha);
 
     /// <summary>How the store is protected.</summary>
     public SealKind Kind { get; }
@@ -57,8 +84,8 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
     public HostCore? Current => _core;
 
     /// <summary>The services serving now.</summary>
-    /// <exception cref="PluginHostException">The host is sealed (503 <c>Vault is sealed</c>).</exception>
-    public HostCore Core => _core ?? throw SealedHost.Error();
+    /// <exception cref="PluginHostException">The host is sealed (503 <c>Vault is sealed</c>), or a standby (503, naming the active node).</exception>
+    public HostCore Core => _core is { } core && (_ha is null || _ha.IsServing) ? core : throw NotServing();
 
     /// <summary>The open barrier's keyring, or <see langword="null"/> when the storage is not encrypted.</summary>
     /// <exception cref="PluginHostException">The host is sealed.</exception>
@@ -76,6 +103,11 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
         {
             case SealKind.None:
                 return new SealStatus("none", Initialized: true, Sealed: false, 0, 0, 0, "", Migration: false);
+            case SealKind.Static when _ha is not null:
+                // A standby must not open (and so maybe initialize) the store: the active node does that under the lock.
+                var opens = await _autoUnsealed!.CanOpenAsync(cancellationToken).ConfigureAwait(false);
+                var known = await _chain.ReadConfigAsync(cancellationToken).ConfigureAwait(false) is not null;
+                return new SealStatus(SealConfig.Static, known, Sealed: !opens, 1, 1, 0, "", Migration: false);
             case SealKind.Static:
                 try
                 {
@@ -94,7 +126,7 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
         var (progress, nonce) = _progress.Status;
         return config is null
             ? new SealStatus(SealConfig.Shamir, Initialized: false, Sealed: true, 0, 0, 0, "", await NeedsMigrationAsync(cancellationToken).ConfigureAwait(false))
-            : new SealStatus(SealConfig.Shamir, Initialized: true, Sealed: _core is null, config.SecretThreshold, config.SecretShares, progress, nonce, Migration: false);
+            : new SealStatus(SealConfig.Shamir, Initialized: true, Sealed: _barrier is null, config.SecretThreshold, config.SecretShares, progress, nonce, Migration: false);
     }
 
     /// <summary>
@@ -121,8 +153,14 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
 
         await _transition.WaitAsync(cancellationToken).ConfigureAwait(false);
         byte[]? unsealKey = null;
+        IAsyncDisposable? held = null;
         try
         {
+            if (_ha is not null)
+            {
+                held = await _ha.HoldForInitAsync(() => _chain.ReadConfigAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+
             var config = new SealConfig(SealConfig.Shamir, shares, threshold);
             var migration = new BarrierMigration(_raw, _chain);
             int migrated;
@@ -144,6 +182,11 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
             if (unsealKey is not null)
             {
                 CryptographicOperations.ZeroMemory(unsealKey);
+            }
+
+            if (held is not null)
+            {
+                await held.DisposeAsync().ConfigureAwait(false);
             }
 
             _transition.Release();
@@ -179,6 +222,28 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
         return await StatusAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether this node is an unsealed standby: it serves no core, and requests go to the active node.</summary>
+    public bool IsStandby => _ha is { State: HaNodeState.Standby } && _core is null;
+
+    /// <summary>
+    /// Seals a standby (Vault's <c>sys/seal</c> sent to it): a standby has no core, so the caller's token and policies
+    /// are read from the store itself and must grant <c>update</c> and <c>sudo</c> on <c>sys/seal</c>. Not audited: the
+    /// audit devices run on the active node.
+    /// </summary>
+    /// <exception cref="PluginHostException">The seal cannot be sealed (400), or the caller may not seal (403).</exception>
+    public async ValueTask SealStandbyAsync(BackendRequest request, RequestCaller caller, CancellationToken cancellationToken)
+    {
+        EnsureCanSeal();
+        if (_barrier is { } barrier)
+        {
+            using var policies = new PolicyStore(barrier);
+            var principal = await new RequestAuthenticator(new TokenStore(barrier, _clock), policies).AuthenticateAsync(caller, cancellationToken).ConfigureAwait(false);
+            AccessCheck.Demand(principal, request.Path, request.Operation, rootPath: true, request.Data);
+        }
+
+        await SealAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Forgets the shares given so far (Vault's <c>reset: true</c>).</summary>
     public void ResetUnseal() => _progress.Reset();
 
@@ -199,6 +264,12 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
         {
             _transition.Release();
         }
+
+        if (_ha is not null)
+        {
+            // Another node can take over now rather than when the lock expires.
+            await _ha.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Refuses to seal a host that nothing could unseal again.</summary>
@@ -213,9 +284,15 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Disposes the core, stopping every plugin.</summary>
+    /// <summary>Stops taking part in HA (releasing the lock) and disposes the core, stopping every plugin.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_ha is not null)
+        {
+            // Not under the transition lock: stopping the coordinator stops serving, which takes it.
+            await _ha.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _transition.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -271,6 +348,14 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
         }
 
         _barrier = new SealableBarrier(_chain, opened);
+        if (_ha is not null)
+        {
+            // A standby now: the core is built when this node takes the lock.
+            LogUnsealedStandby(_logger);
+            _ha.Wake();
+            return;
+        }
+
         var core = _buildCore(_barrier);
         _core = core;
         LogUnsealed(_logger);
@@ -288,7 +373,8 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
 
     private async ValueTask SealLockedAsync()
     {
-        if (Interlocked.Exchange(ref _core, null) is not { } core)
+        var core = Interlocked.Exchange(ref _core, null);
+        if (core is null && _barrier is null)
         {
             return;
         }
@@ -297,8 +383,91 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
         _barrier = null;
         _progress.Reset();
         LogSealed(_logger);
-        await core.DisposeAsync().ConfigureAwait(false);
+        if (core is not null)
+        {
+            await core.DisposeAsync().ConfigureAwait(false);
+        }
     }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> CanServeAsync(CancellationToken cancellationToken) => Kind switch
+    {
+        SealKind.Shamir => _barrier is not null,
+        SealKind.Static => await _autoUnsealed!.CanOpenAsync(cancellationToken).ConfigureAwait(false),
+        _ => true,
+    };
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> StartServingAsync(CancellationToken cancellationToken)
+    {
+        HostCore core;
+        await _transition.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_disposed || _core is not null)
+            {
+                return !_disposed;
+            }
+
+            IStorage opened;
+            switch (Kind)
+            {
+                case SealKind.Shamir when _barrier is null:
+                    return false;
+                case SealKind.Shamir:
+                    // While this node was a standby, the active node may have rotated the keyring.
+                    await _barrier.ReloadKeyringAsync(cancellationToken).ConfigureAwait(false);
+                    opened = _barrier;
+                    break;
+                case SealKind.Static:
+                    _autoUnsealed!.Reopen();
+                    opened = _autoUnsealed;
+                    break;
+                default:
+                    opened = new UnsealedCheckStorage(_raw);
+                    break;
+            }
+
+            core = _buildCore(opened);
+            _core = core;
+        }
+        finally
+        {
+            _transition.Release();
+        }
+
+        try
+        {
+            // As at an unseal: the catalog, mounts and audit devices are back before the node serves.
+            await core.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LogRestoreFailed(_logger, error.Message);
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask StopServingAsync()
+    {
+        await _transition.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (Interlocked.Exchange(ref _core, null) is { } core)
+            {
+                await core.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _transition.Release();
+        }
+    }
+
+    private PluginHostException NotServing() =>
+        _ha is { State: HaNodeState.Standby or HaNodeState.Active } ha ? StandbyNode.Error(ha.Leader) : SealedHost.Error();
 
     private async ValueTask<SealConfig?> ConfigAsync(CancellationToken cancellationToken) =>
         _config ??= await _chain.ReadConfigAsync(cancellationToken).ConfigureAwait(false);
@@ -322,6 +491,9 @@ internal sealed partial class HostSeal : ISeal, IAsyncDisposable, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "encrypted {Count} entries written before the barrier existed")]
     private static partial void LogMigrated(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "vault is unsealed: this node is a standby until it takes the HA lock")]
+    private static partial void LogUnsealedStandby(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "vault is unsealed")]
     private static partial void LogUnsealed(ILogger logger);

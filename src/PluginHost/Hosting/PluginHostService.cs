@@ -1,5 +1,6 @@
 using PluginHost.Authorization;
 using PluginHost.Catalog;
+using PluginHost.HighAvailability;
 using PluginHost.Mounts;
 using PluginHost.Routing;
 using PluginHost.Seal;
@@ -46,7 +47,20 @@ internal sealed class PluginHostService(HostSeal seal, UnsealPaths unsealPaths) 
             return new HostResponse { Response = answer, RequestId = routed.RequestId, Path = path, Operation = routed.Operation, MountType = "system" };
         }
 
-        if (path == SealPath && seal.Kind == SealKind.Shamir && seal.Current is null && routed.Operation is Operation.Update or Operation.Create)
+        if (path == LeaderStatus.Path && routed.Operation == Operation.Read)
+        {
+            // Vault serves it on every node, without a token: how clients and load balancers find the active node.
+            var leader = LeaderStatus.Of(seal.HighAvailability, sealedNode: seal.Kind == SealKind.Shamir && seal.Current is null && !seal.IsStandby);
+            return new HostResponse { Response = leader, RequestId = routed.RequestId, Path = path, Operation = routed.Operation, MountType = "system" };
+        }
+
+        if (path == SealPath && seal.IsStandby && routed.Operation is Operation.Update or Operation.Create)
+        {
+            await seal.SealStandbyAsync(routed, caller, cancellationToken).ConfigureAwait(false);
+            return new HostResponse { Response = null, RequestId = routed.RequestId, Path = path, Operation = routed.Operation, MountType = "system" };
+        }
+
+        if (path == SealPath && seal.Kind == SealKind.Shamir && seal.Current is null && !seal.IsStandby && routed.Operation is Operation.Update or Operation.Create)
         {
             // Vault: sealing a sealed node succeeds and does nothing (there is no token store to check a token against).
             return new HostResponse { Response = null, RequestId = routed.RequestId, Path = path, Operation = routed.Operation, MountType = "system" };

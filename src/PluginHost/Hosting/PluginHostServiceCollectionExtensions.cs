@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using PluginHost.Seal;
 using PluginHost;
 using PluginHost.Catalog;
+using PluginHost.HighAvailability;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
 using PluginHost.Storage;
@@ -44,9 +45,12 @@ public static class PluginHostServiceCollectionExtensions
         services.TryAddSingleton<HostStorage>();
         services.TryAddSingleton(sp => new HostSeal(
             sp.GetRequiredService<HostStorage>(),
-            (seal, storage) => new HostCore(sp, storage, new SealSystemPaths(seal)),
+            (seal, storage) => new HostCore(sp, storage, new SealSystemPaths(seal), seal.HaPaths),
             ClockOf(sp),
-            LoggerOf<HostSeal>(sp)));
+            LoggerOf<HostSeal>(sp),
+            sp.GetRequiredService<IOptions<PluginHostOptions>>().Value.ApiAddress,
+            LoggerOf<HaCoordinator>(sp)));
+        services.TryAddSingleton(sp => sp.GetRequiredService<HostSeal>().HighAvailability);
 
         // The unsealed core's: transient, so that each resolution sees the core of the current unseal.
         services.TryAddTransient(sp => sp.GetRequiredService<HostSeal>().Core.Catalog);

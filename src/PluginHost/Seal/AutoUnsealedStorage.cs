@@ -13,6 +13,7 @@ internal sealed class AutoUnsealedStorage : IStorage, IBarrierControl
     private readonly BarrierKeys _chain;
     private readonly Lock _gate = new();
     private Task<BarrierStorage>? _opening;
+    private volatile bool _canOpen;
 
     public AutoUnsealedStorage(IStorage raw, IUnsealKeyProvider keys, BarrierKeys chain)
     {
@@ -62,6 +63,50 @@ internal sealed class AutoUnsealedStorage : IStorage, IBarrierControl
         finally
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(unsealKey);
+        }
+    }
+
+    /// <summary>
+    /// Whether the key opens the store, without writing: an initialized store is opened with it, an empty one will be
+    /// initialized by whichever node serves first. A node sharing the store whose key is missing or wrong is sealed.
+    /// </summary>
+    public async ValueTask<bool> CanOpenAsync(CancellationToken cancellationToken)
+    {
+        if (_canOpen)
+        {
+            return true;
+        }
+
+        try
+        {
+            var unsealKey = await _keys.GetUnsealKeyAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _canOpen = await _chain.ReadConfigAsync(cancellationToken).ConfigureAwait(false) switch
+                {
+                    null => !await new BarrierMigration(_raw, _chain).IsNeededAsync(cancellationToken).ConfigureAwait(false),
+                    { Type: SealConfig.Static } => await _chain.OpenAsync(unsealKey, cancellationToken).ConfigureAwait(false) is not null,
+                    _ => false,
+                };
+                return _canOpen;
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(unsealKey);
+            }
+        }
+        catch (PluginHostException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Forgets the opened key chain: the next call reads it again (another node sharing the store may have rotated the keyring).</summary>
+    public void Reopen()
+    {
+        lock (_gate)
+        {
+            _opening = null;
         }
     }
 

@@ -107,24 +107,39 @@ internal sealed class BarrierKeys(IStorage raw, TimeProvider clock)
             throw new PluginHostException(ErrorCode.BadRequest, "unseal failed, invalid key");
         }
 
-        var sealedKeyring = await raw.GetAsync(KeyringPath, cancellationToken).ConfigureAwait(false)
-            ?? throw new PluginHostException(ErrorCode.Internal, $"the keyring ({KeyringPath}) is missing: the store cannot be decrypted");
-        Keyring keyring;
         try
         {
-            keyring = Keyring.Deserialize(BarrierCipher.Decrypt(KeyringPath, Wrapping(rootKey), sealedKeyring.Value));
+            return new BarrierStorage(raw, await ReadKeyringAsync(rootKey, cancellationToken).ConfigureAwait(false), OwnPaths);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(rootKey);
+        }
+    }
+
+    /// <summary>
+    /// Reads the keyring again into an open barrier: another node sharing the store may have rotated it (a standby
+    /// becoming active must encrypt with the newest term, and decrypt what was written with it).
+    /// </summary>
+    public async ValueTask ReloadKeyringAsync(BarrierStorage barrier, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(barrier);
+        barrier.Keyring = await ReadKeyringAsync(barrier.Keyring.RootKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<Keyring> ReadKeyringAsync(byte[] rootKey, CancellationToken cancellationToken)
+    {
+        var sealedKeyring = await raw.GetAsync(KeyringPath, cancellationToken).ConfigureAwait(false)
+            ?? throw new PluginHostException(ErrorCode.Internal, $"the keyring ({KeyringPath}) is missing: the store cannot be decrypted");
+        try
+        {
+            return Keyring.Deserialize(BarrierCipher.Decrypt(KeyringPath, Wrapping(rootKey), sealedKeyring.Value));
         }
         catch (Exception unreadable) when (unreadable is CryptographicException or InvalidDataException)
         {
             // The root key opened, so the key was right: the keyring itself was changed.
             throw new PluginHostException(ErrorCode.Internal, $"the keyring ({KeyringPath}) cannot be read: {unreadable.Message}", unreadable);
         }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(rootKey);
-        }
-
-        return new BarrierStorage(raw, keyring, OwnPaths);
     }
 
     /// <summary>

@@ -27,6 +27,9 @@ internal sealed class SealableBarrier(BarrierKeys chain, BarrierStorage opened) 
     /// <inheritdoc/>
     public ValueTask<BarrierKey> RotateAsync(CancellationToken cancellationToken) => chain.RotateAsync(Open(), cancellationToken);
 
+    /// <summary>Reads the keyring again: another node may have rotated it.</summary>
+    public ValueTask ReloadKeyringAsync(CancellationToken cancellationToken) => chain.ReloadKeyringAsync(Open(), cancellationToken);
+
     /// <summary>Drops the keys: from now on every call answers <c>Vault is sealed</c>.</summary>
     public void Close() => _open = null;
 
