@@ -5,7 +5,7 @@ namespace PluginHost.Cli.Tests.Unit;
 [TestClass]
 public sealed class ConfigLoaderTests
 {
-    private const string Keys = "plugin_directory, data_directory, log_level, lock_timeout, address, listener \"tcp\" { address, tls_disable, tls_cert_file, tls_key_file, tls_min_version, tls_client_ca_file, tls_require_and_verify_client_cert, max_request_size, max_request_duration, max_connections, max_buffered_request_size }, and seal \"static\" { key_file }";
+    private const string Keys = "plugin_directory, data_directory, log_level, lock_timeout, address, api_addr, disable_request_forwarding, listener \"tcp\" { address, tls_disable, tls_cert_file, tls_key_file, tls_min_version, tls_client_ca_file, tls_require_and_verify_client_cert, max_request_size, max_request_duration, max_connections, max_buffered_request_size }, seal \"static\" { key_file }, storage \"file\" { path }, and storage \"postgresql\" { connection_url, table, ha_enabled, ha_table, max_parallel }";
 
     private readonly Dictionary<string, string> _variables = [];
     private string _directory = "";
@@ -83,6 +83,30 @@ public sealed class ConfigLoaderTests
         Assert.AreEqual(TimeSpan.FromSeconds(30), listener.MaxRequestDuration);
         Assert.AreEqual(64, listener.MaxConnections);
         Assert.AreEqual(8388608, listener.MaxBufferedRequestSize);
+    }
+
+    [TestMethod]
+    public void Load_VaultsPostgresqlStorageBlock_WithHaAndApiAddress()
+    {
+        Write("plugin-host.hcl", """
+            storage "postgresql" {
+              connection_url = "postgres://vault:pw@db.example:5432/vault"
+              table          = "kv"
+              ha_enabled     = "true"
+              ha_table       = "locks"
+              max_parallel   = 16
+            }
+            api_addr = "https://10.0.0.5:8200/"
+            disable_request_forwarding = true
+            """);
+
+        var config = Loader().Load(null);
+
+        Assert.AreEqual(
+            new PostgresStorageConfig { ConnectionUrl = "postgres://vault:pw@db.example:5432/vault", Table = "kv", HaEnabled = true, HaTable = "locks", MaxParallel = 16 },
+            config.Postgres);
+        Assert.AreEqual("https://10.0.0.5:8200", config.ApiAddress);
+        Assert.IsTrue(config.DisableRequestForwarding);
     }
 
     [TestMethod]
@@ -164,6 +188,11 @@ public sealed class ConfigLoaderTests
     [DataRow("}\n", "line 1: a } without an open block")]
     [DataRow("listener \"tcp\" {\n  storage \"file\" {\n", "line 2: a block inside the block opened on line 1; close it with } first")]
     [DataRow("listener \"udp\" { address = \"127.0.0.1:1\" }\n", "line 1: unknown key \"listener.udp.address\"; the keys are " + Keys)]
+    [DataRow("storage \"postgresql\" {\n  ha_enabled = \"true\"\n}\n", "line 2: storage \"postgresql\" needs connection_url, such as \"postgres://vault:password@db.example:5432/vault?sslmode=require\"")]
+    [DataRow("data_directory = \"d\"\nstorage \"postgresql\" { connection_url = \"postgres://h/db\" }\n", "line 1: data_directory and storage \"postgresql\" (line 2) both say where the data is: keep one")]
+    [DataRow("data_directory = \"d\"\nstorage \"file\" { path = \"e\" }\n", "line 2: data_directory is set twice (first on line 1)")]
+    [DataRow("api_addr = \"10.0.0.5:8200\"\n", "line 1: api_addr \"10.0.0.5:8200\" is not a URL such as \"https://10.0.0.5:8200\" (the address clients and the other servers reach this one at)")]
+    [DataRow("storage \"postgresql\" {\n  connection_url = \"postgres://h/db\"\n  ha_enabled = \"maybe\"\n}\n", "line 3: ha_enabled \"maybe\" is not true or false")]
     [DataRow("{\n  \"data_directory\": \"d\"\n  \"plugin_directory\": \"p\"\n}\n", "line 3: invalid JSON: '\"' is invalid after a value. Expected either ',', '}', or ']'.")]
     public void Load_BadFile_FailsNamingTheFileAndLine(string content, string problem)
     {
