@@ -182,6 +182,11 @@ internal sealed partial class HaCoordinator : IHaNode, IAsyncDisposable
                     await HeartbeatIfDueAsync(stopping).ConfigureAwait(false);
                 }
             }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Stopping while a lock call was under way: the host is being disposed.
+                return;
+            }
             catch (Exception error) when (!stopping.IsCancellationRequested)
             {
                 LogLoopFailed(_logger, error.Message);
@@ -302,8 +307,16 @@ internal sealed partial class HaCoordinator : IHaNode, IAsyncDisposable
             return;
         }
 
-        await _lock.HeartbeatAsync(ApiAddress!, stopping).ConfigureAwait(false);
-        Interlocked.Exchange(ref _heartbeatDue, Stopwatch.GetTimestamp() + Ticks(_renewInterval));
+        try
+        {
+            await _lock.HeartbeatAsync(ApiAddress!, stopping).ConfigureAwait(false);
+            Interlocked.Exchange(ref _heartbeatDue, Stopwatch.GetTimestamp() + Ticks(_renewInterval));
+        }
+        catch (PluginHostException error)
+        {
+            // Only sys/ha-status's list misses this node for a while: no reason to stop serving.
+            LogHeartbeatFailed(_logger, error.Message);
+        }
     }
 
     private async Task RefreshLeaderAsync(CancellationToken stopping)
@@ -354,6 +367,9 @@ internal sealed partial class HaCoordinator : IHaNode, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not renew the HA lock: {Reason}; trying again")]
     private static partial void LogRenewFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not record this node's heartbeat: {Reason}")]
+    private static partial void LogHeartbeatFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not release the HA lock: {Reason}; it expires by itself")]
     private static partial void LogReleaseFailed(ILogger logger, string reason);

@@ -222,8 +222,8 @@ internal sealed partial class HostSeal : ISeal, IActiveNodeServices, IAsyncDispo
         return await StatusAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether this node is an unsealed standby: it serves no core, and requests go to the active node.</summary>
-    public bool IsStandby => _ha is { State: HaNodeState.Standby } && _core is null;
+    /// <summary>Whether this node shares HA storage, is unsealed and serves no core (a standby, or about to take the lock).</summary>
+    public bool IsStandby => _ha is not null && _core is null && (Kind != SealKind.Shamir || _barrier is not null);
 
     /// <summary>
     /// Seals a standby (Vault's <c>sys/seal</c> sent to it): a standby has no core, so the caller's token and policies

@@ -1,3 +1,4 @@
+using PluginHost.Authorization;
 using PluginHost.HighAvailability;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
@@ -139,6 +140,32 @@ public sealed class HighAvailabilityTests
         Assert.AreEqual(HaNodeState.Sealed, a.Ha.State);
         Assert.AreEqual("term 2", (await b.Host.ReadAsync("kv/after-rotation", Token))!.Data!["value"].GetString());
         Assert.AreEqual(2, (await b.Host.ReadAsync("sys/key-status", Token))!.Data!["term"].GetInt64());
+    }
+
+    [TestMethod]
+    public async Task SealingAStandby_NeedsATokenWithSudo_ReadFromTheStore()
+    {
+        await using var cluster = await HaCluster.StartAsync(s_cluster, 2, seal: b => b.UseShamirSeal());
+        var init = (await cluster.Nodes[0].Host.WriteAsync("sys/init", new { secret_shares = 1, secret_threshold = 1 }, Token))!.Data!;
+        foreach (var node in cluster.Nodes)
+        {
+            await node.Host.WriteAsync("sys/unseal", new { key = init["keys_base64"][0].GetString() }, Token);
+        }
+
+        var active = await cluster.ActiveAsync();
+        var standby = cluster.Nodes.Single(n => n != active);
+        await Eventually.TrueAsync(() => Task.FromResult(standby.Ha.State == HaNodeState.Standby), "the other node is a standby");
+        var seal = new BackendRequest { Operation = Operation.Update, Path = "sys/seal" };
+
+        var anonymous = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await standby.Host.HandleRequestAsync(seal, RequestCaller.FromToken(null), Token));
+        var forged = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await standby.Host.HandleRequestAsync(seal, RequestCaller.FromToken("hvs.forged"), Token));
+
+        Assert.AreEqual(ErrorCode.Forbidden, anonymous.Code);
+        Assert.AreEqual(ErrorCode.Forbidden, forged.Code);
+        Assert.AreEqual(HaNodeState.Standby, standby.Ha.State);
+        await standby.Host.HandleRequestAsync(seal, RequestCaller.FromToken(init["root_token"].GetString()), Token);
+        Assert.AreEqual(HaNodeState.Sealed, standby.Ha.State);
+        Assert.AreEqual(HaNodeState.Active, active.Ha.State, "sealing a standby leaves the active node alone");
     }
 
     [TestMethod]
