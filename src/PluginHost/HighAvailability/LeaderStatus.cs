@@ -17,7 +17,9 @@ internal static class LeaderStatus
     /// <exception cref="PluginHostException">The node is sealed (503 <c>Vault is sealed</c>).</exception>
     public static BackendResponse Of(IHaNode node, bool sealedNode)
     {
-        if (sealedNode || node.State == HaNodeState.Sealed)
+        // The seal decides, not the node's HA state: a node just unsealed (or just started) is marked standby by its
+        // next try for the lock, and until then it is simply not the active one.
+        if (sealedNode)
         {
             throw Seal.SealedHost.Error();
         }

@@ -134,6 +134,7 @@ public sealed class HighAvailabilityTests
         await a.Host.WriteAsync("kv/after-rotation", new { value = "term 2" }, Token);
 
         await a.Host.WriteAsync("sys/seal", new { }, Token);
+        await Eventually.TrueAsync(() => Task.FromResult(a.Ha.State == HaNodeState.Sealed), "the sealed node leaves the lock");
         var second = await cluster.ActiveAsync();
 
         Assert.AreEqual(b, second);
@@ -164,7 +165,8 @@ public sealed class HighAvailabilityTests
         Assert.AreEqual(ErrorCode.Forbidden, forged.Code);
         Assert.AreEqual(HaNodeState.Standby, standby.Ha.State);
         await standby.Host.HandleRequestAsync(seal, RequestCaller.FromToken(init["root_token"].GetString()), Token);
-        Assert.AreEqual(HaNodeState.Sealed, standby.Ha.State);
+        await Eventually.TrueAsync(() => Task.FromResult(standby.Ha.State == HaNodeState.Sealed), "the standby is sealed");
+        Assert.IsTrue((await standby.Host.ReadAsync("sys/seal-status", Token))!.Data!["sealed"].GetBoolean());
         Assert.AreEqual(HaNodeState.Active, active.Ha.State, "sealing a standby leaves the active node alone");
     }
 
