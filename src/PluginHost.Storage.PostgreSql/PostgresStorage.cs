@@ -21,7 +21,7 @@ namespace PluginHost.Storage.PostgreSql;
 /// await storage.PutAsync(new StorageEntry("core/mounts", json));
 /// </code>
 /// </example>
-public sealed partial class PostgresStorage : IHighAvailabilityStorage, IAsyncDisposable, IDisposable
+public sealed partial class PostgresStorage : IHighAvailabilityStorage, INamedStorage, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _source;
     private readonly StorageStatements _sql;
@@ -64,6 +64,9 @@ public sealed partial class PostgresStorage : IHighAvailabilityStorage, IAsyncDi
 
     /// <inheritdoc/>
     public bool HaEnabled => _lock is not null;
+
+    /// <inheritdoc/>
+    public string StorageType => "postgresql";
 
     /// <inheritdoc/>
     public IHaLock Lock => _lock ?? throw new InvalidOperationException("this PostgreSQL storage has no HA lock: set HaEnabled (ha_enabled = \"true\") to share it between hosts");

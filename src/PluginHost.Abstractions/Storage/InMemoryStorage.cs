@@ -7,9 +7,12 @@ namespace PluginHost.Storage;
 /// Safe for concurrent use: writers swap an immutable sorted snapshot atomically, so readers never lock and always see a
 /// consistent state. Values are copied on the way in and out, so callers cannot change stored bytes.
 /// </remarks>
-public sealed class InMemoryStorage : IStorage
+public sealed class InMemoryStorage : IStorage, INamedStorage
 {
     private ImmutableSortedDictionary<string, byte[]> _entries = ImmutableSortedDictionary.Create<string, byte[]>(StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public string StorageType => "inmem";
 
     /// <inheritdoc/>
     public ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default)

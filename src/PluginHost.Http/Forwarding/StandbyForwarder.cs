@@ -61,7 +61,8 @@ internal sealed partial class StandbyForwarder : IDisposable
     public async Task SendOnAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
-        if (_node.Leader is not { IsSelf: false } leader)
+        // The last leader seen, or the lock read now (this node was just unsealed, or the active node just changed).
+        if ((_node.Leader ?? await _node.FindLeaderAsync(cancellationToken).ConfigureAwait(false)) is not { IsSelf: false } leader)
         {
             await VaultResponseWriter.WriteErrorAsync(context.Response, StatusCodes.Status503ServiceUnavailable, NoActiveNode, cancellationToken).ConfigureAwait(false);
             return;

@@ -71,14 +71,43 @@ internal sealed partial class HaCoordinator : IHaNode, IAsyncDisposable
     /// <inheritdoc/>
     public HaLeader? Leader => State == HaNodeState.Active ? new HaLeader(ApiAddress!, IsSelf: true) : _leader;
 
+    /// <inheritdoc/>
+    public async ValueTask<HaLeader?> FindLeaderAsync(CancellationToken cancellationToken)
+    {
+        if (State == HaNodeState.Active)
+        {
+            return Leader;
+        }
+
+        try
+        {
+            return await RefreshLeaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PluginHostException error)
+        {
+            // The storage is unreachable for now: the last one seen is the best answer.
+            LogLoopFailed(_logger, error.Message);
+            return _leader;
+        }
+    }
+
     /// <summary>Whether this node may serve now: active, and within the time its last renewal holds the lock for.</summary>
     public bool IsServing => State == HaNodeState.Active && Stopwatch.GetTimestamp() < Interlocked.Read(ref _servingUntil);
 
     /// <summary>Starts taking part: the node tries for the lock whenever it can serve.</summary>
     public void Start() => _loop ??= Task.Run(() => RunAsync(_stopping.Token));
 
-    /// <summary>Tries for the lock now rather than at the next retry (the node was just unsealed).</summary>
-    public void Wake()
+    /// <summary>
+    /// The node was just unsealed: a standby from now on (the front end forwards its requests), and it tries for the
+    /// lock now rather than at the next retry.
+    /// </summary>
+    public void Unsealed()
+    {
+        Interlocked.CompareExchange(ref _state, (int)HaNodeState.Standby, (int)HaNodeState.Sealed);
+        Wake();
+    }
+
+    private void Wake()
     {
         if (_wake.CurrentCount == 0)
         {
@@ -109,6 +138,10 @@ internal sealed partial class HaCoordinator : IHaNode, IAsyncDisposable
             // The lock expires by itself within its time-to-live.
             LogReleaseFailed(_logger, error.Message);
         }
+
+        // Sealed from now on: the front end stops forwarding at once, not at the loop's next turn.
+        Interlocked.CompareExchange(ref _state, (int)HaNodeState.Sealed, (int)HaNodeState.Standby);
+        _leader = null;
     }
 
     /// <summary>
@@ -319,10 +352,12 @@ internal sealed partial class HaCoordinator : IHaNode, IAsyncDisposable
         }
     }
 
-    private async Task RefreshLeaderAsync(CancellationToken stopping)
+    private async Task<HaLeader?> RefreshLeaderAsync(CancellationToken cancellationToken)
     {
-        var holder = await _lock.ReadHolderAsync(stopping).ConfigureAwait(false);
-        _leader = holder is null ? null : new HaLeader(holder.Value, IsSelf: holder.Identity == _lock.Identity);
+        var holder = await _lock.ReadHolderAsync(cancellationToken).ConfigureAwait(false);
+        var leader = holder is null ? null : new HaLeader(holder.Value, IsSelf: holder.Identity == _lock.Identity);
+        _leader = leader;
+        return leader;
     }
 
     private async Task ReleaseQuietlyAsync()

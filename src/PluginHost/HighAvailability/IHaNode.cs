@@ -17,4 +17,12 @@ public interface IHaNode
 
     /// <summary>The active node as this node last saw it (refreshed every second while standby), or <see langword="null"/> when none is known.</summary>
     HaLeader? Leader { get; }
+
+    /// <summary>
+    /// The active node as the storage says now (Vault reads the lock on every <c>sys/leader</c>): a standby's
+    /// <see cref="Leader"/> may be up to a second old, or not yet read just after the node was unsealed.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The active node, or <see langword="null"/> when none holds the lock (or HA is off).</returns>
+    ValueTask<HaLeader?> FindLeaderAsync(CancellationToken cancellationToken);
 }

@@ -14,8 +14,9 @@ internal static class LeaderStatus
     /// <summary>The answer for <paramref name="node"/>.</summary>
     /// <param name="node">This node.</param>
     /// <param name="sealedNode">Whether the host is sealed (Vault refuses then: it cannot know).</param>
+    /// <param name="cancellationToken">Cancels reading the lock.</param>
     /// <exception cref="PluginHostException">The node is sealed (503 <c>Vault is sealed</c>).</exception>
-    public static BackendResponse Of(IHaNode node, bool sealedNode)
+    public static async ValueTask<BackendResponse> OfAsync(IHaNode node, bool sealedNode, CancellationToken cancellationToken)
     {
         // The seal decides, not the node's HA state: a node just unsealed (or just started) is marked standby by its
         // next try for the lock, and until then it is simply not the active one.
@@ -24,7 +25,7 @@ internal static class LeaderStatus
             throw Seal.SealedHost.Error();
         }
 
-        var leader = node.Leader;
+        var leader = await node.FindLeaderAsync(cancellationToken).ConfigureAwait(false);
         var active = node.State == HaNodeState.Active;
         return BackendResponse.WithData(new Dictionary<string, object?>
         {

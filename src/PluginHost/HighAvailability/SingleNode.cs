@@ -12,4 +12,6 @@ internal sealed class SingleNode : IHaNode
     public DateTimeOffset? ActiveSince => null;
 
     public HaLeader? Leader => null;
+
+    public ValueTask<HaLeader?> FindLeaderAsync(CancellationToken cancellationToken) => ValueTask.FromResult<HaLeader?>(null);
 }

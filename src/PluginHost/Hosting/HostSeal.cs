@@ -352,7 +352,7 @@ internal sealed partial class HostSeal : ISeal, IActiveNodeServices, IAsyncDispo
         {
             // A standby now: the core is built when this node takes the lock.
             LogUnsealedStandby(_logger);
-            _ha.Wake();
+            _ha.Unsealed();
             return;
         }
 
@@ -467,7 +467,7 @@ internal sealed partial class HostSeal : ISeal, IActiveNodeServices, IAsyncDispo
     }
 
     private PluginHostException NotServing() =>
-        _ha is { State: HaNodeState.Standby or HaNodeState.Active } ha ? StandbyNode.Error(ha.Leader) : SealedHost.Error();
+        IsStandby || _ha is { State: HaNodeState.Active } ? StandbyNode.Error(_ha!.Leader) : SealedHost.Error();
 
     private async ValueTask<SealConfig?> ConfigAsync(CancellationToken cancellationToken) =>
         _config ??= await _chain.ReadConfigAsync(cancellationToken).ConfigureAwait(false);

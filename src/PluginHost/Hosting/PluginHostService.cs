@@ -50,7 +50,8 @@ internal sealed class PluginHostService(HostSeal seal, UnsealPaths unsealPaths) 
         if (path == LeaderStatus.Path && routed.Operation == Operation.Read)
         {
             // Vault serves it on every node, without a token: how clients and load balancers find the active node.
-            var leader = LeaderStatus.Of(seal.HighAvailability, sealedNode: seal.Kind == SealKind.Shamir && seal.Current is null && !seal.IsStandby);
+            var leader = await LeaderStatus.OfAsync(
+                seal.HighAvailability, sealedNode: seal.Kind == SealKind.Shamir && seal.Current is null && !seal.IsStandby, cancellationToken).ConfigureAwait(false);
             return new HostResponse { Response = leader, RequestId = routed.RequestId, Path = path, Operation = routed.Operation, MountType = "system" };
         }
 

@@ -32,7 +32,7 @@ namespace PluginHost.Storage;
 /// await storage.PutAsync(new StorageEntry("core/mounts", json));
 /// </code>
 /// </example>
-public sealed class FileStorage : IStorage, IDisposable
+public sealed class FileStorage : IStorage, INamedStorage, IDisposable
 {
     private const UnixFileMode PrivateDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode PrivateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -78,6 +78,9 @@ public sealed class FileStorage : IStorage, IDisposable
 
     /// <summary>The full path of the data directory.</summary>
     public string DirectoryPath { get; }
+
+    /// <inheritdoc/>
+    public string StorageType => "file";
 
     /// <inheritdoc/>
     public async ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default)

@@ -44,12 +44,7 @@ internal sealed partial class UnsealPaths
     public UnsealPaths(ISeal seal, HostStorage storage)
     {
         _seal = seal;
-        _storageType = storage.Raw switch
-        {
-            FileStorage => "file",
-            InMemoryStorage => "inmem",
-            var other => other.GetType().Name,
-        };
+        _storageType = storage.Raw is INamedStorage named ? named.StorageType : storage.Raw.GetType().Name;
         _paths = new PathTable("The seal: initialize, unseal, and its status.",
         [
             new PathRoute

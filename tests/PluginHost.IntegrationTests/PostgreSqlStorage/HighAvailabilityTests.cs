@@ -37,6 +37,7 @@ public sealed class HighAvailabilityTests
             Assert.IsTrue(leader["ha_enabled"].GetBoolean());
             Assert.AreEqual(node == active, leader["is_self"].GetBoolean());
             Assert.AreEqual(active.Address, leader["leader_address"].GetString());
+            Assert.AreEqual("postgresql", (await node.Host.ReadAsync("sys/seal-status", Token))!.Data!["storage_type"].GetString());
             if (node != active)
             {
                 Assert.AreEqual("0001-01-01T00:00:00Z", leader["active_time"].GetString());
