@@ -28,6 +28,7 @@ public sealed partial class PostgresStorage : IHighAvailabilityStorage, INamedSt
     private readonly TransientRetry _retry;
     private readonly ILogger _logger;
     private readonly PostgresHaLock? _lock;
+    private readonly PostgresChangeFeed? _changes;
     private readonly Lock _schemaGate = new();
     private Task? _schema;
     private volatile bool _schemaReady;
@@ -42,6 +43,7 @@ public sealed partial class PostgresStorage : IHighAvailabilityStorage, INamedSt
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxParallel, 1, nameof(options.MaxParallel));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1, nameof(options.MaxAttempts));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.HaLockTtl, TimeSpan.FromSeconds(1), nameof(options.HaLockTtl));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChangeFeedFullCheckInterval, TimeSpan.FromSeconds(1), nameof(options.ChangeFeedFullCheckInterval));
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger<PostgresStorage>();
         var table = SqlIdentifier.Quote(options.Table, "table");
@@ -54,11 +56,12 @@ public sealed partial class PostgresStorage : IHighAvailabilityStorage, INamedSt
         var settings = PostgresConnection.Settings(options.ConnectionUrl);
         settings.MaxPoolSize = options.MaxParallel;
         _source = new NpgsqlDataSourceBuilder(settings.ConnectionString).UseLoggerFactory(loggers).Build();
-        _sql = new StorageStatements(table, haTable);
+        _sql = new StorageStatements(table, haTable, PostgresChangeFeed.ChannelFor(table));
         _retry = new TransientRetry(options.MaxAttempts, _logger);
         if (haTable is not null)
         {
             _lock = new PostgresHaLock(settings, haTable, options.HaLockTtl, EnsureSchemaAsync, _retry);
+            _changes = new PostgresChangeFeed(settings, table, _lock.Identity, options.ChangeFeedFullCheckInterval, loggers.CreateLogger<PostgresChangeFeed>());
         }
     }
 
@@ -70,6 +73,9 @@ public sealed partial class PostgresStorage : IHighAvailabilityStorage, INamedSt
 
     /// <inheritdoc/>
     public IHaLock Lock => _lock ?? throw new InvalidOperationException("this PostgreSQL storage has no HA lock: set HaEnabled (ha_enabled = \"true\") to share it between hosts");
+
+    /// <inheritdoc/>
+    public IStorageChangeFeed Changes => _changes ?? throw new InvalidOperationException("this PostgreSQL storage is not shared, so it has no change feed: set HaEnabled (ha_enabled = \"true\") to share it between hosts");
 
     /// <inheritdoc/>
     public ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
@@ -110,8 +116,12 @@ public sealed partial class PostgresStorage : IHighAvailabilityStorage, INamedSt
                 command.Parameters.Add(Text(path));
                 command.Parameters.Add(Text(name));
                 command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = entry.Value });
-                AddFenceIdentity(command);
-                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                if (!AddFenceIdentity(command))
+                {
+                    return (long)await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
+                return (long)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))!;
             },
             cancellationToken).ConfigureAwait(false);
         EnsureNotFenced(written, "write", entry.Key);
@@ -171,6 +181,11 @@ public sealed partial class PostgresStorage : IHighAvailabilityStorage, INamedSt
     /// <summary>Closes the pools' connections.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_changes is not null)
+        {
+            await _changes.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_lock is not null)
         {
             await _lock.DisposeAsync().ConfigureAwait(false);

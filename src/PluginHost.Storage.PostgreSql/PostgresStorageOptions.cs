@@ -38,4 +38,11 @@ public sealed class PostgresStorageOptions
     /// failure) is tried in all before its error is returned; 1 never retries. Every call retried is idempotent.
     /// </summary>
     public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// With <see cref="HaEnabled"/>: how often a node re-reads what it keeps from the store (a standby's keyring) even
+    /// when no other node's write was announced (30 s); notifications can be missed while the listening connection is
+    /// down, after which everything is re-read at once anyway. At least one second.
+    /// </summary>
+    public TimeSpan ChangeFeedFullCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -8,7 +8,8 @@ internal sealed class StorageStatements
 
     /// <param name="table">The entries' table, quoted.</param>
     /// <param name="haTable">The HA lock's table, quoted, when writes are fenced by the lock; else <see langword="null"/>.</param>
-    public StorageStatements(string table, string? haTable)
+    /// <param name="changes">The channel fenced writes notify the other nodes on (<see cref="PostgresChangeFeed"/>).</param>
+    public StorageStatements(string table, string? haTable, string changes)
     {
         Table = table;
         HaTable = haTable;
@@ -31,11 +32,16 @@ internal sealed class StorageStatements
         // Fenced: the write happens only while this node's identity holds an unexpired lock, and it holds the lock
         // row FOR SHARE until it commits, so a takeover (an UPDATE of that row) waits for it: no write of a node
         // commits after another node took the lock. The answer says whether the fence let the write through.
-        Put = $"{Fence(haTable, "$5")} INSERT INTO {table} (parent_path, path, key, value) SELECT $1, $2, $3, $4 FROM fence {Upsert}";
+        // Each notifies the other nodes with "<identity> <key>" (path "/a/b/" + key "c" is "a/b/c"), sent at commit.
+        Put = $"""
+            {Fence(haTable, "$5")},
+            written AS (INSERT INTO {table} (parent_path, path, key, value) SELECT $1, $2, $3, $4 FROM fence {Upsert})
+            {Notify(changes, "$5", "$2", "$3")}
+            """;
         Delete = $"""
             {Fence(haTable, "$3")},
             gone AS (DELETE FROM {table} WHERE path = $1 AND key = $2 AND EXISTS (SELECT 1 FROM fence))
-            SELECT count(*) FROM fence
+            {Notify(changes, "$3", "$1", "$2")}
             """;
     }
 
@@ -51,11 +57,15 @@ internal sealed class StorageStatements
     /// <summary>$1 the folder's path, $2 the end of the paths below it → names (folders end with '/').</summary>
     public string List { get; }
 
-    /// <summary>$1 parent path, $2 path, $3 key, $4 value[, $5 identity] → rows written (0: fenced out).</summary>
+    /// <summary>$1 parent path, $2 path, $3 key, $4 value[, $5 identity] → unfenced: rows written; fenced: 1 when the fence let it through, else 0.</summary>
     public string Put { get; }
 
     /// <summary>$1 path, $2 key[, $3 identity] → unfenced: rows deleted; fenced: 1 when the fence let it through, else 0.</summary>
     public string Delete { get; }
+
+    // Counts the fence's row (1: written), notifying once for it; nothing is notified when the fence kept the write out.
+    private static string Notify(string channel, string identity, string path, string key) =>
+        $"SELECT count(*) FROM fence, LATERAL pg_notify('{channel}', {identity} || ' ' || substr({path}, 2) || {key}) AS notified";
 
     private static string Fence(string haTable, string identity) =>
         $"WITH fence AS (SELECT 1 FROM {haTable} WHERE ha_key = '{LockKey}' AND ha_identity = {identity} AND valid_until > now() FOR SHARE)";

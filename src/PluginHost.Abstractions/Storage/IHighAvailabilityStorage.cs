@@ -13,6 +13,10 @@ public interface IHighAvailabilityStorage : IStorage
     /// <summary>This node's handle on the HA lock; its identity fences every write made through this storage.</summary>
     /// <exception cref="InvalidOperationException"><see cref="HaEnabled"/> is false.</exception>
     IHaLock Lock { get; }
+
+    /// <summary>The writes and deletes the other nodes make, as they commit.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="HaEnabled"/> is false.</exception>
+    IStorageChangeFeed Changes { get; }
 }
 
 /// <summary>

@@ -47,7 +47,7 @@ internal sealed class PluginReloadCommand : Command
         _scope = flags.Add(Section, new StringFlag(
             "scope",
             "string",
-            "The scope of the reload, omitted for local, 'global', for replicated reloads. A plugin-host has one node, so both reload it."));
+            "The scope of the reload, omitted for local, 'global', for replicated reloads. Plugins run on the active node only (standbys forward the request to it), so both reload every running instance."));
         _type = flags.Add(Section, new StringFlag(
             "type",
             "string",
@@ -79,6 +79,11 @@ internal sealed class PluginReloadCommand : Command
         else
         {
             data["plugin"] = JsonSerializer.SerializeToElement(_plugin.Value);
+        }
+
+        if (_scope.Value.Length > 0)
+        {
+            data["scope"] = JsonSerializer.SerializeToElement(_scope.Value);
         }
 
         if (_type.Value.Length > 0)

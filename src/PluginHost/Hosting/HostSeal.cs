@@ -37,6 +37,7 @@ internal sealed partial class HostSeal : ISeal, IActiveNodeServices, IAsyncDispo
     private volatile HostCore? _core;
     private SealableBarrier? _barrier;
     private SealConfig? _config;
+    private readonly IDisposable? _changes;
     private bool _disposed;
 
     /// <param name="storage">The host's storage and its seal.</param>
@@ -63,6 +64,7 @@ internal sealed partial class HostSeal : ISeal, IActiveNodeServices, IAsyncDispo
                 ? throw new InvalidOperationException("the storage is shared by several hosts (HA), so the others must know where to reach this one: set PluginHostOptions.ApiAddress (api_addr in plugin-host's config), such as \"http://10.0.0.5:8200\"")
                 : apiAddress;
             _ha = new HaCoordinator(shared.Lock, address, this, clock, haLogger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<HaCoordinator>.Instance);
+            _changes = shared.Changes.Watch(OnSharedStorageChangedAsync);
             _ha.Start();
         }
         else if (Kind != SealKind.Shamir)
@@ -287,6 +289,7 @@ internal sealed partial class HostSeal : ISeal, IActiveNodeServices, IAsyncDispo
     /// <summary>Stops taking part in HA (releasing the lock) and disposes the core, stopping every plugin.</summary>
     public async ValueTask DisposeAsync()
     {
+        _changes?.Dispose();
         if (_ha is not null)
         {
             // Not under the transition lock: stopping the coordinator stops serving, which takes it.
@@ -466,6 +469,18 @@ internal sealed partial class HostSeal : ISeal, IActiveNodeServices, IAsyncDispo
         }
     }
 
+    // Another node wrote (null: may have written anything). A standby keeps one thing from the store, the keyring it
+    // reads tokens with when it is sealed through its own API; the active node rotates it (sys/rotate), and a token
+    // written afterwards is encrypted with the new term. The active node is the writer, a sealed node keeps nothing.
+    private async ValueTask OnSharedStorageChangedAsync(string? key, CancellationToken cancellationToken)
+    {
+        if (key is null or BarrierKeys.KeyringPath && _core is null && _barrier is { } barrier)
+        {
+            await barrier.ReloadKeyringAsync(cancellationToken).ConfigureAwait(false);
+            LogKeyringReloaded(_logger, key ?? "a full check");
+        }
+    }
+
     private PluginHostException NotServing() =>
         IsStandby || _ha is { State: HaNodeState.Active } ? StandbyNode.Error(_ha!.Leader) : SealedHost.Error();
 
@@ -494,6 +509,9 @@ internal sealed partial class HostSeal : ISeal, IActiveNodeServices, IAsyncDispo
 
     [LoggerMessage(Level = LogLevel.Information, Message = "vault is unsealed: this node is a standby until it takes the HA lock")]
     private static partial void LogUnsealedStandby(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "standby: re-read the keyring after {Change}")]
+    private static partial void LogKeyringReloaded(ILogger logger, string change);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "vault is unsealed")]
     private static partial void LogUnsealed(ILogger logger);

@@ -41,7 +41,7 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
         new PathRoute
         {
             Pattern = ReloadPattern(),
-            Fields = SystemFields.Of("plugin", "mounts", "type"),
+            Fields = SystemFields.Of("plugin", "mounts", "type", "scope"),
             Handlers = new Dictionary<Operation, PathHandler> { [Operation.Create] = ReloadAsync, [Operation.Update] = ReloadAsync },
             Synopsis = "Reloads the backends of a plugin, or of the given mounts, without downtime.",
         },
@@ -133,6 +133,13 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
         if ((plugin.Length == 0) == (paths.Count == 0))
         {
             throw new PluginHostException(ErrorCode.BadRequest, "give either 'plugin' (a plugin name) or 'mounts' (mount paths) to reload, not both");
+        }
+
+        // Plugins run on the active node only (standbys forward this request to it), so reloading here reloads every
+        // running instance in the cluster: "global" and the default differ only in name.
+        if (fields.GetString("scope") is { Length: > 0 } scope && scope != "global")
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, $"scope '{scope}' is not one this endpoint knows: omit it, or give 'global' (plugins run on the active node only, so both reload every running instance)");
         }
 
         var reloaded = new List<string>();

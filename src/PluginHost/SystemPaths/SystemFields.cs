@@ -29,6 +29,7 @@ internal static class SystemFields
         ["to"] = new() { Type = FieldType.String, Description = "Where to move it.", Required = true },
         ["plugin"] = new() { Type = FieldType.String, Description = "Reload every mount of this plugin." },
         ["mounts"] = new() { Type = FieldType.CommaStringSlice, Description = "Reload these mounts." },
+        ["scope"] = new() { Type = FieldType.String, Description = "Omitted, or 'global': both reload every running instance, since plugins run on the active node only." },
     };
 
     /// <summary>The declarations of the named fields.</summary>

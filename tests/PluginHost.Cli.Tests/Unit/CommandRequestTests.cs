@@ -470,6 +470,8 @@ public sealed class CommandRequestTests
         Assert.AreEqual("sys/plugins/reload/backend", target.Requests[0].Path);
         Assert.AreEqual("""{"plugin":"my-mock-plugin"}""", target.SentData(0));
         Assert.AreEqual("""{"mounts":["a/","b/","c/"]}""", target.SentData(1));
+        InProcess.Run(target, "plugin", "reload", "-plugin=my-mock-plugin", "-scope=global");
+        Assert.AreEqual("""{"plugin":"my-mock-plugin","scope":"global"}""", target.SentData(2));
     }
 
     [TestMethod]

@@ -172,6 +172,47 @@ public sealed class HighAvailabilityTests
     }
 
     [TestMethod]
+    public async Task AStandby_SeesTheKeyringTheActiveNodeRotated_ThroughTheChangeFeed()
+    {
+        await using var cluster = await HaCluster.StartAsync(s_cluster, 2, seal: b => b.UseShamirSeal());
+        var init = (await cluster.Nodes[0].Host.WriteAsync("sys/init", new { secret_shares = 1, secret_threshold = 1 }, Token))!.Data!;
+        foreach (var node in cluster.Nodes)
+        {
+            await node.Host.WriteAsync("sys/unseal", new { key = init["keys_base64"][0].GetString() }, Token);
+        }
+
+        var active = await cluster.ActiveAsync();
+        var standby = cluster.Nodes.Single(n => n != active);
+        await Eventually.TrueAsync(() => Task.FromResult(standby.Ha.State == HaNodeState.Standby), "the other node is a standby");
+        var root = RequestCaller.FromToken(init["root_token"].GetString());
+
+        // A token written after the rotation is encrypted with the new term, which the standby must have to read it.
+        await active.Host.WriteAsync("sys/rotate", new { }, Token);
+        await active.Host.WriteAsync("sys/policies/acl/sealer", new { policy = """path "sys/seal" { capabilities = ["update", "sudo"] }""" }, Token);
+        var sealer = (await active.Host.HandleRequestAsync(
+            new BackendRequest { Operation = Operation.Update, Path = "auth/token/create", Data = Fields(new { policies = new[] { "sealer" } }) }, root, Token)).Auth!.ClientToken;
+
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                try
+                {
+                    await standby.Host.HandleRequestAsync(new BackendRequest { Operation = Operation.Update, Path = "sys/seal" }, RequestCaller.FromToken(sealer), Token);
+                    return true;
+                }
+                catch (PluginHostException notYet) when (notYet.Code == ErrorCode.Forbidden || notYet.Code == ErrorCode.Internal)
+                {
+                    TestContext.WriteLine(notYet.Message);
+                    return false;
+                }
+            },
+            "the standby reads a token written with the rotated key, and seals",
+            TimeSpan.FromSeconds(5));
+
+        Assert.IsTrue((await standby.Host.ReadAsync("sys/seal-status", Token))!.Data!["sealed"].GetBoolean());
+    }
+
+    [TestMethod]
     public async Task Shamir_InitOnTwoNodesAtOnce_OneWins()
     {
         await using var cluster = await HaCluster.StartAsync(s_cluster, 2, seal: b => b.UseShamirSeal());
@@ -238,4 +279,7 @@ public sealed class HighAvailabilityTests
         Assert.AreEqual(HaNodeState.Sealed, wrong.Ha.State);
         Assert.IsNull(await cluster.LockHolderAsync());
     }
+
+    private static Dictionary<string, System.Text.Json.JsonElement> Fields(object data) =>
+        System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(System.Text.Json.JsonSerializer.Serialize(data))!;
 }

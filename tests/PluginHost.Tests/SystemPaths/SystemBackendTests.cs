@@ -121,11 +121,16 @@ public sealed class SystemBackendTests
         var byPlugin = await test.Host.WriteAsync("sys/plugins/reload/backend", new { plugin = "kv" });
         var byMount = await test.Host.WriteAsync("sys/plugins/reload/backend", new { mounts = new[] { "b" } });
         var neither = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.WriteAsync("sys/plugins/reload/backend", new { type = "secret" }));
+        var global = await test.Host.WriteAsync("sys/plugins/reload/backend", new { plugin = "kv", scope = "global" });
+        var badScope = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.WriteAsync("sys/plugins/reload/backend", new { plugin = "kv", scope = "cluster" }));
 
         CollectionAssert.AreEquivalent(new[] { "a/", "b/" }, Strings(byPlugin!.Data!["mounts"]));
         CollectionAssert.AreEqual(new[] { "b/" }, Strings(byMount!.Data!["mounts"]));
         Assert.IsFalse(string.IsNullOrEmpty(byPlugin.Data["reload_id"].GetString()));
         StringAssert.StartsWith(neither.Message, "give either 'plugin'");
+        CollectionAssert.AreEquivalent(new[] { "a/", "b/" }, Strings(global!.Data!["mounts"]));
+        Assert.AreEqual(ErrorCode.BadRequest, badScope.Code);
+        StringAssert.StartsWith(badScope.Message, "scope 'cluster' is not one this endpoint knows: omit it, or give 'global'");
     }
 
     private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
