@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -43,7 +42,7 @@ public sealed class ServerTests
         var plugins = PluginChildren(server.Process.Id);
         Assert.HasCount(1, plugins, "one my-mock-plugin process serves the mount");
 
-        Signal("TERM", server.Process.Id);
+        Signals.Send("TERM", server.Process.Id);
         Assert.IsTrue(server.Process.WaitForExit(TimeSpan.FromSeconds(30)), "the server exits after SIGTERM");
         Assert.AreEqual(0, server.Process.ExitCode, await server.Stderr);
         await server.Stdout.WaitForAsync(line => line == "==> PluginHost shutdown triggered", TimeSpan.FromSeconds(5));
@@ -66,7 +65,7 @@ public sealed class ServerTests
         await ExpectAsync(HttpStatusCode.OK, http.PutAsJsonAsync("my-secrets-plugin/kv/foo", new { value = "bar" }));
         Assert.IsNotEmpty(Directory.GetFileSystemEntries(temporary), "the running server keeps its binary cache in TMPDIR");
 
-        Signal("TERM", server.Process.Id);
+        Signals.Send("TERM", server.Process.Id);
         Assert.IsTrue(server.Process.WaitForExit(TimeSpan.FromSeconds(30)), "the server exits after SIGTERM");
         Assert.AreEqual(0, server.Process.ExitCode, await server.Stderr);
 
@@ -85,7 +84,7 @@ public sealed class ServerTests
         // The plugin logs "slow started" when the request reaches it, then takes 2 s to answer: SIGTERM lands mid-request.
         var inFlight = http.GetAsync("slow-mount/slow?ms=2000");
         await server.Stdout.WaitForAsync(l => l.Contains("slow started", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        Signal("TERM", server.Process.Id);
+        Signals.Send("TERM", server.Process.Id);
 
         var answer = await ExpectAsync(HttpStatusCode.OK, inFlight);
         Assert.AreEqual("done", answer.GetProperty("data").GetProperty("slow").GetString(), "the request in flight was answered, not cut");
@@ -190,7 +189,7 @@ public sealed class ServerTests
             // SIGHUP: the new plugin directory takes effect; the running mount and its process are untouched.
             var pluginPid = PluginChildren(server.Process.Id).Single();
             sandbox.WriteConfig("plugin_directory = \"plugins-2\"\ndata_directory = \"data\"\nlog_level = \"info\"\nlistener \"tcp\" {\n  address = \"127.0.0.1:0\"\n}\n");
-            Signal("HUP", server.Process.Id);
+            Signals.Send("HUP", server.Process.Id);
             await server.Stdout.WaitForAsync(l => l.Contains("reloaded config: plugin_directory " + second, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
             await ExpectAsync(HttpStatusCode.NoContent, http.PutAsJsonAsync("sys/plugins/catalog/auth/my-userpass-plugin", userpass));
             Assert.AreEqual("bar", (await ExpectAsync(HttpStatusCode.OK, http.GetAsync("my-secrets-plugin/kv/foo"))).GetProperty("data").GetProperty("value").GetString());
@@ -198,11 +197,11 @@ public sealed class ServerTests
 
             // A bad file on reload is logged and the running configuration kept.
             sandbox.WriteConfig("plugin_directory = \"plugins-2\"\nlog_level = \"loud\"\n");
-            Signal("HUP", server.Process.Id);
+            Signals.Send("HUP", server.Process.Id);
             await server.Stdout.WaitForAsync(l => l.Contains("could not reload config: ", StringComparison.Ordinal) && l.Contains("log_level \"loud\"", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
             await ExpectAsync(HttpStatusCode.OK, http.GetAsync("sys/plugins/catalog/auth/my-userpass-plugin"));
 
-            Signal("TERM", server.Process.Id);
+            Signals.Send("TERM", server.Process.Id);
             Assert.IsTrue(server.Process.WaitForExit(TimeSpan.FromSeconds(30)));
             Assert.AreEqual(0, server.Process.ExitCode);
         }
@@ -249,10 +248,4 @@ public sealed class ServerTests
     }
 
     private static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
-
-    private static void Signal(string signal, int pid)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
 }
