@@ -68,6 +68,23 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
             report.Floors.PgCreateRoleMsP50 = Round(result.FloorMsP50, 2, "pg_create_role_ms_p50");
             report.PluginHost.DbCredsMsP50 = Round(result.DbMsP50, 2, "db_creds_ms_p50");
             report.PluginHost.DbCredsRatio = Round(result.DbMsP50 / result.FloorMsP50, 2, "db_creds_ratio");
+
+            Progress("storage: PostgresStorage.GetAsync and a bare Npgsql primary-key SELECT (alternating passes)");
+            var sampler = new LatencySampler(_budget);
+            var storage = await PostgresStorageFigures.StorageGetAsync(cluster, sampler, passes, cancellationToken);
+            Detail("storage get µs p50 by pass", storage.FigurePasses);
+            Detail("bare SELECT µs p50 by pass", storage.FloorPasses);
+            report.Floors.PgSelectUsP50 = Round(storage.FloorUsP50, 2, "pg_select_us_p50");
+            report.PluginHost.PgStorageGetUsP50 = Round(storage.FigureUsP50, 2, "pg_storage_get_us_p50");
+            report.PluginHost.PgStorageGetRatio = Round(storage.Ratio, 2, "pg_storage_get_ratio");
+
+            Progress("HA: two nodes on the cluster; an HTTP read sent to the active node, and to the standby that forwards it (alternating passes)");
+            var forwarded = await PostgresStorageFigures.ForwardedReadAsync(cluster, sampler, passes, cancellationToken);
+            Detail("forwarded read µs p50 by pass", forwarded.FigurePasses);
+            Detail("direct read µs p50 by pass", forwarded.FloorPasses);
+            report.Floors.DirectReadUsP50 = Round(forwarded.FloorUsP50, 2, "direct_read_us_p50");
+            report.PluginHost.ForwardedReadUsP50 = Round(forwarded.FigureUsP50, 2, "forwarded_read_us_p50");
+            report.PluginHost.ForwardedReadRatio = Round(forwarded.Ratio, 2, "forwarded_read_ratio");
         }
 
         await ExpectNoPluginProcessAsync(cancellationToken);

@@ -82,6 +82,14 @@ internal sealed class FloorFigures
     /// <summary>CREATE ROLE + GRANT in one transaction on a pooled Npgsql connection, then a login with the new role and SELECT 1: the floor of <c>db_creds_ms_p50</c>.</summary>
     [JsonPropertyName("pg_create_role_ms_p50")]
     public double? PgCreateRoleMsP50 { get; set; }
+
+    /// <summary>A primary-key SELECT of one entry's value over a bare pooled Npgsql data source: the floor of <c>pg_storage_get_us_p50</c>.</summary>
+    [JsonPropertyName("pg_select_us_p50")]
+    public double? PgSelectUsP50 { get; set; }
+
+    /// <summary>An HTTP read of a builtin kv secret sent to the active node of two sharing PostgreSQL: the floor of <c>forwarded_read_us_p50</c>.</summary>
+    [JsonPropertyName("direct_read_us_p50")]
+    public double? DirectReadUsP50 { get; set; }
 }
 
 internal sealed class PluginHostFigures
@@ -201,6 +209,22 @@ internal sealed class PluginHostFigures
     /// <summary><c>db_creds_ms_p50</c> / <c>floors.pg_create_role_ms_p50</c>, same run.</summary>
     [JsonPropertyName("db_creds_ratio")]
     public double? DbCredsRatio { get; set; }
+
+    /// <summary><c>PostgresStorage.GetAsync</c> of one entry.</summary>
+    [JsonPropertyName("pg_storage_get_us_p50")]
+    public double? PgStorageGetUsP50 { get; set; }
+
+    /// <summary><c>pg_storage_get_us_p50</c> / <c>floors.pg_select_us_p50</c>, the median of alternating passes' ratios.</summary>
+    [JsonPropertyName("pg_storage_get_ratio")]
+    public double? PgStorageGetRatio { get; set; }
+
+    /// <summary>The same read as <c>floors.direct_read_us_p50</c> sent to the standby, which forwards it to the active node.</summary>
+    [JsonPropertyName("forwarded_read_us_p50")]
+    public double? ForwardedReadUsP50 { get; set; }
+
+    /// <summary><c>forwarded_read_us_p50</c> / <c>floors.direct_read_us_p50</c>, the median of alternating passes' ratios.</summary>
+    [JsonPropertyName("forwarded_read_ratio")]
+    public double? ForwardedReadRatio { get; set; }
 
     /// <summary>Why the database figures are absent (PostgreSQL not found, or its cluster did not start), else null.</summary>
     [JsonPropertyName("db_note")]

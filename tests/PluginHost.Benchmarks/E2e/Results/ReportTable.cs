@@ -39,6 +39,8 @@ internal static class ReportTable
             ("sdk_protocol_uds_read_us_p50", f.SdkProtocolUdsReadUsP50, "PluginClient ⇄ PluginServer kv read: 2 JSON-RPC round trips"),
             ("plugin_exec_to_exit_ms_p50", f.PluginExecToExitMsP50, "child process: exec plugin binary, runtime start, refuse, exit"),
             ("pg_create_role_ms_p50", f.PgCreateRoleMsP50, "CREATE ROLE + GRANT over pooled Npgsql, then login + SELECT 1 as it"),
+            ("pg_select_us_p50", f.PgSelectUsP50, "primary-key SELECT of one value over pooled Npgsql"),
+            ("direct_read_us_p50", f.DirectReadUsP50, "HTTP builtin kv read sent to the active node (HA on PostgreSQL)"),
         ]);
 
         var p = report.PluginHost;
@@ -52,6 +54,10 @@ internal static class ReportTable
             ("unseal_ms_p50", p.UnsealMsP50, "last unseal key → first answer from an external mount (plugin restarted)"),
             ("db_creds_ms_p50", p.DbCredsMsP50, "database/creds read (PostgreSQL plugin process) → login + SELECT 1 with them"),
             ("db_creds_ratio", p.DbCredsRatio, "db_creds_ms_p50 / pg_create_role_ms_p50 (interleaved samples)"),
+            ("pg_storage_get_us_p50", p.PgStorageGetUsP50, "PostgresStorage.GetAsync of one entry"),
+            ("pg_storage_get_ratio", p.PgStorageGetRatio, "pg_storage_get_us_p50 / pg_select_us_p50 (alternating passes)"),
+            ("forwarded_read_us_p50", p.ForwardedReadUsP50, "the same HTTP read sent to a standby, forwarded to the active node"),
+            ("forwarded_read_ratio", p.ForwardedReadRatio, "forwarded_read_us_p50 / direct_read_us_p50 (alternating passes)"),
             ("acl_check_ns_p50", p.AclCheckNsP50, "Acl.AllowsOperation, 100 policies × 50 paths on one token"),
             ("acl_check_alloc_b", p.AclCheckAllocB, "bytes allocated per check"),
             ("route_lookup_10k_ns", p.RouteLookup10kNs, "RouteTable.TryMatch, 3-segment hit among 10,000 mounts"),
@@ -160,6 +166,9 @@ internal static class ReportTable
         output.WriteLine();
         output.WriteLine("targets (issue 17)");
         Target(output, "db creds → login ≤ 1.5 × CREATE ROLE floor", p.DbCredsRatio, 1.5, lowerIsBetter: true);
+        output.WriteLine();
+        output.WriteLine("targets (issue 18)");
+        Target(output, "PostgreSQL storage get ≤ 1.2 × a bare Npgsql SELECT", p.PgStorageGetRatio, 1.2, lowerIsBetter: true);
     }
 
     private static void Target(TextWriter output, string what, double? value, double? bound, bool lowerIsBetter)
