@@ -79,7 +79,18 @@ internal sealed class OperatorUnsealCommand : Command
             return Fail(run, prefix, error);
         }
 
-        SealStatusOutput.Print(run.Ui, status?.Data);
+        IReadOnlyDictionary<string, System.Text.Json.JsonElement> leader;
+        try
+        {
+            leader = await SealStatusOutput.LeaderAsync(run.Client, cancellationToken);
+        }
+        catch (Exception error) when (IsRequestError(error))
+        {
+            run.Ui.Error($"Error checking leader status: {error.Message}");
+            return 1;
+        }
+
+        SealStatusOutput.Print(run.Ui, status?.Data, leader);
         return 0;
     }
 

@@ -15,7 +15,7 @@ namespace PluginHost.Cli.Hosting;
 internal sealed class HttpTarget : IRequestTarget
 {
     // Vault's raw handlers: the server answers these with the bare object, not in its envelope.
-    private static readonly string[] BareAnswers = ["sys/init", "sys/unseal", "sys/seal-status"];
+    private static readonly string[] BareAnswers = ["sys/init", "sys/unseal", "sys/seal-status", "sys/leader"];
 
     private readonly HttpClient _http;
     private readonly Uri _api;

@@ -4,24 +4,45 @@ using System.Text.Json;
 namespace PluginHost.Cli.Output;
 
 /// <summary>
-/// Vault's <c>OutputSealStatus</c>: the answer of <c>sys/seal-status</c> (or <c>sys/unseal</c>) as the Key/Value table
-/// <c>status</c> and <c>operator unseal</c> print, or as Vault's <c>SealStatusOutput</c> JSON. PluginHost runs one
-/// server, so <c>HA Enabled</c> is always false.
+/// Vault's <c>OutputSealStatus</c>: the answer of <c>sys/seal-status</c> (or <c>sys/unseal</c>) with the server's
+/// <c>sys/leader</c> as the Key/Value table <c>status</c> and <c>operator unseal</c> print, or as Vault's
+/// <c>SealStatusOutput</c> JSON: HA Enabled, and for a server sharing HA storage its mode (active, standby or sealed)
+/// and where the active server is.
 /// </summary>
 internal static class SealStatusOutput
 {
     /// <summary>Prints <paramref name="status"/> in the run's format.</summary>
-    public static void Print(Ui ui, IReadOnlyDictionary<string, JsonElement>? status)
+    /// <param name="ui">Where to print.</param>
+    /// <param name="status">The seal status.</param>
+    /// <param name="leader">The server's <c>sys/leader</c> (<see cref="LeaderAsync"/>).</param>
+    public static void Print(Ui ui, IReadOnlyDictionary<string, JsonElement>? status, IReadOnlyDictionary<string, JsonElement> leader)
     {
         var data = status ?? new Dictionary<string, JsonElement>();
-        ui.Output(ui.IsTable ? TableOf(data) : JsonOf(data));
+        ui.Output(ui.IsTable ? TableOf(data, leader) : JsonOf(data, leader));
+    }
+
+    /// <summary>
+    /// Reads <c>sys/leader</c> as Vault's status does: a sealed server sharing HA storage cannot say who is active
+    /// (<c>Vault is sealed</c>), which means HA is on.
+    /// </summary>
+    /// <exception cref="Exception">The request failed otherwise; the caller reports it as <c>Error checking leader status</c>.</exception>
+    public static async Task<IReadOnlyDictionary<string, JsonElement>> LeaderAsync(Requests.LogicalClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.ReadAsync("sys/leader", null, cancellationToken))?.Data ?? new Dictionary<string, JsonElement>();
+        }
+        catch (Requests.ResponseException sealedServer) when (sealedServer.Message.Contains("Vault is sealed", StringComparison.Ordinal))
+        {
+            return new Dictionary<string, JsonElement> { ["ha_enabled"] = JsonSerializer.SerializeToElement(true) };
+        }
     }
 
     /// <summary>Whether the answer says the server is sealed.</summary>
     public static bool IsSealed(IReadOnlyDictionary<string, JsonElement>? status) =>
         status is not null && status.TryGetValue("sealed", out var value) && value.ValueKind == JsonValueKind.True;
 
-    private static string TableOf(IReadOnlyDictionary<string, JsonElement> data)
+    private static string TableOf(IReadOnlyDictionary<string, JsonElement> data, IReadOnlyDictionary<string, JsonElement> leader)
     {
         var threshold = Number(data, "t");
         var rows = new List<IReadOnlyList<string>>
@@ -46,12 +67,28 @@ internal static class SealStatusOutput
         rows.Add(["Version", Text(data, "version")]);
         rows.Add(["Build Date", Text(data, "build_date")]);
         rows.Add(["Storage Type", Text(data, "storage_type")]);
-        rows.Add(["HA Enabled", "false"]);
+        rows.Add(["HA Enabled", Bool(leader, "ha_enabled")]);
+        if (Bool(leader, "ha_enabled") == "true" && !IsSealed(data))
+        {
+            var self = Bool(leader, "is_self") == "true";
+            rows.Add(["HA Cluster", Text(leader, "leader_cluster_address")]);
+            rows.Add(["HA Mode", self ? "active" : "standby"]);
+            if (self && ActiveTime(leader) is { } since)
+            {
+                rows.Add(["Active Since", since]);
+            }
+
+            if (!self)
+            {
+                rows.Add(["Active Node Address", Text(leader, "leader_address") is { Length: > 0 } address ? address : "<none>"]);
+            }
+        }
+
         return Table.Render(["Key", "Value"], rows);
     }
 
     // Vault's SealStatusOutput: api.SealStatusResponse's fields in their order, then ha_enabled.
-    private static string JsonOf(IReadOnlyDictionary<string, JsonElement> data) => JsonOutput.Render(writer =>
+    private static string JsonOf(IReadOnlyDictionary<string, JsonElement> data, IReadOnlyDictionary<string, JsonElement> leader) => JsonOutput.Render(writer =>
     {
         writer.WriteStartObject();
         writer.WriteString("type", Text(data, "type"));
@@ -70,9 +107,42 @@ internal static class SealStatusOutput
             writer.WriteString("storage_type", storage);
         }
 
-        writer.WriteBoolean("ha_enabled", false);
+        writer.WriteBoolean("ha_enabled", Bool(leader, "ha_enabled") == "true");
+        if (Bool(leader, "ha_enabled") == "true")
+        {
+            // Vault's omitempty fields: is_self and the addresses only when set; active_time (a Go time) always.
+            if (Bool(leader, "is_self") == "true")
+            {
+                writer.WriteBoolean("is_self", true);
+            }
+
+            writer.WriteString("active_time", ActiveTime(leader) ?? ZeroTime);
+            foreach (var name in (string[])["leader_address", "leader_cluster_address"])
+            {
+                if (Text(leader, name) is { Length: > 0 } address)
+                {
+                    writer.WriteString(name, address);
+                }
+            }
+        }
+
         writer.WriteEndObject();
     });
+
+    // Go's zero time, which Vault shows for a server that is not active.
+    private const string ZeroTime = "0001-01-01T00:00:00Z";
+
+    // As Go's RFC3339Nano prints it (no trailing zeros in the fraction), or null for the zero time.
+    private static string? ActiveTime(IReadOnlyDictionary<string, JsonElement> leader)
+    {
+        var text = Text(leader, "active_time");
+        if (text.Length == 0 || text == ZeroTime || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return null;
+        }
+
+        return time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.') + "Z";
+    }
 
     private static string Text(IReadOnlyDictionary<string, JsonElement> data, string name) =>
         data.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";

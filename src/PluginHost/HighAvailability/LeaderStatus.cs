@@ -18,9 +18,9 @@ internal static class LeaderStatus
     /// <exception cref="PluginHostException">The node is sealed (503 <c>Vault is sealed</c>).</exception>
     public static async ValueTask<BackendResponse> OfAsync(IHaNode node, bool sealedNode, CancellationToken cancellationToken)
     {
-        // The seal decides, not the node's HA state: a node just unsealed (or just started) is marked standby by its
-        // next try for the lock, and until then it is simply not the active one.
-        if (sealedNode)
+        // The seal decides, not the node's HA state. A server alone answers even sealed (HA is off, which Vault knows
+        // sealed or not); a sealed node sharing HA storage cannot know who is active.
+        if (sealedNode && node.State != HaNodeState.Disabled)
         {
             throw Seal.SealedHost.Error();
         }

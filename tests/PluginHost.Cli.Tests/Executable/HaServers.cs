@@ -180,6 +180,13 @@ internal sealed class HaServers : IDisposable
 
         public void Start() => Server = ServerProcess.Start(sandbox, "server", "-config=plugin-host.hcl");
 
+        /// <summary>Runs the CLI against this server.</summary>
+        public CliResult Cli(params string[] args)
+        {
+            sandbox.Environment["PLUGIN_HOST_ADDR"] = Address;
+            return sandbox.Run(args);
+        }
+
         public override string ToString() => Address;
 
         public void Dispose()

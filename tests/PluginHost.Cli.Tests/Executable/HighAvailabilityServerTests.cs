@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using PluginHost.Tests.Postgres;
 
 namespace PluginHost.Cli.Tests.Executable;
@@ -121,6 +122,14 @@ public sealed class HighAvailabilityServerTests
             var read = await HttpExpect.StatusAsync(HttpStatusCode.OK, followed.GetAsync(answer.Headers.Location));
             Assert.AreEqual("p1", read.GetProperty("data").GetProperty("password").GetString());
         }
+
+        // plugin-host status: Vault's HA rows.
+        var activeStatus = active.Cli("status");
+        var standbyStatus = forwarding.Cli("status");
+        Assert.AreEqual(0, activeStatus.ExitCode, activeStatus.Stderr);
+        StringAssert.Matches(activeStatus.Stdout, new Regex(@"\nStorage Type +postgresql\nHA Enabled +true\nHA Cluster +n/a\nHA Mode +active\nActive Since +\d{4}-\d\d-\d\dT[\d:.]+Z\n$"));
+        StringAssert.EndsWith(standbyStatus.Stdout, $"HA Enabled             true\nHA Cluster             n/a\nHA Mode                standby\nActive Node Address    {active.Address}\n");
+        StringAssert.Contains(forwarding.Cli("status", "-format=json").Stdout, $"\"ha_enabled\": true,\n  \"active_time\": \"0001-01-01T00:00:00Z\",\n  \"leader_address\": \"{active.Address}\"");
 
         // Health: 200 on the active node, 429 on standbys, 200 with standbyok.
         using var anonymous = new HttpClient();

@@ -43,6 +43,32 @@ public sealed class OperatorCommandTests
     }
 
     [TestMethod]
+    public void Status_OfASealedServerSharingHaStorage_SaysHaIsOn_AndNothingMore()
+    {
+        // A sealed HA node cannot say who is active: Vault's CLI takes "Vault is sealed" from sys/leader as HA on.
+        var target = new FakeTarget()
+            .OnJson(Operation.Read, "sys/seal-status", SealedStatus)
+            .Fail(Operation.Read, "sys/leader", ErrorCode.Unavailable, "Vault is sealed");
+
+        InProcess.Run(target, "status").Is(2, SealedTable.Replace("HA Enabled         false", "HA Enabled         true", StringComparison.Ordinal));
+        StringAssert.EndsWith(InProcess.Run(target, "status", "-format=json").Stdout, "\"ha_enabled\": true,\n  \"active_time\": \"0001-01-01T00:00:00Z\"\n}\n");
+    }
+
+    [TestMethod]
+    public void Status_WhenTheLeaderCannotBeRead_Fails()
+    {
+        var target = new FakeTarget()
+            .OnJson(Operation.Read, "sys/seal-status", UnsealedStatus)
+            .Fail(Operation.Read, "sys/leader", ErrorCode.Forbidden, "permission denied");
+
+        var result = InProcess.Run(target, "status");
+
+        Assert.AreEqual(1, result.ExitCode);
+        StringAssert.StartsWith(result.Stderr, "Error checking leader status: ");
+        StringAssert.Contains(result.Stderr, "permission denied");
+    }
+
+    [TestMethod]
     public void Status_Unsealed_LeavesOutTheProgress_AndExits0()
     {
         var target = new FakeTarget().OnJson(Operation.Read, "sys/seal-status", UnsealedStatus);

@@ -32,6 +32,19 @@ public sealed class ShamirSealTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [TestMethod]
+    public async Task ASealedHostAlone_AnswersSysLeader_HaIsOff()
+    {
+        // Vault answers sys/leader sealed or not when HA is off; only a sealed HA node cannot know who is active.
+        await using var test = Host();
+
+        var leader = (await test.Host.ReadAsync("sys/leader", Token))!.Data!;
+
+        Assert.IsFalse(leader["ha_enabled"].GetBoolean());
+        Assert.IsFalse(leader["is_self"].GetBoolean());
+        Assert.AreEqual("", leader["leader_address"].GetString());
+    }
+
+    [TestMethod]
     public async Task ANewHost_IsSealedAndNotInitialized_AndRefusesEverythingElse_WithVaultsText()
     {
         await using var test = Host();
