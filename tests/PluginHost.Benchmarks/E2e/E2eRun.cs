@@ -47,7 +47,7 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         catch (Exception error) when (error is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // Most often PostgreSQL is not installed: say so, keep the rest of the run.
-            report.PluginHost.DbNote = $"database credentials not measured: {error.Message.Split('\n')[0]}";
+            report.PluginHost.DbNote = $"PostgreSQL figures (database credentials, storage, HA forwarding) not measured: {error.Message.Split('\n')[0]}";
             Progress(report.PluginHost.DbNote);
             return;
         }

@@ -94,6 +94,38 @@ public sealed class HighAvailabilityTests
     }
 
     [TestMethod]
+    public async Task WhatTheActiveNodeChanged_IsWhatTheNextOneServes_RevokedTokensAndDisabledMountsIncluded()
+    {
+        await using var cluster = await HaCluster.StartAsync(s_cluster, 2);
+        var first = await cluster.ActiveAsync();
+        await first.Host.WriteAsync("sys/mounts/kept", new { type = "kv" }, Token);
+        await first.Host.WriteAsync("sys/mounts/gone", new { type = "kv" }, Token);
+        await first.Host.DeleteAsync("sys/mounts/gone", Token);
+        await first.Host.WriteAsync("kept/app", new { value = "v1" }, Token);
+        await first.Host.WriteAsync("sys/policies/acl/reader", new { policy = """path "kept/*" { capabilities = ["read"] }""" }, Token);
+        var kept = await CreateTokenAsync(first, "reader");
+        var revoked = await CreateTokenAsync(first, "reader");
+        await first.Host.WriteAsync("auth/token/revoke", new { token = revoked }, Token);
+
+        await first.StopAsync();
+        var second = await cluster.ActiveAsync();
+
+        var read = new BackendRequest { Operation = Operation.Read, Path = "kept/app" };
+        Assert.AreEqual("v1", (await second.Host.HandleRequestAsync(read, RequestCaller.FromToken(kept), Token)).Response!.Data!["value"].GetString());
+        var refused = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await second.Host.HandleRequestAsync(read, RequestCaller.FromToken(revoked), Token));
+        Assert.AreEqual(ErrorCode.Forbidden, refused.Code);
+        var mounts = (await second.Host.ReadAsync("sys/mounts", Token))!.Data!;
+        Assert.IsTrue(mounts.ContainsKey("kept/"));
+        Assert.IsFalse(mounts.ContainsKey("gone/"), "a mount disabled on the old active node stays disabled");
+    }
+
+    private async Task<string> CreateTokenAsync(HaCluster.Node node, string policy) =>
+        (await node.Host.HandleRequestAsync(
+            new BackendRequest { Operation = Operation.Update, Path = "auth/token/create", Data = Fields(new { policies = new[] { policy } }) },
+            RequestCaller.Application,
+            Token)).Auth!.ClientToken;
+
+    [TestMethod]
     public async Task ALostLock_StopsTheNodeServingAtOnce()
     {
         await using var cluster = await HaCluster.StartAsync(s_cluster, 1);
