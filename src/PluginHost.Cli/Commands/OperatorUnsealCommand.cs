@@ -79,18 +79,10 @@ internal sealed class OperatorUnsealCommand : Command
             return Fail(run, prefix, error);
         }
 
-        IReadOnlyDictionary<string, System.Text.Json.JsonElement> leader;
-        try
+        if (!await SealStatusOutput.PrintAsync(run, status?.Data, cancellationToken))
         {
-            leader = await SealStatusOutput.LeaderAsync(run.Client, cancellationToken);
-        }
-        catch (Exception error) when (IsRequestError(error))
-        {
-            run.Ui.Error($"Error checking leader status: {error.Message}");
             return 1;
         }
-
-        SealStatusOutput.Print(run.Ui, status?.Data, leader);
         return 0;
     }
 

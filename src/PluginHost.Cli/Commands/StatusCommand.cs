@@ -46,18 +46,10 @@ internal sealed class StatusCommand : Command
             return 1;
         }
 
-        IReadOnlyDictionary<string, System.Text.Json.JsonElement> leader;
-        try
+        if (!await SealStatusOutput.PrintAsync(run, status?.Data, cancellationToken))
         {
-            leader = await SealStatusOutput.LeaderAsync(run.Client, cancellationToken);
-        }
-        catch (Exception error) when (IsRequestError(error))
-        {
-            run.Ui.Error($"Error checking leader status: {error.Message}");
             return 1;
         }
-
-        SealStatusOutput.Print(run.Ui, status?.Data, leader);
         return SealStatusOutput.IsSealed(status?.Data) ? 2 : 0;
     }
 }

@@ -12,30 +12,31 @@ namespace PluginHost.Cli.Output;
 internal static class SealStatusOutput
 {
     /// <summary>Prints <paramref name="status"/> in the run's format.</summary>
-    /// <param name="ui">Where to print.</param>
-    /// <param name="status">The seal status.</param>
-    /// <param name="leader">The server's <c>sys/leader</c> (<see cref="LeaderAsync"/>).</param>
-    public static void Print(Ui ui, IReadOnlyDictionary<string, JsonElement>? status, IReadOnlyDictionary<string, JsonElement> leader)
-    {
-        var data = status ?? new Dictionary<string, JsonElement>();
-        ui.Output(ui.IsTable ? TableOf(data, leader) : JsonOf(data, leader));
-    }
-
     /// <summary>
-    /// Reads <c>sys/leader</c> as Vault's status does: a sealed server sharing HA storage cannot say who is active
-    /// (<c>Vault is sealed</c>), which means HA is on.
+    /// Reads the server's <c>sys/leader</c> as Vault's status does (a sealed server sharing HA storage cannot say who
+    /// is active, <c>Vault is sealed</c>, which means HA is on) and prints it with <paramref name="status"/>.
     /// </summary>
-    /// <exception cref="Exception">The request failed otherwise; the caller reports it as <c>Error checking leader status</c>.</exception>
-    public static async Task<IReadOnlyDictionary<string, JsonElement>> LeaderAsync(Requests.LogicalClient client, CancellationToken cancellationToken)
+    /// <returns><see langword="false"/> when <c>sys/leader</c> could not be read (<c>Error checking leader status</c> is printed).</returns>
+    public static async Task<bool> PrintAsync(Commands.CommandRun run, IReadOnlyDictionary<string, JsonElement>? status, CancellationToken cancellationToken)
     {
+        IReadOnlyDictionary<string, JsonElement> leader;
         try
         {
-            return (await client.ReadAsync("sys/leader", null, cancellationToken))?.Data ?? new Dictionary<string, JsonElement>();
+            leader = (await run.Client.ReadAsync("sys/leader", null, cancellationToken))?.Data ?? new Dictionary<string, JsonElement>();
         }
         catch (Requests.ResponseException sealedServer) when (sealedServer.Message.Contains("Vault is sealed", StringComparison.Ordinal))
         {
-            return new Dictionary<string, JsonElement> { ["ha_enabled"] = JsonSerializer.SerializeToElement(true) };
+            leader = new Dictionary<string, JsonElement> { ["ha_enabled"] = JsonSerializer.SerializeToElement(true) };
         }
+        catch (Exception error) when (Commands.Command.IsRequestError(error))
+        {
+            run.Ui.Error($"Error checking leader status: {error.Message}");
+            return false;
+        }
+
+        var data = status ?? new Dictionary<string, JsonElement>();
+        run.Ui.Output(run.Ui.IsTable ? TableOf(data, leader) : JsonOf(data, leader));
+        return true;
     }
 
     /// <summary>Whether the answer says the server is sealed.</summary>

@@ -119,6 +119,22 @@ public sealed class HighAvailabilityTests
         Assert.IsFalse(mounts.ContainsKey("gone/"), "a mount disabled on the old active node stays disabled");
     }
 
+    // Two Shamir-sealed nodes: initialized through the first, both unsealed, one active and the other a standby.
+    private async Task<(HaCluster Cluster, string RootToken, HaCluster.Node Active, HaCluster.Node Standby)> ShamirActiveAndStandbyAsync()
+    {
+        var cluster = await HaCluster.StartAsync(s_cluster, 2, seal: b => b.UseShamirSeal());
+        var init = (await cluster.Nodes[0].Host.WriteAsync("sys/init", new { secret_shares = 1, secret_threshold = 1 }, Token))!.Data!;
+        foreach (var node in cluster.Nodes)
+        {
+            await node.Host.WriteAsync("sys/unseal", new { key = init["keys_base64"][0].GetString() }, Token);
+        }
+
+        var active = await cluster.ActiveAsync();
+        var standby = cluster.Nodes.Single(n => n != active);
+        await Eventually.TrueAsync(() => Task.FromResult(standby.Ha.State == HaNodeState.Standby), "the other node is a standby");
+        return (cluster, init["root_token"].GetString()!, active, standby);
+    }
+
     private async Task<string> CreateTokenAsync(HaCluster.Node node, string policy) =>
         (await node.Host.HandleRequestAsync(
             new BackendRequest { Operation = Operation.Update, Path = "auth/token/create", Data = Fields(new { policies = new[] { policy } }) },
@@ -179,16 +195,8 @@ public sealed class HighAvailabilityTests
     [TestMethod]
     public async Task SealingAStandby_NeedsATokenWithSudo_ReadFromTheStore()
     {
-        await using var cluster = await HaCluster.StartAsync(s_cluster, 2, seal: b => b.UseShamirSeal());
-        var init = (await cluster.Nodes[0].Host.WriteAsync("sys/init", new { secret_shares = 1, secret_threshold = 1 }, Token))!.Data!;
-        foreach (var node in cluster.Nodes)
-        {
-            await node.Host.WriteAsync("sys/unseal", new { key = init["keys_base64"][0].GetString() }, Token);
-        }
-
-        var active = await cluster.ActiveAsync();
-        var standby = cluster.Nodes.Single(n => n != active);
-        await Eventually.TrueAsync(() => Task.FromResult(standby.Ha.State == HaNodeState.Standby), "the other node is a standby");
+        var (cluster, rootToken, active, standby) = await ShamirActiveAndStandbyAsync();
+        await using var _ = cluster;
         var seal = new BackendRequest { Operation = Operation.Update, Path = "sys/seal" };
 
         var anonymous = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await standby.Host.HandleRequestAsync(seal, RequestCaller.FromToken(null), Token));
@@ -197,7 +205,7 @@ public sealed class HighAvailabilityTests
         Assert.AreEqual(ErrorCode.Forbidden, anonymous.Code);
         Assert.AreEqual(ErrorCode.Forbidden, forged.Code);
         Assert.AreEqual(HaNodeState.Standby, standby.Ha.State);
-        await standby.Host.HandleRequestAsync(seal, RequestCaller.FromToken(init["root_token"].GetString()), Token);
+        await standby.Host.HandleRequestAsync(seal, RequestCaller.FromToken(rootToken), Token);
         await Eventually.TrueAsync(() => Task.FromResult(standby.Ha.State == HaNodeState.Sealed), "the standby is sealed");
         Assert.IsTrue((await standby.Host.ReadAsync("sys/seal-status", Token))!.Data!["sealed"].GetBoolean());
         Assert.AreEqual(HaNodeState.Active, active.Ha.State, "sealing a standby leaves the active node alone");
@@ -206,17 +214,9 @@ public sealed class HighAvailabilityTests
     [TestMethod]
     public async Task AStandby_SeesTheKeyringTheActiveNodeRotated_ThroughTheChangeFeed()
     {
-        await using var cluster = await HaCluster.StartAsync(s_cluster, 2, seal: b => b.UseShamirSeal());
-        var init = (await cluster.Nodes[0].Host.WriteAsync("sys/init", new { secret_shares = 1, secret_threshold = 1 }, Token))!.Data!;
-        foreach (var node in cluster.Nodes)
-        {
-            await node.Host.WriteAsync("sys/unseal", new { key = init["keys_base64"][0].GetString() }, Token);
-        }
-
-        var active = await cluster.ActiveAsync();
-        var standby = cluster.Nodes.Single(n => n != active);
-        await Eventually.TrueAsync(() => Task.FromResult(standby.Ha.State == HaNodeState.Standby), "the other node is a standby");
-        var root = RequestCaller.FromToken(init["root_token"].GetString());
+        var (cluster, rootToken, active, standby) = await ShamirActiveAndStandbyAsync();
+        await using var _ = cluster;
+        var root = RequestCaller.FromToken(rootToken);
 
         // A token written after the rotation is encrypted with the new term, which the standby must have to read it.
         await active.Host.WriteAsync("sys/rotate", new { }, Token);
