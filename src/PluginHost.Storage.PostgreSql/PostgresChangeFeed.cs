@@ -125,8 +125,9 @@ internal sealed partial class PostgresChangeFeed : IStorageChangeFeed, IAsyncDis
             {
                 return;
             }
-            catch (Exception error) when (error is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            catch (Exception error) when (!stopping.IsCancellationRequested)
             {
+                // Whatever broke the session (the server, the network, a protocol error), the feed must go on.
                 LogConnectionLost(_logger, error.Message);
             }
 
@@ -180,9 +181,9 @@ internal sealed partial class PostgresChangeFeed : IStorageChangeFeed, IAsyncDis
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
-            // Disposed.
+            // Disposed, perhaps while a watcher was failing.
         }
     }
 

@@ -20,6 +20,13 @@ internal sealed partial class StandbyForwarder : IDisposable
     /// <summary>The header a client sends to be redirected rather than forwarded.</summary>
     public const string NoForwardingHeader = "X-Vault-No-Request-Forwarding";
 
+    /// <summary>
+    /// The header a standby adds to a request it forwards, naming itself. A node that is not active receives it only
+    /// when two nodes each took the other for the active one (both saw the lock a moment before it changed hands): it
+    /// answers 503 rather than forward again, so a request never circles between standbys.
+    /// </summary>
+    public const string ForwardedByHeader = "X-PluginHost-Forwarded-By";
+
     /// <summary>Vault's answer when no node holds the lock (one is failing over, or every node is sealed).</summary>
     public const string NoActiveNode = "no active Vault instance found";
 
@@ -33,6 +40,7 @@ internal sealed partial class StandbyForwarder : IDisposable
     private readonly IHttpForwarder _forwarder;
     private readonly IOptions<PluginHostHttpOptions> _options;
     private readonly ILogger _logger;
+    private readonly HttpTransformer _transformer;
     private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
     {
         // Straight to the active node: no proxy from the environment, no redirects followed, no cookies kept.
@@ -48,6 +56,7 @@ internal sealed partial class StandbyForwarder : IDisposable
     public StandbyForwarder(IHaNode node, IHttpForwarder forwarder, IOptions<PluginHostHttpOptions> options, ILogger<StandbyForwarder> logger)
     {
         _node = node;
+        _transformer = new MarkForwarded(node.ApiAddress ?? "a standby");
         _forwarder = forwarder;
         _options = options;
         _logger = logger;
@@ -68,6 +77,16 @@ internal sealed partial class StandbyForwarder : IDisposable
             return;
         }
 
+        if (context.Request.Headers[ForwardedByHeader] is { Count: > 0 } forwardedBy)
+        {
+            await VaultResponseWriter.WriteErrorAsync(
+                context.Response,
+                StatusCodes.Status503ServiceUnavailable,
+                $"this node is a standby, and the request was forwarded here by {forwardedBy} as if it were the active node: the active node is changing; try again",
+                cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!_options.Value.ForwardStandbyRequests || context.Request.Headers.ContainsKey(NoForwardingHeader))
         {
             var request = context.Request;
@@ -84,7 +103,7 @@ internal sealed partial class StandbyForwarder : IDisposable
 
         var maxDuration = _options.Value.MaxRequestDuration;
         var config = new ForwarderRequestConfig { ActivityTimeout = maxDuration > TimeSpan.Zero ? maxDuration + TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(10) };
-        var error = await _forwarder.SendAsync(context, leader.Address, _client, config, HttpTransformer.Default).ConfigureAwait(false);
+        var error = await _forwarder.SendAsync(context, leader.Address, _client, config, _transformer).ConfigureAwait(false);
         if (error == ForwarderError.None)
         {
             return;
@@ -107,6 +126,16 @@ internal sealed partial class StandbyForwarder : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    // YARP's default copy of the request, marked with the standby that forwarded it.
+    private sealed class MarkForwarded(string by) : HttpTransformer
+    {
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+            proxyRequest.Headers.TryAddWithoutValidation(ForwardedByHeader, by);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not forward {Method} {Path} to the active node at {Leader}: {Error}: {Reason}")]
     private static partial void LogForwardFailed(ILogger logger, string method, string path, string leader, ForwarderError error, string reason);

@@ -104,6 +104,15 @@ public sealed class HighAvailabilityServerTests
             TestContext.WriteLine($"mount enabled through a standby, written through the active node and read through the standby within {enabled.ElapsedMilliseconds} ms");
         }
 
+        // A request another standby already forwarded (both took the other for the active node while the lock changed
+        // hands) is not sent on again: it would circle between them.
+        using (var circling = servers.Client(forwarding))
+        {
+            circling.DefaultRequestHeaders.Add("X-PluginHost-Forwarded-By", "http://127.0.0.1:1");
+            var refused = await HttpExpect.StatusAsync(HttpStatusCode.ServiceUnavailable, circling.GetAsync("team/app"));
+            StringAssert.StartsWith(HttpExpect.SingleError(refused), "this node is a standby, and the request was forwarded here by http://127.0.0.1:1 as if it were the active node");
+        }
+
         // Asked not to forward: 307 to the same path on the active node.
         using (var redirectAsked = servers.Client(forwarding, noForwarding: true))
         using (var answer = await redirectAsked.GetAsync("team/app?x=1"))
