@@ -2,8 +2,8 @@ using PluginHost.Authorization;
 using PluginHost.HighAvailability;
 using PluginHost.Hosting;
 using PluginHost.Mounts;
-using PluginHost.Tests.Postgres;
 using PluginHost.Tests.TestDoubles;
+using PluginHost.Tests.Postgres;
 
 namespace PluginHost.IntegrationTests.PostgreSqlStorage;
 
@@ -13,21 +13,12 @@ namespace PluginHost.IntegrationTests.PostgreSqlStorage;
 /// initialized once under the lock; a standby taking over sees the keyring the old active node rotated.
 /// </summary>
 [TestClass]
-public sealed class HighAvailabilityTests
+public sealed class HighAvailabilityTests : SharedPostgresTests
 {
-    private static PostgresCluster s_cluster = null!;
-
-    public TestContext TestContext { get; set; } = null!;
-
-    private CancellationToken Token => TestContext.CancellationToken;
-
-    [ClassInitialize]
-    public static async Task StartCluster(TestContext context) => s_cluster = await StorageCluster.GetAsync();
-
     [TestMethod]
     public async Task OneNodeIsActive_StandbysKnowIt_AndRefuseToServe()
     {
-        await using var cluster = await HaCluster.StartAsync(s_cluster, 3);
+        await using var cluster = await HaCluster.StartAsync(Cluster, 3);
 
         var active = await cluster.ActiveAsync();
 
@@ -63,7 +54,7 @@ public sealed class HighAvailabilityTests
     [TestMethod]
     public async Task TheActiveNodeStops_AStandbyTakesOver_WithTheMountsAndTheirData()
     {
-        await using var cluster = await HaCluster.StartAsync(s_cluster, 2);
+        await using var cluster = await HaCluster.StartAsync(Cluster, 2);
         var first = await cluster.ActiveAsync();
         await first.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = "secret" }, Token);
         await first.Host.WriteAsync("secret/app", new { password = "s3cret" }, Token);
@@ -79,7 +70,7 @@ public sealed class HighAvailabilityTests
     [TestMethod]
     public async Task StepDown_HandsTheLockToAStandby_WhichServesTheSameData()
     {
-        await using var cluster = await HaCluster.StartAsync(s_cluster, 2);
+        await using var cluster = await HaCluster.StartAsync(Cluster, 2);
         var first = await cluster.ActiveAsync();
         await first.Host.WriteAsync("sys/policy/app", new { policy = "path \"secret/*\" { capabilities = [\"read\"] }" }, Token);
 
@@ -96,7 +87,7 @@ public sealed class HighAvailabilityTests
     [TestMethod]
     public async Task WhatTheActiveNodeChanged_IsWhatTheNextOneServes_RevokedTokensAndDisabledMountsIncluded()
     {
-        await using var cluster = await HaCluster.StartAsync(s_cluster, 2);
+        await using var cluster = await HaCluster.StartAsync(Cluster, 2);
         var first = await cluster.ActiveAsync();
         await first.Host.WriteAsync("sys/mounts/kept", new { type = "kv" }, Token);
         await first.Host.WriteAsync("sys/mounts/gone", new { type = "kv" }, Token);
@@ -122,7 +113,7 @@ public sealed class HighAvailabilityTests
     // Two Shamir-sealed nodes: initialized through the first, both unsealed, one active and the other a standby.
     private async Task<(HaCluster Cluster, string RootToken, HaCluster.Node Active, HaCluster.Node Standby)> ShamirActiveAndStandbyAsync()
     {
-        var cluster = await HaCluster.StartAsync(s_cluster, 2, seal: b => b.UseShamirSeal());
+        var cluster = await HaCluster.StartAsync(Cluster, 2, seal: b => b.UseShamirSeal());
         var init = (await cluster.Nodes[0].Host.WriteAsync("sys/init", new { secret_shares = 1, secret_threshold = 1 }, Token))!.Data!;
         foreach (var node in cluster.Nodes)
         {
@@ -144,11 +135,11 @@ public sealed class HighAvailabilityTests
     [TestMethod]
     public async Task ALostLock_StopsTheNodeServingAtOnce()
     {
-        await using var cluster = await HaCluster.StartAsync(s_cluster, 1);
+        await using var cluster = await HaCluster.StartAsync(Cluster, 1);
         var node = await cluster.ActiveAsync();
 
         // Another node (as the database sees it) holds the lock now: the next renewal finds out.
-        await s_cluster.AdminExecuteAsync(Token, $"UPDATE {cluster.Storage.HaTable} SET ha_identity = 'intruder', ha_value = 'http://elsewhere:8200', valid_until = now() + interval '1 hour' WHERE ha_key = 'core/lock'");
+        await Cluster.AdminExecuteAsync(Token, $"UPDATE {cluster.Storage.HaTable} SET ha_identity = 'intruder', ha_value = 'http://elsewhere:8200', valid_until = now() + interval '1 hour' WHERE ha_key = 'core/lock'");
 
         await Eventually.TrueAsync(() => Task.FromResult(node.Ha.State == HaNodeState.Standby), "the node notices", TimeSpan.FromSeconds(15));
         var refused = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await node.Host.ReadAsync("sys/mounts", Token));
@@ -160,7 +151,7 @@ public sealed class HighAvailabilityTests
     [TestMethod]
     public async Task Shamir_InitOnOneNode_EachUnseals_SealingTheActiveHandsOver_AndARotatedKeyringIsSeen()
     {
-        await using var cluster = await HaCluster.StartAsync(s_cluster, 2, seal: b => b.UseShamirSeal());
+        await using var cluster = await HaCluster.StartAsync(Cluster, 2, seal: b => b.UseShamirSeal());
         var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
         await Eventually.TrueAsync(() => Task.FromResult(a.Ha.State == HaNodeState.Sealed && b.Ha.State == HaNodeState.Sealed), "both are sealed");
 
@@ -247,7 +238,7 @@ public sealed class HighAvailabilityTests
     [TestMethod]
     public async Task Shamir_InitOnTwoNodesAtOnce_OneWins()
     {
-        await using var cluster = await HaCluster.StartAsync(s_cluster, 2, seal: b => b.UseShamirSeal());
+        await using var cluster = await HaCluster.StartAsync(Cluster, 2, seal: b => b.UseShamirSeal());
 
         var results = await Task.WhenAll(cluster.Nodes.Select(async node =>
         {
@@ -273,7 +264,7 @@ public sealed class HighAvailabilityTests
         var keyFile = Path.Combine(Directory.CreateTempSubdirectory("pluginhost-ha-key-").FullName, "unseal.key");
         await File.WriteAllBytesAsync(keyFile, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), Token);
         File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await using var cluster = await HaCluster.StartAsync(s_cluster, 3, seal: b => b.UseStaticSeal(keyFile));
+        await using var cluster = await HaCluster.StartAsync(Cluster, 3, seal: b => b.UseStaticSeal(keyFile));
 
         var first = await cluster.ActiveAsync();
         await first.Host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Secret, Plugin = "kv", Path = "kv" }, Token);
@@ -299,7 +290,7 @@ public sealed class HighAvailabilityTests
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        await using var cluster = await HaCluster.StartAsync(s_cluster, 1, seal: b => b.UseStaticSeal(good));
+        await using var cluster = await HaCluster.StartAsync(Cluster, 1, seal: b => b.UseStaticSeal(good));
         var first = await cluster.ActiveAsync();
         await first.Host.WriteAsync("sys/policy/x", new { policy = "path \"x\" { capabilities = [\"read\"] }" }, Token);
         await first.StopAsync();

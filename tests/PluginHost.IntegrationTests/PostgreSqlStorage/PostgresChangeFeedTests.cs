@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Npgsql;
 using PluginHost.Storage.PostgreSql;
-using PluginHost.Tests.Postgres;
 using PluginHost.Tests.TestDoubles;
+using PluginHost.Tests.Postgres;
 
 namespace PluginHost.IntegrationTests.PostgreSqlStorage;
 
@@ -12,21 +12,12 @@ namespace PluginHost.IntegrationTests.PostgreSqlStorage;
 /// when its listening connection was lost.
 /// </summary>
 [TestClass]
-public sealed class PostgresChangeFeedTests
+public sealed class PostgresChangeFeedTests : SharedPostgresTests
 {
-    private static PostgresCluster s_cluster = null!;
-
-    public TestContext TestContext { get; set; } = null!;
-
-    private CancellationToken Token => TestContext.CancellationToken;
-
-    [ClassInitialize]
-    public static async Task StartCluster(TestContext context) => s_cluster = await StorageCluster.GetAsync();
-
     [TestMethod]
     public async Task ANodeHearsTheOthersWritesAndDeletes_NotItsOwn_NorAFencedOutWrite()
     {
-        var options = s_cluster.NewTable(haEnabled: true);
+        var options = Cluster.NewTable(haEnabled: true);
         await using var active = new PostgresStorage(options);
         await using var standby = new PostgresStorage(options);
         var heardByStandby = Record(standby);
@@ -47,7 +38,7 @@ public sealed class PostgresChangeFeedTests
     [TestMethod]
     public async Task AfterItsConnectionIsLost_TheFeedReconnects_AndAsksForAFullCheck()
     {
-        var options = s_cluster.NewTable(haEnabled: true);
+        var options = Cluster.NewTable(haEnabled: true);
         options.ConnectionUrl = new NpgsqlConnectionStringBuilder(options.ConnectionUrl) { ApplicationName = options.Table }.ConnectionString;
         await using var active = new PostgresStorage(options);
         await using var standby = new PostgresStorage(options);
@@ -57,7 +48,7 @@ public sealed class PostgresChangeFeedTests
         heard.Clear();
 
         // Every session of this store's application name, the listener among them, dies (a restart, a failover).
-        Assert.IsTrue(await s_cluster.AdminScalarAsync(
+        Assert.IsTrue(await Cluster.AdminScalarAsync(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", Token, options.Table) is long and > 0);
 
         await Eventually.TrueAsync(() => Task.FromResult(heard.Contains(FullCheck)), "the feed asks for a full check once it listens again", TimeSpan.FromSeconds(10));
@@ -68,7 +59,7 @@ public sealed class PostgresChangeFeedTests
     [TestMethod]
     public void AStoreNotShared_HasNoFeed_AndSaysWhy()
     {
-        using var alone = new PostgresStorage(s_cluster.NewTable());
+        using var alone = new PostgresStorage(Cluster.NewTable());
 
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => alone.Changes);
 

@@ -1,5 +1,4 @@
 using PluginHost.Storage.PostgreSql;
-using PluginHost.Tests.Postgres;
 using PluginHost.Tests.TestDoubles;
 
 namespace PluginHost.IntegrationTests.PostgreSqlStorage;
@@ -9,19 +8,10 @@ namespace PluginHost.IntegrationTests.PostgreSqlStorage;
 /// over only once expired, and no write from a node that does not hold it.
 /// </summary>
 [TestClass]
-public sealed class PostgresHaLockTests
+public sealed class PostgresHaLockTests : SharedPostgresTests
 {
     private const string AddressA = "http://10.0.0.1:8200";
     private const string AddressB = "http://10.0.0.2:8200";
-    private static PostgresCluster s_cluster = null!;
-
-    public TestContext TestContext { get; set; } = null!;
-
-    private CancellationToken Token => TestContext.CancellationToken;
-
-    [ClassInitialize]
-    public static async Task StartCluster(TestContext context) => s_cluster = await StorageCluster.GetAsync();
-
     [TestMethod]
     public async Task OneHolderAtATime_TheOtherReadsWhoHoldsIt()
     {
@@ -116,7 +106,7 @@ public sealed class PostgresHaLockTests
     [TestMethod]
     public async Task ManyNodesRacingForAFreeLock_OneWins()
     {
-        var options = s_cluster.NewTable(haEnabled: true);
+        var options = Cluster.NewTable(haEnabled: true);
         var nodes = Enumerable.Range(0, 5).Select(_ => new PostgresStorage(options)).ToList();
         try
         {
@@ -137,7 +127,7 @@ public sealed class PostgresHaLockTests
 
     private static (PostgresStorage A, PostgresStorage B) TwoNodes(TimeSpan? ttl = null)
     {
-        var options = s_cluster.NewTable(haEnabled: true);
+        var options = Cluster.NewTable(haEnabled: true);
         options.HaLockTtl = ttl ?? TimeSpan.FromSeconds(15);
         return (new PostgresStorage(options), new PostgresStorage(options));
     }

@@ -10,21 +10,12 @@ namespace PluginHost.IntegrationTests.PostgreSqlStorage;
 /// use, retries of transient failures and clear errors for the rest, and settings refused with the reason.
 /// </summary>
 [TestClass]
-public sealed class PostgresStorageTests
+public sealed class PostgresStorageTests : SharedPostgresTests
 {
-    private static PostgresCluster s_cluster = null!;
-
-    public TestContext TestContext { get; set; } = null!;
-
-    private CancellationToken Token => TestContext.CancellationToken;
-
-    [ClassInitialize]
-    public static async Task StartCluster(TestContext context) => s_cluster = await StorageCluster.GetAsync();
-
     [TestMethod]
     public async Task Put_WritesVaultsRowLayout()
     {
-        var options = s_cluster.NewTable();
+        var options = Cluster.NewTable();
         await using var storage = new PostgresStorage(options);
 
         await storage.PutAsync(new StorageEntry("a/b/c", [1, 2]), Token);
@@ -33,16 +24,16 @@ public sealed class PostgresStorageTests
 
         var rows = await RowsAsync(options.Table);
         CollectionAssert.AreEqual(new[] { "/a/|/a/b/|c", "/|/a/|d", "|/|top" }, rows, string.Join(", ", rows));
-        Assert.AreEqual("C", await s_cluster.AdminScalarAsync(
+        Assert.AreEqual("C", await Cluster.AdminScalarAsync(
             "SELECT collation_name FROM information_schema.columns WHERE table_name = $1 AND column_name = 'parent_path'", Token, options.Table));
-        Assert.AreEqual(1L, await s_cluster.AdminScalarAsync(
+        Assert.AreEqual(1L, await Cluster.AdminScalarAsync(
             "SELECT count(*) FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%(parent_path)%'", Token, options.Table));
     }
 
     [TestMethod]
     public async Task List_FolderNamesWithLikeWildcards_AreNotPatterns()
     {
-        await using var storage = new PostgresStorage(s_cluster.NewTable());
+        await using var storage = new PostgresStorage(Cluster.NewTable());
         foreach (var key in new[] { "a_b/x", "axb/y", "a%/z", "abc/w", "a_b/sub/v" })
         {
             await storage.PutAsync(new StorageEntry(key, [1]), Token);
@@ -57,7 +48,7 @@ public sealed class PostgresStorageTests
     public async Task List_NamesBeyondTheBasicPlane_AreSortedOrdinally()
     {
         // UTF-8 byte order (the database's "C" order) puts U+FF5E before U+1F600; .NET's ordinal order does not.
-        await using var storage = new PostgresStorage(s_cluster.NewTable());
+        await using var storage = new PostgresStorage(Cluster.NewTable());
         await storage.PutAsync(new StorageEntry("k/\U0001F600", [1]), Token);
         await storage.PutAsync(new StorageEntry("k/\uFF5E", [1]), Token);
 
@@ -69,7 +60,7 @@ public sealed class PostgresStorageTests
     [TestMethod]
     public async Task FirstUse_ByManyHostsAtOnce_CreatesTheTablesOnce()
     {
-        var options = s_cluster.NewTable(haEnabled: true);
+        var options = Cluster.NewTable(haEnabled: true);
         var stores = Enumerable.Range(0, 6).Select(_ => new PostgresStorage(options)).ToList();
         try
         {
@@ -84,7 +75,7 @@ public sealed class PostgresStorageTests
             }
         }
 
-        Assert.AreEqual(2L, await s_cluster.AdminScalarAsync(
+        Assert.AreEqual(2L, await Cluster.AdminScalarAsync(
             "SELECT count(*) FROM pg_tables WHERE tablename IN ($1, $2)", Token, options.Table, options.HaTable));
     }
 
@@ -92,15 +83,15 @@ public sealed class PostgresStorageTests
     public async Task TablesCreatedBeforehand_AreUsedByAUserWhoCannotCreateTables()
     {
         // As a DBA would set it up for Vault: the tables exist, the user may only read and write them.
-        var options = s_cluster.NewTable();
+        var options = Cluster.NewTable();
         var user = "u_" + options.Table[3..];
-        await s_cluster.AdminExecuteAsync(
+        await Cluster.AdminExecuteAsync(
             Token,
             $"CREATE TABLE {options.Table} (parent_path TEXT COLLATE \"C\" NOT NULL, path TEXT COLLATE \"C\", key TEXT COLLATE \"C\", value BYTEA, PRIMARY KEY (path, key))",
             $"CREATE USER {user} PASSWORD 'pw'",
             $"REVOKE CREATE ON SCHEMA public FROM PUBLIC",
             $"GRANT SELECT, INSERT, UPDATE, DELETE ON {options.Table} TO {user}");
-        options.ConnectionUrl = s_cluster.PooledConnectionString(user, "pw");
+        options.ConnectionUrl = Cluster.PooledConnectionString(user, "pw");
         await using var storage = new PostgresStorage(options);
 
         await storage.PutAsync(new StorageEntry("x/y", [7]), Token);
@@ -111,15 +102,15 @@ public sealed class PostgresStorageTests
     [TestMethod]
     public async Task NoPrivilegeOnTheTable_IsAnInternalErrorWithPostgresReason_NotRetried()
     {
-        var options = s_cluster.NewTable();
+        var options = Cluster.NewTable();
         await using (var owner = new PostgresStorage(options))
         {
             await owner.PutAsync(new StorageEntry("k", [1]), Token);
         }
 
         var user = "n_" + options.Table[3..];
-        await s_cluster.AdminExecuteAsync(Token, $"CREATE USER {user} PASSWORD 'pw'");
-        options.ConnectionUrl = s_cluster.PooledConnectionString(user, "pw");
+        await Cluster.AdminExecuteAsync(Token, $"CREATE USER {user} PASSWORD 'pw'");
+        options.ConnectionUrl = Cluster.PooledConnectionString(user, "pw");
         await using var storage = new PostgresStorage(options);
 
         var error = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await storage.GetAsync("k", Token));
@@ -131,13 +122,13 @@ public sealed class PostgresStorageTests
     [TestMethod]
     public async Task ConnectionsDroppedByTheServer_AreRetried_AndTheCallSucceeds()
     {
-        var options = s_cluster.NewTable();
+        var options = Cluster.NewTable();
         options.ConnectionUrl = new NpgsqlConnectionStringBuilder(options.ConnectionUrl) { ApplicationName = options.Table }.ConnectionString;
         await using var storage = new PostgresStorage(options);
         await storage.PutAsync(new StorageEntry("k", Encoding.UTF8.GetBytes("before")), Token);
 
         // The pooled connection dies under the store (a restart, a failover, an idle timeout on the way).
-        Assert.AreEqual(1L, await s_cluster.AdminScalarAsync(
+        Assert.AreEqual(1L, await Cluster.AdminScalarAsync(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", Token, options.Table));
 
         await storage.PutAsync(new StorageEntry("k", Encoding.UTF8.GetBytes("after")), Token);
@@ -147,7 +138,7 @@ public sealed class PostgresStorageTests
     [TestMethod]
     public async Task DatabaseUnreachable_FailsAfterTheLastAttempt_NeverAnsweringAsIfEmpty()
     {
-        var options = s_cluster.NewTable();
+        var options = Cluster.NewTable();
         options.ConnectionUrl = $"postgres://pluginhost:pw@127.0.0.1:{ClosedPort()}/postgres?connect_timeout=2";
         options.MaxAttempts = 2;
         await using var storage = new PostgresStorage(options);
@@ -216,7 +207,7 @@ public sealed class PostgresStorageTests
 
     private async Task<string[]> RowsAsync(string table)
     {
-        await using var admin = new NpgsqlConnection(s_cluster.ConnectionString());
+        await using var admin = new NpgsqlConnection(Cluster.ConnectionString());
         await admin.OpenAsync(Token);
         await using var command = new NpgsqlCommand($"SELECT parent_path || '|' || path || '|' || key FROM {table} ORDER BY 1", admin);
         await using var reader = await command.ExecuteReaderAsync(Token);
