@@ -52,6 +52,30 @@ public sealed class SystemRouteTests
     }
 
     [TestMethod]
+    public async Task Mounts_TakeTheFieldsVaultClientsSend_AnsweringNoContent_AndKeepThem()
+    {
+        await using var server = await ApiServer.StartAsync();
+
+        // What Vault clients send on enable (here the older type=plugin form); nothing is ignored, so no warning.
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/team", """
+            {"type":"plugin","plugin_name":"kv","description":"d","local":true,"seal_wrap":true,"external_entropy_access":true,
+             "options":{"version":"1"},"config":{"default_lease_ttl":"1h"},"plugin_version":""}
+            """));
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/auth/other", """{"type":"userpass","local":true,"seal_wrap":false}"""));
+        var missing = await ApiServer.Expect(HttpStatusCode.BadRequest, server.SendAsync("POST", "sys/mounts/bad", """{"type":"plugin"}"""));
+
+        var team = (await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts"))).GetProperty("data").GetProperty("team/");
+        Assert.AreEqual("kv", team.GetProperty("type").GetString());
+        Assert.IsTrue(team.GetProperty("local").GetBoolean());
+        Assert.IsTrue(team.GetProperty("seal_wrap").GetBoolean());
+        Assert.IsTrue(team.GetProperty("external_entropy_access").GetBoolean());
+        var other = (await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/auth"))).GetProperty("data").GetProperty("other/");
+        Assert.IsTrue(other.GetProperty("local").GetBoolean());
+        Assert.IsFalse(other.GetProperty("seal_wrap").GetBoolean());
+        StringAssert.StartsWith(missing.GetProperty("errors")[0].GetString(), "plugin_name must be provided for plugin backend");
+    }
+
+    [TestMethod]
     public async Task Mounts_EnableReadTuneRemountDisable()
     {
         await using var server = await ApiServer.StartAsync();

@@ -29,6 +29,18 @@ public sealed record MountEntry
     [JsonPropertyName("description")]
     public string Description { get; init; } = "";
 
+    /// <summary>Vault's <c>local</c> flag, as enabled (<see cref="MountRequest.Local"/>).</summary>
+    [JsonPropertyName("local")]
+    public bool Local { get; init; }
+
+    /// <summary>Vault's <c>seal_wrap</c> flag, as enabled (<see cref="MountRequest.SealWrap"/>).</summary>
+    [JsonPropertyName("seal_wrap")]
+    public bool SealWrap { get; init; }
+
+    /// <summary>Vault's <c>external_entropy_access</c> flag, as enabled (<see cref="MountRequest.ExternalEntropyAccess"/>).</summary>
+    [JsonPropertyName("external_entropy_access")]
+    public bool ExternalEntropyAccess { get; init; }
+
     /// <summary>The mount's unique id. It names the storage view and survives a remount.</summary>
     [JsonPropertyName("uuid")]
     public required string Uuid { get; init; }

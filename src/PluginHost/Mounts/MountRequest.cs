@@ -21,6 +21,18 @@ public sealed record MountRequest
     /// <summary>A human-readable description.</summary>
     public string? Description { get; init; }
 
+    /// <summary>
+    /// Vault's <c>local</c>: the mount is not replicated to other clusters. Kept and listed; it changes nothing here
+    /// (the servers sharing one store are one cluster, and every mount is theirs).
+    /// </summary>
+    public bool Local { get; init; }
+
+    /// <summary>Vault's <c>seal_wrap</c>: kept and listed; every entry is already encrypted by the barrier when a seal is configured.</summary>
+    public bool SealWrap { get; init; }
+
+    /// <summary>Vault's <c>external_entropy_access</c>: kept and listed; plugins here draw on the operating system's entropy.</summary>
+    public bool ExternalEntropyAccess { get; init; }
+
     /// <summary>TTLs and backend options; <see langword="null"/> for defaults.</summary>
     public MountConfig? Config { get; init; }
 }

@@ -9,7 +9,7 @@ namespace PluginHost.SystemPaths;
 internal sealed partial class MountSystemPaths(MountTable mounts)
 {
     private static readonly IReadOnlyDictionary<string, FieldSchema> EnableFields =
-        SystemFields.Of("path", "type", "description", "plugin_version", "config", "options");
+        SystemFields.Of("path", "type", "description", "plugin_version", "config", "options", "plugin_name", "local", "seal_wrap", "external_entropy_access");
 
     private static readonly IReadOnlyDictionary<string, FieldSchema> TuneFields =
         SystemFields.Of("path", "description", "default_lease_ttl", "max_lease_ttl", "options", "plugin_version");
@@ -102,9 +102,12 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
             {
                 Type = table,
                 Path = fields.GetString("path"),
-                Plugin = fields.GetString("type"),
+                Plugin = PluginOf(fields),
                 PluginVersion = fields.GetString("plugin_version") is { Length: > 0 } version ? version : null,
                 Description = fields.GetString("description"),
+                Local = fields.GetBool("local"),
+                SealWrap = fields.GetBool("seal_wrap"),
+                ExternalEntropyAccess = fields.GetBool("external_entropy_access"),
                 Config = new MountConfig
                 {
                     DefaultLeaseTtl = Duration(config, "default_lease_ttl"),
@@ -114,6 +117,20 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
             },
             cancellationToken).ConfigureAwait(false);
         return null;
+    }
+
+    // Vault's older form names the plugin in plugin_name with the type "plugin".
+    private static string PluginOf(FieldData fields)
+    {
+        var type = fields.GetString("type");
+        if (type != "plugin")
+        {
+            return type;
+        }
+
+        return fields.GetString("plugin_name") is { Length: > 0 } plugin
+            ? plugin
+            : throw new PluginHostException(ErrorCode.BadRequest, "plugin_name must be provided for plugin backend: with type 'plugin', name the catalog's plugin in plugin_name (or give its name as the type)");
     }
 
     private async ValueTask<BackendResponse?> TuneAsync(BackendType table, FieldData fields, CancellationToken cancellationToken)
@@ -161,9 +178,9 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
                 ["force_no_cache"] = false,
             },
             ["options"] = entry.Config.Options,
-            ["local"] = false,
-            ["seal_wrap"] = false,
-            ["external_entropy_access"] = false,
+            ["local"] = entry.Local,
+            ["seal_wrap"] = entry.SealWrap,
+            ["external_entropy_access"] = entry.ExternalEntropyAccess,
         };
     }
 

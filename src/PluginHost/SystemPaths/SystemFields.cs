@@ -29,6 +29,10 @@ internal static class SystemFields
         ["to"] = new() { Type = FieldType.String, Description = "Where to move it.", Required = true },
         ["plugin"] = new() { Type = FieldType.String, Description = "Reload every mount of this plugin." },
         ["mounts"] = new() { Type = FieldType.CommaStringSlice, Description = "Reload these mounts." },
+        ["plugin_name"] = new() { Type = FieldType.String, Description = "With type 'plugin' (Vault's older form): the plugin to mount." },
+        ["local"] = new() { Type = FieldType.Bool, Description = "Vault's replication flag: kept and listed; the servers sharing a store are one cluster." },
+        ["seal_wrap"] = new() { Type = FieldType.Bool, Description = "Vault's seal wrapping: kept and listed; the barrier already encrypts every entry when a seal is configured." },
+        ["external_entropy_access"] = new() { Type = FieldType.Bool, Description = "Vault's external entropy: kept and listed; plugins use the operating system's entropy." },
         ["scope"] = new() { Type = FieldType.String, Description = "Omitted, or 'global': both reload every running instance, since plugins run on the active node only." },
     };
 
