@@ -26,6 +26,20 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
         },
         new PathRoute
         {
+            // Vault's older, type-less form: the type is the body's (to register) or looked up (to read or delete).
+            Pattern = UntypedEntryPattern(),
+            Fields = SystemFields.Of("type", "name", "sha256", "command", "args", "env", "version", "memory_limit", "max_processes", "max_open_files"),
+            Handlers = new Dictionary<Operation, PathHandler>
+            {
+                [Operation.Read] = ReadUntypedAsync,
+                [Operation.Create] = RegisterUntypedAsync,
+                [Operation.Update] = RegisterUntypedAsync,
+                [Operation.Delete] = DeregisterUntypedAsync,
+            },
+            Synopsis = "Registers, reads or deregisters a plugin by name alone (Vault's older paths): registering takes 'type' in the body.",
+        },
+        new PathRoute
+        {
             Pattern = CatalogEntryPattern(),
             Fields = SystemFields.Of("type", "name", "sha256", "command", "args", "env", "version", "memory_limit", "max_processes", "max_open_files"),
             Handlers = new Dictionary<Operation, PathHandler>
@@ -81,9 +95,49 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
         return names.Length == 0 ? null : BackendResponse.ForList(names);
     }
 
-    private async ValueTask<BackendResponse?> ReadEntryAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
+    private ValueTask<BackendResponse?> ReadEntryAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken) =>
+        ReadAsync(TypeOf(fields), fields, cancellationToken);
+
+    private async ValueTask<BackendResponse?> ReadUntypedAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken) =>
+        await TypeNamedAsync(fields, cancellationToken).ConfigureAwait(false) is { } type ? await ReadAsync(type, fields, cancellationToken).ConfigureAwait(false) : null;
+
+    private ValueTask<BackendResponse?> RegisterUntypedAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken) =>
+        fields.GetString("type").Length == 0
+            ? throw new PluginHostException(
+                ErrorCode.BadRequest,
+                $"give the plugin's type in the body ('type': secret, auth or database), or register it at sys/plugins/catalog/<type>/{fields.GetString("name")}")
+            : RegisterAsync(request, fields, cancellationToken);
+
+    private async ValueTask<BackendResponse?> DeregisterUntypedAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
-        var entry = await catalog.GetAsync(TypeOf(fields), fields.GetString("name"), VersionOf(fields), cancellationToken).ConfigureAwait(false);
+        // As Vault: deregistering what is not there succeeds.
+        if (await TypeNamedAsync(fields, cancellationToken).ConfigureAwait(false) is { } type)
+        {
+            await catalog.DeregisterAsync(type, fields.GetString("name"), VersionOf(fields), cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    // The type of the plugin named in the path: none when the catalog has no such name, refused when several types have it.
+    private async ValueTask<BackendType?> TypeNamedAsync(FieldData fields, CancellationToken cancellationToken)
+    {
+        var name = fields.GetString("name");
+        var types = (await catalog.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            .Where(e => e.Name == name).Select(e => e.Type).Distinct().Order().ToArray();
+        return types.Length switch
+        {
+            0 => null,
+            1 => types[0],
+            _ => throw new PluginHostException(
+                ErrorCode.BadRequest,
+                $"the catalog has a plugin named \"{name}\" of several types ({string.Join(", ", types.Select(t => t.ToName()))}): name the type, sys/plugins/catalog/<type>/{name}"),
+        };
+    }
+
+    private async ValueTask<BackendResponse?> ReadAsync(BackendType type, FieldData fields, CancellationToken cancellationToken)
+    {
+        var entry = await catalog.GetAsync(type, fields.GetString("name"), VersionOf(fields), cancellationToken).ConfigureAwait(false);
 
         // Like Vault, the entry's env is not answered: it may hold credentials.
         return entry is null ? null : BackendResponse.WithData(
@@ -205,8 +259,12 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
     [GeneratedRegex("^plugins/catalog/?$", RegexOptions.CultureInvariant)]
     private static partial Regex CatalogPattern();
 
-    [GeneratedRegex("^plugins/catalog/(?<type>[^/]+)/?$", RegexOptions.CultureInvariant)]
+    // Only the types: any other single name is a plugin's (UntypedEntryPattern), as in Vault.
+    [GeneratedRegex("^plugins/catalog/(?<type>secret|auth|database)/?$", RegexOptions.CultureInvariant)]
     private static partial Regex CatalogTypePattern();
+
+    [GeneratedRegex("^plugins/catalog/(?<name>[^/]+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex UntypedEntryPattern();
 
     [GeneratedRegex("^plugins/catalog/(?<type>[^/]+)/(?<name>.+)$", RegexOptions.CultureInvariant)]
     private static partial Regex CatalogEntryPattern();

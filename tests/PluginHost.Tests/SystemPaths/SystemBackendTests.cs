@@ -37,6 +37,36 @@ public sealed class SystemBackendTests
     }
 
     [TestMethod]
+    public async Task Catalog_TypelessPaths_OfOlderGuides_RegisterReadAndDelete()
+    {
+        using var plugins = new PluginDirectory();
+        var sha256 = plugins.Write("my-plugin", "#!/bin/sh\n");
+        await using var test = TestHost.Create(o => o.PluginDirectory = plugins.Location);
+
+        var noType = await Assert.ThrowsExactlyAsync<PluginHostException>(async () =>
+            await test.Host.WriteAsync("sys/plugins/catalog/my-plugin", new { sha256, command = "my-plugin" }));
+        await test.Host.WriteAsync("sys/plugins/catalog/my-plugin", new { type = "secret", sha256, command = "my-plugin" });
+        var read = await test.Host.ReadAsync("sys/plugins/catalog/my-plugin");
+        var typed = await test.Host.ReadAsync("sys/plugins/catalog/secret/my-plugin");
+
+        Assert.AreEqual(ErrorCode.BadRequest, noType.Code);
+        Assert.AreEqual("give the plugin's type in the body ('type': secret, auth or database), or register it at sys/plugins/catalog/<type>/my-plugin", noType.Message);
+        Assert.AreEqual(sha256, read!.Data!["sha256"].GetString());
+        Assert.AreEqual(sha256, typed!.Data!["sha256"].GetString());
+        Assert.IsNull(await test.Host.ReadAsync("sys/plugins/catalog/nothing-by-this-name"));
+
+        // The same name under two types: the type-less path cannot tell which one is meant, and says so.
+        await test.Host.WriteAsync("sys/plugins/catalog/auth/my-plugin", new { sha256, command = "my-plugin" });
+        var ambiguous = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await test.Host.ReadAsync("sys/plugins/catalog/my-plugin"));
+        Assert.AreEqual("the catalog has a plugin named \"my-plugin\" of several types (secret, auth): name the type, sys/plugins/catalog/<type>/my-plugin", ambiguous.Message);
+        await test.Host.DeleteAsync("sys/plugins/catalog/auth/my-plugin");
+
+        await test.Host.DeleteAsync("sys/plugins/catalog/my-plugin");
+        await test.Host.DeleteAsync("sys/plugins/catalog/my-plugin");
+        Assert.IsNull(await test.Host.ReadAsync("sys/plugins/catalog/secret/my-plugin"), "deregistered; deleting it again succeeds");
+    }
+
+    [TestMethod]
     public async Task Catalog_Write_WithoutSha256_OrWithABadType_IsRefusedClearly()
     {
         await using var test = TestHost.Create();
