@@ -116,6 +116,17 @@ public sealed class PolicyApiTests
         await ExpectDenied(server.SendAsAsync(operator1, "POST", "sys/auth/other", """{"type":"userpass"}"""), "sys/auth/* is root-protected");
         await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsAsync(admin, "POST", "sys/auth/other", """{"type":"userpass"}"""));
         await ApiServer.Expect(HttpStatusCode.OK, server.SendAsAsync(admin, "GET", "sys/plugins/catalog/secret/kv"));
+
+        // The type-less catalog paths are root-protected the same way, whatever the spelling.
+        var catalogWriter = await TokenWithPolicyAsync(server, "catalog-writer", """path "sys/plugins/catalog/*" { capabilities = ["create", "read", "update", "delete"] }""");
+        foreach (var path in new[] { "sys/plugins/catalog/kv", "sys/plugins/catalog//kv", "sys/plugins/catalog/./kv" })
+        {
+            await ExpectDenied(server.SendAsAsync(catalogWriter, "GET", path), path);
+            await ExpectDenied(server.SendAsAsync(catalogWriter, "PUT", path, """{"type":"secret","sha256":"00","command":"x"}"""), path);
+            await ExpectDenied(server.SendAsAsync(catalogWriter, "DELETE", path), path);
+        }
+
+        await ApiServer.Expect(HttpStatusCode.OK, server.SendAsAsync(admin, "GET", "sys/plugins/catalog/kv"));
     }
 
     [TestMethod]
