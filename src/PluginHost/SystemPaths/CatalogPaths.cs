@@ -8,6 +8,9 @@ namespace PluginHost.SystemPaths;
 /// <summary>Vault's <c>sys/plugins/…</c> paths over <see cref="PluginCatalog"/> and <see cref="MountTable"/>: the catalog and plugin reloads.</summary>
 internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mounts)
 {
+    private static readonly IReadOnlyDictionary<string, FieldSchema> EntryFields =
+        SystemFields.Of("type", "name", "sha256", "command", "args", "env", "version", "memory_limit", "max_processes", "max_open_files");
+
     /// <summary>The routes, relative to <c>sys/</c>.</summary>
     public IEnumerable<PathRoute> Routes =>
     [
@@ -28,7 +31,7 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
         {
             // Vault's older, type-less form: the type is the body's (to register) or looked up (to read or delete).
             Pattern = UntypedEntryPattern(),
-            Fields = SystemFields.Of("type", "name", "sha256", "command", "args", "env", "version", "memory_limit", "max_processes", "max_open_files"),
+            Fields = EntryFields,
             Handlers = new Dictionary<Operation, PathHandler>
             {
                 [Operation.Read] = ReadUntypedAsync,
@@ -41,7 +44,7 @@ internal sealed partial class CatalogPaths(PluginCatalog catalog, MountTable mou
         new PathRoute
         {
             Pattern = CatalogEntryPattern(),
-            Fields = SystemFields.Of("type", "name", "sha256", "command", "args", "env", "version", "memory_limit", "max_processes", "max_open_files"),
+            Fields = EntryFields,
             Handlers = new Dictionary<Operation, PathHandler>
             {
                 [Operation.Read] = ReadEntryAsync,
