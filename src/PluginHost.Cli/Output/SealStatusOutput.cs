@@ -6,15 +6,15 @@ namespace PluginHost.Cli.Output;
 /// <summary>
 /// Vault's <c>OutputSealStatus</c>: the answer of <c>sys/seal-status</c> (or <c>sys/unseal</c>) with the server's
 /// <c>sys/leader</c> as the Key/Value table <c>status</c> and <c>operator unseal</c> print, or as Vault's
-/// <c>SealStatusOutput</c> JSON: HA Enabled, and for a server sharing HA storage its mode (active, standby or sealed)
-/// and where the active server is.
+/// <c>SealStatusOutput</c> JSON: HA Enabled, and for an unsealed server sharing HA storage its mode (active or
+/// standby) and where the active server is.
 /// </summary>
 internal static class SealStatusOutput
 {
-    /// <summary>Prints <paramref name="status"/> in the run's format.</summary>
     /// <summary>
     /// Reads the server's <c>sys/leader</c> as Vault's status does (a sealed server sharing HA storage cannot say who
-    /// is active, <c>Vault is sealed</c>, which means HA is on) and prints it with <paramref name="status"/>.
+    /// is active, <c>Vault is sealed</c>, which means HA is on) and prints it with <paramref name="status"/> in the
+    /// run's format.
     /// </summary>
     /// <returns><see langword="false"/> when <c>sys/leader</c> could not be read (<c>Error checking leader status</c> is printed).</returns>
     public static async Task<bool> PrintAsync(Commands.CommandRun run, IReadOnlyDictionary<string, JsonElement>? status, CancellationToken cancellationToken)
