@@ -20,6 +20,9 @@ internal sealed partial class HaCoordinator : IHaNode, IAsyncDisposable
     /// <summary>How often a standby tries to take the lock (Vault's 1 s).</summary>
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long one read of the lock answers <see cref="FindLeaderAsync"/> for every caller.</summary>
+    public static readonly TimeSpan LeaderReadReuse = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long a node that stepped down leaves the lock to the others (Vault's 10 s).</summary>
     public static readonly TimeSpan StepDownPause = TimeSpan.FromSeconds(10);
 
@@ -40,6 +43,9 @@ internal sealed partial class HaCoordinator : IHaNode, IAsyncDisposable
     private DateTimeOffset? _activeSince;
     private int _disposed;
     private long _heartbeatDue;
+    private readonly Lock _leaderReadGate = new();
+    private Task<HaLeader?>? _leaderRead;
+    private long _leaderReadAt;
 
     /// <param name="haLock">This node's handle on the storage's lock.</param>
     /// <param name="apiAddress">Where clients reach this node, written into the lock for the others.</param>
@@ -79,13 +85,27 @@ internal sealed partial class HaCoordinator : IHaNode, IAsyncDisposable
             return Leader;
         }
 
+        // sys/leader needs no token: however many ask at once, one read is under way and its answer serves for
+        // LeaderReadReuse, so a flood cannot take the lock's small pool from this node's own tries for the lock.
+        Task<HaLeader?> read;
+        lock (_leaderReadGate)
+        {
+            if (_leaderRead is null || (_leaderRead.IsCompleted && Stopwatch.GetTimestamp() - _leaderReadAt >= Ticks(LeaderReadReuse)))
+            {
+                _leaderRead = RefreshLeaderAsync(_stopping.Token);
+                _leaderReadAt = Stopwatch.GetTimestamp();
+            }
+
+            read = _leaderRead;
+        }
+
         try
         {
-            return await RefreshLeaderAsync(cancellationToken).ConfigureAwait(false);
+            return await read.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (PluginHostException error)
+        catch (Exception error) when (error is PluginHostException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            // The storage is unreachable for now: the last one seen is the best answer.
+            // The storage is unreachable for now (or the node is stopping): the last one seen is the best answer.
             LogLoopFailed(_logger, error.Message);
             return _leader;
         }
