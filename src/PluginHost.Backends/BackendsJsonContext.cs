@@ -7,4 +7,6 @@ namespace PluginHost.Backends;
 [JsonSerializable(typeof(UserEntry))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, JsonElement>))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class BackendsJsonContext : JsonSerializerContext;

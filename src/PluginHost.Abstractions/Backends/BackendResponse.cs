@@ -28,6 +28,14 @@ public sealed record BackendResponse
     public string? Redirect { get; init; }
 
     /// <summary>
+    /// The HTTP status to answer with instead of 200 while still carrying <see cref="Data"/> (Vault's
+    /// <c>RespondWithStatusCode</c>), or <see langword="null"/> for the usual one. kv v2 answers a deleted version's
+    /// metadata with 404 this way. The host passes on only client-error statuses (400–499, except 401 and 407).
+    /// </summary>
+    [JsonPropertyName("status_code")]
+    public int? StatusCode { get; init; }
+
+    /// <summary>
     /// Builds a response whose data holds the given values, serialized with <see cref="JsonSerializer"/>. Strings, numbers,
     /// booleans, string arrays and lists, string-keyed dictionaries and <see cref="JsonElement"/>s need no reflection;
     /// other types need reflection-based serialization, which trimmed and NativeAOT apps do not have.

@@ -47,4 +47,11 @@ public enum Operation
     /// </summary>
     [JsonStringEnumMemberName("revoke")]
     Revoke = 8,
+
+    /// <summary>
+    /// Change part of a path's data (Vault's patch, HTTP <c>PATCH</c> with a JSON merge patch body, RFC 7396): the
+    /// backend merges <see cref="BackendRequest.Data"/> into what it holds. Needs the <c>patch</c> capability.
+    /// </summary>
+    [JsonStringEnumMemberName("patch")]
+    Patch = 9,
 }

@@ -30,7 +30,7 @@ public sealed partial class UserpassBackend : PathBackend
     private static readonly SpecialPaths LoginIsUnauthenticated = new() { Unauthenticated = ["login", "login/*"] };
 
     private readonly int _iterations;
-    private readonly UserLocks _locks = new();
+    private readonly StripedLocks _locks = new();
 
     /// <summary>Creates a userpass backend that hashes passwords with <see cref="UserpassBackendOptions.DefaultPasswordIterations"/> iterations.</summary>
     public UserpassBackend()

@@ -12,6 +12,7 @@ using PluginHost.HighAvailability;
 using PluginHost.Hosting;
 using PluginHost.Storage.PostgreSql;
 using PluginHost.Http;
+using PluginHost.Mounts;
 using PluginHost.Tokens;
 
 namespace PluginHost.Cli.Server;
@@ -179,6 +180,18 @@ internal static partial class PluginHostServer
             var tokens = services.GetRequiredService<TokenStore>();
             await tokens.CreateRootAsync(settings.DevRootToken, cancellationToken);
             await tokens.RevokeAsync(init.Data["root_token"].GetString()!, cancellationToken);
+
+            // As Vault's dev server: kv version 2 at secret/, where clients' kv helpers look by default.
+            await host.Mounts.EnableAsync(
+                new MountRequest
+                {
+                    Type = BackendType.Secret,
+                    Path = "secret",
+                    Plugin = "kv",
+                    Description = "key/value secret storage",
+                    Config = new MountConfig { Options = new Dictionary<string, string> { ["version"] = "2" } },
+                },
+                cancellationToken);
             return new StartState(unsealKey, null, null);
         }
 

@@ -1,15 +1,19 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace PluginHost.Http.Requests;
 
 /// <summary>
 /// Turns an HTTP request on <c>/v1/&lt;path&gt;</c> into a logical <see cref="BackendRequest"/> the way Vault's HTTP layer
-/// does: GET reads (<c>?list=true</c> lists), <c>LIST</c> lists, POST and PUT write, DELETE deletes; GET, LIST and
-/// DELETE take their data from the query string, POST and PUT from a JSON object body (or a form).
+/// does: GET reads (<c>?list=true</c> lists), <c>LIST</c> lists, POST and PUT write, PATCH patches (a JSON merge patch
+/// body only), DELETE deletes; GET, LIST and DELETE take their data from the query string, POST, PUT and PATCH from a
+/// JSON object body (POST and PUT also from a form).
 /// </summary>
 internal static class VaultRequestReader
 {
+    private const string MergePatchContentType = "application/merge-patch+json";
+
     /// <summary>Reads the operation, path and data of <paramref name="http"/>, holding its body in <paramref name="bodyBudget"/>.</summary>
     /// <exception cref="VaultHttpException">The method, path, query or body cannot make a request; the status says why.</exception>
     public static async Task<BackendRequest> ReadAsync(
@@ -42,6 +46,11 @@ internal static class VaultRequestReader
                 operation = Operation.Update;
                 data = await RequestBody.ReadDataAsync(http, maxBodyBytes, bodyBudget, cancellationToken).ConfigureAwait(false);
                 break;
+            case "PATCH":
+                RequireMergePatch(http.ContentType);
+                operation = Operation.Patch;
+                data = await RequestBody.ReadDataAsync(http, maxBodyBytes, bodyBudget, cancellationToken).ConfigureAwait(false);
+                break;
             default:
                 // Vault answers any other method with a bare 405.
                 throw new VaultHttpException(StatusCodes.Status405MethodNotAllowed, null);
@@ -60,6 +69,25 @@ internal static class VaultRequestReader
             Data = data,
             RequestId = requestId,
         };
+    }
+
+    // Vault takes a patch only as a JSON merge patch (RFC 7396), and says which type it got otherwise.
+    private static void RequireMergePatch(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed))
+        {
+            throw new VaultHttpException(StatusCodes.Status400BadRequest,
+                contentType is null or ""
+                    ? $"PATCH requires Content-Type of {MergePatchContentType}, provided no Content-Type"
+                    : $"Content-Type '{contentType}' is not a media type: send Content-Type: {MergePatchContentType}");
+        }
+
+        var mediaType = parsed.MediaType.Value ?? "";
+        if (!string.Equals(mediaType, MergePatchContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new VaultHttpException(StatusCodes.Status415UnsupportedMediaType,
+                $"PATCH requires Content-Type of {MergePatchContentType}, provided {mediaType}");
+        }
     }
 
     private static bool IsHelp(HttpRequest http) =>

@@ -12,7 +12,7 @@ internal static class VaultResponseWriter
 {
     private const string JsonContentType = "application/json";
 
-    /// <summary>200 with the envelope of <paramref name="answer"/>.</summary>
+    /// <summary>The envelope of <paramref name="answer"/>, with 200 or the status the backend set (<see cref="BackendResponse.StatusCode"/>).</summary>
     /// <param name="response">The response to write.</param>
     /// <param name="requestId">The request's id (<c>request_id</c>).</param>
     /// <param name="answer">What the host answered.</param>
@@ -27,7 +27,8 @@ internal static class VaultResponseWriter
     public static async Task WriteEnvelopeAsync(
         HttpResponse response, string requestId, BackendResponse answer, string mountType, bool injectDataAtTop, CancellationToken cancellationToken, IssuedToken? issued = null, string? leaseId = null)
     {
-        Prepare(response, StatusCodes.Status200OK);
+        // A backend's own status (kv v2's 404 carrying a deleted version's metadata) was bounded by the host.
+        Prepare(response, answer.StatusCode ?? StatusCodes.Status200OK);
         await using (var writer = new Utf8JsonWriter(response.BodyWriter))
         {
             writer.WriteStartObject();

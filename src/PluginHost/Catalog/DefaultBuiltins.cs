@@ -11,7 +11,7 @@ internal static class DefaultBuiltins
 
     public static IReadOnlyList<BuiltinPlugin> All { get; } =
     [
-        new("kv", BackendType.Secret, _ => new KvBackend()) { Version = Version },
+        new("kv", BackendType.Secret, _ => new KvBuiltin()) { Version = Version },
         new("userpass", BackendType.Auth, _ => new UserpassBackend()) { Version = Version },
     ];
 

@@ -136,6 +136,8 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
         MountPaths.EnsureNotReserved(request.Type, path);
         var config = request.Config ?? new MountConfig();
         config.Validate();
+        var (plugin, options) = request.Type == BackendType.Secret ? KvMountVersion.Resolve(request.Plugin, config.Options) : (request.Plugin, config.Options);
+        config = config with { Options = options };
 
         return await ChangeAsync(async () =>
         {
@@ -143,14 +145,14 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             {
                 Table = request.Type,
                 Path = path,
-                PluginName = request.Plugin,
+                PluginName = plugin,
                 PluginVersion = string.IsNullOrEmpty(request.PluginVersion) ? null : request.PluginVersion,
                 Description = request.Description ?? "",
                 Local = request.Local,
                 SealWrap = request.SealWrap,
                 ExternalEntropyAccess = request.ExternalEntropyAccess,
                 Uuid = Guid.NewGuid().ToString(),
-                Accessor = NewAccessor(request.Plugin),
+                Accessor = NewAccessor(plugin),
                 Config = config,
             };
             EnsureFree(entry.RoutePath, except: null);

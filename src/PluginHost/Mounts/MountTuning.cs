@@ -22,7 +22,15 @@ public sealed record MountTuning
     internal MountEntry ApplyTo(MountEntry entry)
     {
         var options = new Dictionary<string, string>(entry.Config.Options, StringComparer.Ordinal);
-        foreach (var (key, value) in Options ?? new Dictionary<string, string>())
+        var changes = Options ?? new Dictionary<string, string>();
+        if (entry.PluginName == "kv")
+        {
+            // Vault keeps a kv mount's version when a tune clears it: clearing would silently downgrade the mount.
+            changes = changes.Where(o => o.Key != KvMountVersion.Option || o.Value.Length > 0).ToDictionary(StringComparer.Ordinal);
+            KvMountVersion.CheckTune(entry.Config.Options, changes);
+        }
+
+        foreach (var (key, value) in changes)
         {
             if (value.Length == 0)
             {

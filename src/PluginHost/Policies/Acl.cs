@@ -104,6 +104,7 @@ public sealed class Acl
             Operation.Create => Capabilities.Create,
             Operation.Update => Capabilities.Update,
             Operation.Delete => Capabilities.Delete,
+            Operation.Patch => Capabilities.Patch,
             _ => Capabilities.None,
         };
         var permissions = Find(path, operation == Operation.List);
@@ -119,7 +120,7 @@ public sealed class Acl
 
         // Only the operations that carry parameters are limited by them.
         return permissions.Parameters is null
-            || operation is not (Operation.Read or Operation.Create or Operation.Update)
+            || operation is not (Operation.Read or Operation.Create or Operation.Update or Operation.Patch)
             || permissions.Parameters.Allows(data);
     }
 

@@ -34,6 +34,6 @@ public enum Capabilities : uint
     /// <summary>Everything, everywhere: only an ACL made of the root policy has it.</summary>
     Root = 128,
 
-    /// <summary>Partially update a path (parsed and reported; PluginHost has no patch operation yet).</summary>
+    /// <summary>Partially update a path: HTTP <c>PATCH</c>, such as kv v2's <c>data/</c> and <c>metadata/</c> patches.</summary>
     Patch = 256,
 }

@@ -135,7 +135,8 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
 
     private async ValueTask<BackendResponse?> TuneAsync(BackendType table, FieldData fields, CancellationToken cancellationToken)
     {
-        await mounts.TuneAsync(
+        var before = await mounts.GetAsync(table, fields.GetString("path"), cancellationToken).ConfigureAwait(false);
+        var tuned = await mounts.TuneAsync(
             table,
             fields.GetString("path"),
             new MountTuning
@@ -147,7 +148,11 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
                 PluginVersion = fields.IsSet("plugin_version") ? fields.GetString("plugin_version") : null,
             },
             cancellationToken).ConfigureAwait(false);
-        return null;
+
+        // Vault warns that a kv mount tuned from version 1 to 2 is unavailable while its keys move.
+        return before is { PluginName: "kv" } && KvMountVersion.CheckTune(before.Config.Options, tuned.Config.Options) is { } upgrading
+            ? new BackendResponse { Warnings = [upgrading] }
+            : null;
     }
 
     private async ValueTask<BackendResponse?> RemountAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)

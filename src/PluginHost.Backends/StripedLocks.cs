@@ -1,13 +1,16 @@
 namespace PluginHost.Backends;
 
-/// <summary>Serializes read-modify-write updates of one user, so concurrent writes to a user never lose each other's fields.</summary>
-/// <remarks>A fixed set of striped locks: memory stays bounded however many users there are.</remarks>
-internal sealed class UserLocks
+/// <summary>
+/// Serializes read-modify-write updates of one name (a user, a kv key), so concurrent writes to it never lose each
+/// other's changes.
+/// </summary>
+/// <remarks>A fixed set of striped locks: memory stays bounded however many names there are.</remarks>
+internal sealed class StripedLocks
 {
     private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>Waits for the lock of <paramref name="name"/>; dispose the result to release it.</summary>
-    /// <param name="name">The normalized username.</param>
+    /// <param name="name">The name, as stored (a normalized username, a kv key).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The held lock.</returns>
     public async ValueTask<Held> EnterAsync(string name, CancellationToken cancellationToken)
