@@ -1,5 +1,4 @@
 using PluginHost.Backends;
-using PluginHost.Mounts;
 
 namespace PluginHost.Catalog;
 
@@ -10,7 +9,14 @@ namespace PluginHost.Catalog;
 /// </summary>
 internal sealed class KvBuiltin : IBackend
 {
+    /// <summary>The mount option that selects the version.</summary>
+    public const string VersionOption = "version";
+
     private IBackend _selected = new KvBackend();
+
+    /// <summary>The kv version <paramref name="options"/> ask for: 1 unless <c>version</c> says 2.</summary>
+    public static int VersionOf(IReadOnlyDictionary<string, string> options) =>
+        options.TryGetValue(VersionOption, out var value) && value.Trim() == "2" ? 2 : 1;
 
     /// <inheritdoc/>
     public BackendType Type => BackendType.Secret;
@@ -22,7 +28,7 @@ internal sealed class KvBuiltin : IBackend
     public ValueTask SetupAsync(BackendConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
-        _selected = KvMountVersion.Of(config.Options) == 2 ? new VersionedKvBackend() : new KvBackend();
+        _selected = VersionOf(config.Options) == 2 ? new VersionedKvBackend() : new KvBackend();
         return _selected.SetupAsync(config, cancellationToken);
     }
 

@@ -9,11 +9,7 @@ namespace PluginHost.Mounts;
 internal static class KvMountVersion
 {
     /// <summary>The option's name.</summary>
-    public const string Option = "version";
-
-    /// <summary>The kv version the options ask for: 1 unless <c>version</c> says 2.</summary>
-    public static int Of(IReadOnlyDictionary<string, string> options) =>
-        options.TryGetValue(Option, out var value) && value.Trim() == "2" ? 2 : 1;
+    public const string Option = Catalog.KvBuiltin.VersionOption;
 
     /// <summary>
     /// The plugin and options a mount request means: <c>kv-v1</c>/<c>kv-v2</c> become <c>kv</c> with the version set

@@ -20,11 +20,15 @@ public sealed class Acl
     private readonly FrozenDictionary<string, AclPermissions>.AlternateLookup<ReadOnlySpan<char>> _exact;
     private readonly PathIndex _nonExact;
 
-    private Acl(bool isRoot, FrozenDictionary<string, AclPermissions> exact, PathIndex nonExact)
+    // The exact and prefix patterns that grant something (no deny), for HasAccessUnder.
+    private readonly string[] _granting;
+
+    private Acl(bool isRoot, FrozenDictionary<string, AclPermissions> exact, PathIndex nonExact, string[] granting)
     {
         IsRoot = isRoot;
         _exact = exact.GetAlternateLookup<ReadOnlySpan<char>>();
         _nonExact = nonExact;
+        _granting = granting;
     }
 
     /// <summary>The ACL is made of the root policy: everything is allowed.</summary>
@@ -72,13 +76,32 @@ public sealed class Acl
             }
         }
 
+        var exactRules = exact.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.Build(), StringComparer.Ordinal);
+        var prefixRules = prefix.ToDictionary(pair => pair.Key, pair => pair.Value.Build(), StringComparer.Ordinal);
         return new Acl(
             isRoot,
-            exact.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.Build(), StringComparer.Ordinal),
-            PathIndex.Build(
-                prefix.ToDictionary(pair => pair.Key, pair => pair.Value.Build(), StringComparer.Ordinal),
-                [.. segments.Select(pair => new SegmentRule(pair.Key, pair.Value.Build()))]));
+            exactRules,
+            PathIndex.Build(prefixRules, [.. segments.Select(pair => new SegmentRule(pair.Key, pair.Value.Build()))]),
+            [.. exactRules.Concat(prefixRules).Where(rule => Grants(rule.Value.Capabilities)).Select(rule => rule.Key)]);
     }
+
+    /// <summary>
+    /// Whether any rule gives some access at or below <paramref name="mountPath"/> (Vault's <c>hasMountAccess</c>, which
+    /// decides whether <c>sys/internal/ui/mounts/:path</c> describes a mount to the token): the mount path itself, an
+    /// exact or prefix rule below it, or a glob rule matching it, granting anything but deny.
+    /// </summary>
+    /// <param name="mountPath">The mount's full path with its trailing slash (<c>secret/</c>, <c>auth/userpass/</c>).</param>
+    internal bool HasAccessUnder(string mountPath)
+    {
+        ArgumentNullException.ThrowIfNull(mountPath);
+        return IsRoot
+            || Grants(CapabilitiesOf(mountPath, isList: true))
+            || _granting.Any(pattern => pattern.StartsWith(mountPath, StringComparison.Ordinal))
+            || Grants(_nonExact.FindBest(mountPath)?.Capabilities ?? Capabilities.None);
+    }
+
+    private static bool Grants(Capabilities capabilities) =>
+        (capabilities & Capabilities.Deny) == 0 && (capabilities & ~Capabilities.Deny) != Capabilities.None;
 
     /// <summary>
     /// Whether <paramref name="operation"/> on <paramref name="path"/> is allowed (Vault's <c>AllowOperation</c>).

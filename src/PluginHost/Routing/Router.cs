@@ -26,7 +26,11 @@ internal sealed class Router(MountTable mounts, SystemBackend system, TokenPaths
         if (path.StartsWith(SystemBackend.Prefix, StringComparison.Ordinal))
         {
             var relative = path[SystemBackend.Prefix.Length..];
-            AccessCheck.Demand(principal, path, routed.Operation, SystemRootPaths.Contains(relative), routed.Data);
+            if (!MountSystemPaths.IsPreflight(relative, routed.Operation))
+            {
+                AccessCheck.Demand(principal, path, routed.Operation, SystemRootPaths.Contains(relative), routed.Data);
+            }
+
             return await HandleCoreAsync(routed, relative, SystemMountType, principal, trail, system.HandleAsync, cancellationToken).ConfigureAwait(false);
         }
 

@@ -25,6 +25,12 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
         MountRoute(AuthMountPattern(), BackendType.Auth),
         new PathRoute
         {
+            Pattern = MountPreflightPattern(),
+            Handlers = new Dictionary<Operation, PathHandler> { [Operation.Read] = PreflightAsync },
+            Synopsis = "Describes the mount serving a path, to a token with access below it (Vault's kv CLI asks it for the kv version).",
+        },
+        new PathRoute
+        {
             Pattern = RemountPattern(),
             Fields = SystemFields.Of("from", "to"),
             Handlers = new Dictionary<Operation, PathHandler> { [Operation.Create] = RemountAsync, [Operation.Update] = RemountAsync },
@@ -155,6 +161,30 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
             : null;
     }
 
+    /// <summary>
+    /// Whether the request is a read of <c>sys/internal/ui/mounts/:path</c>, which checks its caller itself (any access
+    /// below the mount, as Vault's <c>hasMountAccess</c>) instead of demanding a rule for the path.
+    /// </summary>
+    public static bool IsPreflight(string relative, Operation operation) =>
+        operation == Operation.Read && MountPreflightPattern().IsMatch(relative);
+
+    // Vault's sys/internal/ui/mounts/:path: the same 403 whether the mount is missing or the token may not see it, so
+    // the path cannot be used to find which mounts exist.
+    private ValueTask<BackendResponse?> PreflightAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
+    {
+        var path = fields.GetString("path").Trim('/') + "/";
+        var caller = Authorization.CoreRequestScope.Current.Caller;
+        if (!mounts.Routes.TryMatch(path, out var mount) || caller is null || !caller.Acl.HasAccessUnder(mount.Entry.RoutePath))
+        {
+            throw new PluginHostException(ErrorCode.Forbidden,
+                $"preflight capability check returned 403, please ensure client's policies grant access to path \"{path}\"");
+        }
+
+        var described = Describe(mount.Entry, mounts);
+        described["path"] = mount.Entry.Path;
+        return ValueTask.FromResult<BackendResponse?>(BackendResponse.WithData(described));
+    }
+
     private async ValueTask<BackendResponse?> RemountAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
     {
         await mounts.RemountAsync(fields.GetString("from"), fields.GetString("to"), cancellationToken).ConfigureAwait(false);
@@ -214,6 +244,9 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
 
     [GeneratedRegex("^auth/(?<path>.+)$", RegexOptions.CultureInvariant)]
     private static partial Regex AuthMountPattern();
+
+    [GeneratedRegex("^internal/ui/mounts/(?<path>.+)$", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex MountPreflightPattern();
 
     [GeneratedRegex("^remount/?$", RegexOptions.CultureInvariant)]
     private static partial Regex RemountPattern();
