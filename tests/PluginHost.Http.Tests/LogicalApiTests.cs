@@ -188,7 +188,7 @@ public sealed class LogicalApiTests
     }
 
     [TestMethod]
-    [DataRow("PATCH")]
+    [DataRow("PROPFIND")]
     [DataRow("TRACE")]
     [DataRow("OPTIONS")]
     public async Task OtherMethods_Are405WithVaultsEmptyErrors(string method)

@@ -59,6 +59,20 @@ internal static class CommandTable
         () => new OperatorKeyStatusCommand(),
         () => new OperatorRotateCommand(),
         () => new OperatorMigrateCommand(),
+        () => Groups.Kv,
+        () => new KvGetCommand(),
+        () => new KvPutCommand(),
+        () => new KvPatchCommand(),
+        () => new KvDeleteCommand(),
+        () => new KvUndeleteCommand(),
+        () => new KvDestroyCommand(),
+        () => new KvListCommand(),
+        () => new KvEnableVersioningCommand(),
+        () => Groups.KvMetadata,
+        () => new KvMetadataGetCommand(),
+        () => new KvMetadataPutCommand(),
+        () => new KvMetadataPatchCommand(),
+        () => new KvMetadataDeleteCommand(),
     }.ToDictionary(factory => factory().Name, StringComparer.Ordinal);
 
     public static IEnumerable<string> Names => Factories.Keys;

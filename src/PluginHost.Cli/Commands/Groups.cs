@@ -180,4 +180,61 @@ internal static class Groups
 
           Please see the individual subcommand help for detailed usage information.
         """);
+
+    public static GroupCommand Kv => new(
+        "kv",
+        "Interact with the key-value secrets engine",
+        """
+        Usage: plugin-host kv <subcommand> [options] [args]
+
+          This command has subcommands for interacting with the key-value secrets
+          engine (kv version 1 or 2, which the commands find out from the mount).
+          Here are some simple examples, and more detailed examples are available
+          in the subcommands or the documentation.
+
+          Create or update the key named "foo" in the "secret" mount with the value
+          "bar=baz":
+
+              $ plugin-host kv put -mount=secret foo bar=baz
+
+          Read this value back:
+
+              $ plugin-host kv get -mount=secret foo
+
+          Get metadata for the key:
+
+              $ plugin-host kv metadata get -mount=secret foo
+
+          Get a specific version of the key:
+
+              $ plugin-host kv get -mount=secret -version=1 foo
+
+          Please see the individual subcommand help for detailed usage information.
+        """);
+
+    public static GroupCommand KvMetadata => new(
+        "kv metadata",
+        "Interact with key-value metadata",
+        """
+        Usage: plugin-host kv metadata <subcommand> [options] [args]
+
+          This command has subcommands for interacting with the metadata endpoint in
+          the key-value store (kv version 2). Here are some simple examples, and more
+          detailed examples are available in the subcommands or the documentation.
+
+          Create or update a metadata entry for a key:
+
+              $ plugin-host kv metadata put -mount=secret -max-versions=5 -delete-version-after=3h25m19s foo
+
+          Get the metadata for a key, this provides information about each existing
+          version:
+
+              $ plugin-host kv metadata get -mount=secret foo
+
+          Delete a key and all existing versions:
+
+              $ plugin-host kv metadata delete -mount=secret foo
+
+          Please see the individual subcommand help for detailed usage information.
+        """);
 }

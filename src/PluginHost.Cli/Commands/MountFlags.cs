@@ -16,6 +16,7 @@ internal sealed class MountFlags
     private DurationFlag _maxLeaseTtl = null!;
     private StringFlag _pluginName = null!;
     private MapFlag _options = null!;
+    private IntFlag? _version;
 
     public StringFlag Path { get; private set; } = null!;
 
@@ -23,7 +24,8 @@ internal sealed class MountFlags
 
     public string PluginName => _pluginName.Value;
 
-    public void Add(FlagSet flags, string kind)
+    /// <summary>Adds the flags; <paramref name="engineVersion"/> adds <c>-version</c> (secrets engines only, as Vault).</summary>
+    public void Add(FlagSet flags, string kind, bool engineVersion = false)
     {
         _description = flags.Add(Section, new StringFlag("description", "string", $"Human-friendly description for the purpose of this {kind}."));
         Path = flags.Add(Section, new StringFlag(
@@ -48,6 +50,12 @@ internal sealed class MountFlags
         _options = flags.Add(Section, new MapFlag(
             "options",
             $"Key-value pair provided as key=value for the mount options. This can be specified multiple times."));
+        if (engineVersion)
+        {
+            _version = flags.Add(Section, new IntFlag(
+                "version",
+                "Select the version of the engine to run (the kv engine: 1 or 2). Not supported by all engines."));
+        }
     }
 
     /// <summary>The plugin named by TYPE, or by <c>-plugin-name</c> when TYPE is <c>plugin</c>.</summary>
@@ -87,9 +95,15 @@ internal sealed class MountFlags
             data["config"] = Element(config);
         }
 
-        if (_options.Values.Count > 0)
+        var options = new SortedDictionary<string, string>(_options.Values.ToDictionary(), StringComparer.Ordinal);
+        if (_version is { Value: > 0 } version)
         {
-            data["options"] = Element(_options.Values);
+            options["version"] = version.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (options.Count > 0)
+        {
+            data["options"] = Element(options);
         }
 
         return data;

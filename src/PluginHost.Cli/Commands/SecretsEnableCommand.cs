@@ -35,7 +35,7 @@ internal sealed class SecretsEnableCommand : Command
           documentation.
         """;
 
-    protected override void AddFlags(FlagSet flags) => _mount.Add(flags, "secrets engine");
+    protected override void AddFlags(FlagSet flags) => _mount.Add(flags, "secrets engine", engineVersion: true);
 
     protected override async Task<int> ExecuteAsync(CommandRun run, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {

@@ -36,13 +36,19 @@ internal sealed class EmbeddedTarget(HostConfig config, ILoggerFactory loggerFac
                 return new TargetResponse(answer.Response ?? new BackendResponse(), SecretAuth.From(issued), answer.LeaseId);
             }
 
+            // A backend's own status is an error but on a read or list (kv v2's 404 with a deleted version's metadata), as over HTTP.
+            if (answer.Response is { StatusCode: { } status } refused && request.Operation is not (Operation.Read or Operation.List))
+            {
+                throw new ResponseException(request.Operation, request.Path, status, refused.Warnings ?? [], null);
+            }
+
             return answer.Response is { } response ? new TargetResponse(response, LeaseId: answer.LeaseId) : null;
         }
         catch (PluginHostException error)
         {
             throw new ResponseException(request.Operation, request.Path, error.StatusCode, [Explain(error.Message)], error);
         }
-        catch (Exception error) when (error is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception error) when (error is not OperationCanceledException and not OutOfMemoryException and not ResponseException)
         {
             throw new ResponseException(request.Operation, request.Path, 500, [error.Message], error);
         }

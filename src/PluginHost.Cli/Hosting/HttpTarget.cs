@@ -8,8 +8,8 @@ namespace PluginHost.Cli.Hosting;
 
 /// <summary>
 /// Client mode: each logical request goes to a PluginHost (or Vault) server over Vault's HTTP API, as Vault's CLI
-/// sends it: read as GET with the data in the query string, list as LIST, write as PUT with a JSON body, delete as
-/// DELETE. Answers become the same <see cref="BackendResponse"/>s the embedded host gives, so every command prints
+/// sends it: read as GET with the data in the query string, list as LIST, write as PUT with a JSON body, patch as
+/// PATCH with a JSON merge patch, delete as DELETE. Answers become the same <see cref="BackendResponse"/>s the embedded host gives, so every command prints
 /// the same; refusals carry the server's status and messages, shown with the URL as Vault's CLI shows them.
 /// </summary>
 internal sealed class HttpTarget : IRequestTarget
@@ -62,6 +62,12 @@ internal sealed class HttpTarget : IRequestTarget
                 return null;
             }
 
+            // Vault's client keeps a 404 read's body when it carries data or warnings (a kv v2 version deleted: its metadata).
+            if (response.StatusCode == HttpStatusCode.NotFound && request.Operation is Operation.Read or Operation.List && CarriesData(body))
+            {
+                return FromEnvelope(body, message.RequestUri!);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new ResponseException(message.Method.Method, message.RequestUri!, (int)response.StatusCode, ErrorsOf(body));
@@ -89,6 +95,7 @@ internal sealed class HttpTarget : IRequestTarget
             Operation.List => (new HttpMethod("LIST"), "", null),
             Operation.Help => (HttpMethod.Get, "?help=1", null),
             Operation.Delete => (HttpMethod.Delete, QueryOf(request.Data), null),
+            Operation.Patch => (HttpMethod.Patch, "", JsonBodyOf(request.Data)),
             _ => (HttpMethod.Put, "", JsonBodyOf(request.Data)),
         };
         var message = new HttpRequestMessage(method, new Uri(_api, path + query));
@@ -100,10 +107,28 @@ internal sealed class HttpTarget : IRequestTarget
 
         if (body is not null)
         {
-            message.Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+            // A patch is a JSON merge patch, the only kind Vault takes.
+            var type = request.Operation == Operation.Patch ? "application/merge-patch+json" : "application/json";
+            message.Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue(type));
         }
 
         return message;
+    }
+
+    private static bool CarriesData(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && ((root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
+                    || (root.TryGetProperty("warnings", out var warnings) && warnings.ValueKind == JsonValueKind.Array && warnings.GetArrayLength() > 0));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static string QueryOf(IReadOnlyDictionary<string, JsonElement>? data)

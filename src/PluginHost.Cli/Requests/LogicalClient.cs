@@ -48,6 +48,10 @@ internal sealed class LogicalClient(IRequestTarget target, string? token = null)
     public Task<Secret?> WriteAsync(string path, IReadOnlyDictionary<string, JsonElement>? data, CancellationToken cancellationToken) =>
         SendAsync(Operation.Update, path, data, cancellationToken);
 
+    /// <summary>Patches <paramref name="path"/> with a JSON merge patch (HTTP <c>PATCH</c>).</summary>
+    public Task<Secret?> PatchAsync(string path, IReadOnlyDictionary<string, JsonElement>? data, CancellationToken cancellationToken) =>
+        SendAsync(Operation.Patch, path, data, cancellationToken);
+
     public Task<Secret?> DeleteAsync(string path, IReadOnlyDictionary<string, JsonElement>? data, CancellationToken cancellationToken) =>
         SendAsync(Operation.Delete, path, data, cancellationToken);
 

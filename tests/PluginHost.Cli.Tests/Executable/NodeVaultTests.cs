@@ -39,7 +39,7 @@ public sealed class NodeVaultTests
             Assert.AreEqual(
                 """
                 health initialized=true
-                mounts ["my-secrets-plugin/"]
+                mounts ["my-secrets-plugin/","secret/"]
                 write {"value":"bar"}
                 read {"value":"bar"}
                 list {"keys":["foo"]}
@@ -62,6 +62,46 @@ public sealed class NodeVaultTests
             StringAssert.Contains(audit, "\"path\":\"sys/capabilities-self\"");
             Assert.IsFalse(audit.Contains($"\"client_token\":\"{ServerProcess.DevRootToken}\"", StringComparison.Ordinal), "the root token is hashed in the audit log");
             StringAssert.Contains(audit, "\"client_token\":\"hmac-sha256:");
+        }
+        finally
+        {
+            Directory.Delete(client, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task NodeVault_KvVersion2_AgainstTheDevServersSecretMount_Unchanged()
+    {
+        var client = await InstallNodeVaultAsync();
+        try
+        {
+            using var sandbox = new Sandbox(writeConfig: false);
+            using var server = ServerProcess.StartDev(sandbox);
+            var address = await server.AddressAsync();
+
+            var kv = await RunAsync("node", ["kvv2.js"], client, new() { ["VAULT_ADDR"] = address, ["VAULT_TOKEN"] = ServerProcess.DevRootToken }, TimeSpan.FromMinutes(1));
+
+            Assert.IsNotNull(kv, "node not found, though npm was");
+            Assert.AreEqual(0, kv.Value.ExitCode, kv.Value.Output);
+            Assert.AreEqual(
+                """
+                write version=1 destroyed=false deletion_time=""
+                write cas=1 version=2
+                write cas=1 again 400 check-and-set parameter did not match the current version
+                read {"password":"two","user":"app"} version=2
+                read version=1 {"password":"one"}
+                patch version=3
+                after patch {"password":"two","role":"ro"}
+                read after delete 404 Status 404
+                undeleted {"password":"two","role":"ro"}
+                read destroyed version 404 Status 404
+                metadata current=3 max=5 custom={"owner":"ops"} versions=["1","2","3"] destroyed1=true
+                list ["api","db"]
+                read after metadata delete 404 Status 404
+                list after ["api"]
+
+                """,
+                kv.Value.Output);
         }
         finally
         {
@@ -114,7 +154,7 @@ public sealed class NodeVaultTests
     internal static async Task<string> InstallNodeVaultAsync()
     {
         var client = Directory.CreateTempSubdirectory("plugin-host-node-vault-").FullName;
-        foreach (var file in (string[])["package.json", "package-lock.json", "guide.js", "seal.js", "database.js"])
+        foreach (var file in (string[])["package.json", "package-lock.json", "guide.js", "seal.js", "database.js", "kvv2.js"])
         {
             File.Copy(Path.Join(AppContext.BaseDirectory, "NodeVault", file), Path.Join(client, file));
         }

@@ -144,7 +144,10 @@ public sealed class HighAvailabilityTests : SharedPostgresTests
         await Eventually.TrueAsync(() => Task.FromResult(node.Ha.State == HaNodeState.Standby), "the node notices", TimeSpan.FromSeconds(15));
         var refused = await Assert.ThrowsExactlyAsync<PluginHostException>(async () => await node.Host.ReadAsync("sys/mounts", Token));
         StringAssert.Contains(refused.Message, "Vault is in standby mode");
-        Assert.IsTrue(node.Logs.Entries.Any(e => e.Message.Contains("no longer active (lost to another node)", StringComparison.Ordinal)));
+        // The state turns standby first; the line is logged once serving has stopped.
+        await Eventually.TrueAsync(
+            () => Task.FromResult(node.Logs.Entries.Any(e => e.Message.Contains("no longer active (lost to another node)", StringComparison.Ordinal))),
+            "the node logs why it stopped");
         await Eventually.TrueAsync(() => Task.FromResult(node.Ha.Leader?.Address == "http://elsewhere:8200"), "it knows the new holder");
     }
 
