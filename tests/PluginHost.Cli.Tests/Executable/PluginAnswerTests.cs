@@ -6,7 +6,8 @@ namespace PluginHost.Cli.Tests.Executable;
 
 /// <summary>
 /// What HTTP clients see of a plugin, through a real <c>plugin-host server -dev</c> and the real adversarial plugin:
-/// why a plugin is down only with sudo on <c>sys/</c>, no redirects to other sites, and bounded error text.
+/// why a plugin is down only with sudo on <c>sys/</c>, no redirects to other sites, no statuses but client errors, and
+/// bounded error text.
 /// </summary>
 [TestClass]
 public sealed partial class PluginAnswerTests
@@ -45,7 +46,7 @@ public sealed partial class PluginAnswerTests
     }
 
     [TestMethod]
-    public async Task APluginsRedirectToAnotherSite_IsNotPassedOn_AndItsErrorTextIsCutAt64KiB()
+    public async Task APluginsRedirectToAnotherSiteOrCredentialsPrompt_IsNotPassedOn_AndItsErrorTextIsCutAt64KiB()
     {
         using var sandbox = new Sandbox(writeConfig: false);
         using var server = ServerProcess.StartDev(sandbox);
@@ -61,6 +62,16 @@ public sealed partial class PluginAnswerTests
             var body = System.Text.Json.JsonDocument.Parse(await redirected.Content.ReadAsStringAsync()).RootElement;
             StringAssert.Contains(HttpExpect.SingleError(body), "answered with a redirect outside this server's API");
         }
+
+        // A status of its own is passed on only when it is a client error other than a credentials prompt.
+        foreach (var refusedStatus in (int[])[401, 407, 302, 200, 500])
+        {
+            var refused = HttpExpect.SingleError(await HttpExpect.StatusAsync(HttpStatusCode.InternalServerError, root.GetAsync($"evil/status?code={refusedStatus}")));
+            StringAssert.Contains(refused, $"answered with HTTP status {refusedStatus}, which is not passed on");
+        }
+
+        var notFound = await HttpExpect.StatusAsync(HttpStatusCode.NotFound, root.GetAsync("evil/status?code=404"));
+        Assert.AreEqual(404, notFound.GetProperty("data").GetProperty("asked").GetInt32(), "a 404 with data is passed on, as kv v2's");
 
         var cut = HttpExpect.SingleError(await HttpExpect.StatusAsync(HttpStatusCode.BadRequest, root.GetAsync("evil/long-error")));
         Assert.IsLessThanOrEqualTo(64 * 1024 + 100, cut.Length, "the 15 MiB error is cut");

@@ -169,6 +169,10 @@ internal sealed class AdversarialEndpoint(Socket socket)
             case "redirect":
                 // Sends the caller to another site, as a compromised plugin would try.
                 return new BackendResponse { Redirect = "http://evil.example/phish" };
+            case "status":
+                // Asks for a status of its own (?code=401: a credentials prompt in the server's name).
+                var code = request.Data is { } asked && asked.TryGetValue("code", out var given) ? int.Parse(given.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 401;
+                return new BackendResponse { StatusCode = code, Data = BackendResponse.WithData([new("asked", code)]).Data };
             case "long-error":
                 throw new LocalRpcException(new string('e', 15 * 1024 * 1024)) { ErrorCode = (int)ErrorCode.BadRequest };
             case "stop-flood":
