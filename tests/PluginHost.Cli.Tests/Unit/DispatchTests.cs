@@ -18,6 +18,7 @@ public sealed class DispatchTests
         Other commands:
             audit          Interact with audit devices
             auth           Interact with auth methods
+            kv             Interact with the key-value secrets engine
             lease          Interact with leases
             login          Authenticate locally
             operator       Perform operator-specific tasks
