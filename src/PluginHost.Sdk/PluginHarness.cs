@@ -89,6 +89,15 @@ public sealed class PluginHarness : IAsyncDisposable
     public Database.IDatabase OpenDatabase() =>
         _client.CreateDatabase(Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()), "harness");
 
+    /// <summary>
+    /// A backend served by the harness's plugin, not set up yet: give it to a host (a builtin plugin's factory) and the
+    /// host sets it up on its mount and serves it over the plugin protocol, as it would an external plugin's.
+    /// </summary>
+    /// <param name="type">Whether the host mounts it as a secrets engine or an auth method.</param>
+    /// <returns>The host's end of a new backend instance in the plugin.</returns>
+    public IBackend CreateBackend(BackendType type = BackendType.Secret) =>
+        _client.CreateBackend($"instance-{Interlocked.Increment(ref _instances)}", type, "harness");
+
     /// <summary>Creates and sets up a backend instance in the plugin, as mounting does.</summary>
     /// <param name="storage">The instance's storage view; the plugin's storage calls reach it through the protocol.</param>
     /// <param name="type">The mount's table.</param>

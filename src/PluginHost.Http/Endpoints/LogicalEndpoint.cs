@@ -42,6 +42,19 @@ internal sealed partial class LogicalEndpoint(
         }
 
         var requestId = Guid.NewGuid().ToString();
+        var span = HttpSpan.Start(context, path, requestId);
+        try
+        {
+            await HandleAsync(context, path, requestId).ConfigureAwait(false);
+        }
+        finally
+        {
+            HttpSpan.End(span, context);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context, string path, string requestId)
+    {
         var maxDuration = options.Value.MaxRequestDuration;
         using var deadline = new CancellationTokenSource(maxDuration > TimeSpan.Zero ? maxDuration : Timeout.InfiniteTimeSpan, timeProvider);
         using var requestToken = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);

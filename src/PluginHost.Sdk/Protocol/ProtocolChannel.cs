@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using PolyType;
@@ -42,7 +43,11 @@ internal static class ProtocolChannel
     public static JsonRpc Create<TTarget>(Stream duplex, TTarget target, long maxMessageBytes = MaxReadableMessageBytes, StorageCallLimits? limits = null)
         where TTarget : class, IShapeable<TTarget>
     {
-        var rpc = new ProtocolJsonRpc(new ProtocolMessageHandler(duplex, maxMessageBytes, CreateFormatter(), limits));
+        var rpc = new ProtocolJsonRpc(new ProtocolMessageHandler(duplex, maxMessageBytes, CreateFormatter(), limits))
+        {
+            // Both ends carry the W3C trace context, so a trace goes host → plugin → host storage and back.
+            ActivityTracingStrategy = TraceContextStrategy.Instance,
+        };
         rpc.AddLocalRpcTarget(RpcTargetMetadata.FromShape<TTarget>(), target, new JsonRpcTargetOptions { AllowNonPublicInvocation = false });
         return rpc;
     }
@@ -102,6 +107,14 @@ internal static class ProtocolChannel
     /// </summary>
     public static async Task<T> InvokeAsync<T>(JsonRpc rpc, string method, object parameters, string peer, string connectionLost, CancellationToken cancellationToken)
     {
+        // The client span: StreamJsonRpc sends its context as the request's traceparent, the other end's server span's parent.
+        using var span = PluginHostTelemetry.StartActivity(method, ActivityKind.Client);
+        if (span is { IsAllDataRequested: true })
+        {
+            RpcTags.Add(span, method);
+            span.SetTag("pluginhost.peer", peer);
+        }
+
         try
         {
             return await InvokeWithParametersAsync<T>(rpc, method, parameters, cancellationToken).ConfigureAwait(false);
@@ -109,14 +122,18 @@ internal static class ProtocolChannel
         catch (RemoteInvocationException error) when (cancellationToken.IsCancellationRequested)
         {
             // The other end gave up because we asked it to: report the cancellation, not its way of saying so.
+            span?.SetStatus(ActivityStatusCode.Error, "cancelled");
             throw new OperationCanceledException("the request was cancelled", error, cancellationToken);
         }
         catch (RemoteInvocationException error)
         {
+            span?.SetStatus(ActivityStatusCode.Error, error.Message);
+            span?.SetTag("rpc.jsonrpc.error_code", error.ErrorCode);
             throw FromRpcError(error, peer);
         }
         catch (Exception error) when (IsTransportFailure(error, rpc))
         {
+            span?.SetStatus(ActivityStatusCode.Error, connectionLost);
             throw new PluginHostException(ErrorCode.Unavailable, connectionLost, error);
         }
     }

@@ -113,7 +113,19 @@ internal sealed partial class MountDispatcher(
                 await trail.RequestAsync(routed.Operation, mountPath, mount.PluginName, mount, cancellationToken).ConfigureAwait(false);
             }
 
-            var response = PluginAnswerBounds.Check(await backend.HandleRequestAsync(routed, timeoutSource.Token).ConfigureAwait(false), mountPath);
+            BackendResponse? response;
+            using (var span = PluginHostTelemetry.StartActivity("PluginHost.backend"))
+            {
+                if (span is { IsAllDataRequested: true })
+                {
+                    span.SetTag("pluginhost.mount", mountPath);
+                    span.SetTag("pluginhost.plugin", mount.PluginName);
+                    span.SetTag("pluginhost.operation", routed.Operation.ToString().ToLowerInvariant());
+                }
+
+                response = PluginAnswerBounds.Check(await backend.HandleRequestAsync(routed, timeoutSource.Token).ConfigureAwait(false), mountPath);
+            }
+
 
             // A login's answer earns a token, issued here as Vault's core does: only for an auth method's
             // unauthenticated (login) path, whatever else a backend puts in its answers.

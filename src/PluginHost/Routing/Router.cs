@@ -2,6 +2,7 @@ using PluginHost.Audit;
 using PluginHost.Authorization;
 using PluginHost.Mounts;
 using PluginHost.SystemPaths;
+using PluginHost.Telemetry;
 
 namespace PluginHost.Routing;
 
@@ -21,6 +22,34 @@ internal sealed class Router(MountTable mounts, SystemBackend system, TokenPaths
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The answer and the mount that gave it.</returns>
     public async ValueTask<HostResponse> RouteAsync(BackendRequest routed, Principal? principal, RequestAudit? trail, CancellationToken cancellationToken)
+    {
+        using var span = PluginHostTelemetry.StartActivity("PluginHost.route");
+        var measured = RequestMeasurement.Start(routed.Operation, span);
+        try
+        {
+            var answer = await RouteCoreAsync(routed, principal, trail, cancellationToken).ConfigureAwait(false);
+            measured.Succeeded(answer.Response, answer.Auth is not null);
+            return answer;
+        }
+        catch (Exception error)
+        {
+            measured.Failed(error);
+            throw;
+        }
+        finally
+        {
+            measured.Stop(MountOf(routed.Path));
+        }
+    }
+
+    // The mount a path belongs to, as a metrics tag: bounded by the mounts that exist, never the request's own path.
+    private string MountOf(string path) =>
+        path.StartsWith(SystemBackend.Prefix, StringComparison.Ordinal) ? SystemBackend.Prefix
+        : TokenPaths.Serves(path) ? TokenPaths.MountPoint
+        : mounts.Routes.TryMatch(path, out var mount) ? mount.Entry.RoutePath
+        : "";
+
+    private async ValueTask<HostResponse> RouteCoreAsync(BackendRequest routed, Principal? principal, RequestAudit? trail, CancellationToken cancellationToken)
     {
         var path = routed.Path;
         if (path.StartsWith(SystemBackend.Prefix, StringComparison.Ordinal))
