@@ -176,6 +176,14 @@ internal sealed partial class LogicalEndpoint(
             return;
         }
 
+        if (answer.MountType == "system" && RawAnswer.Of(body) is { } raw)
+        {
+            // sys/metrics: Vault answers its JSON or Prometheus text as it is. Only the system backend may: a plugin
+            // could otherwise serve any content type in the server's name.
+            await VaultResponseWriter.WriteRawAsync(response, raw.Status, raw.ContentType, raw.Body, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var path = answer.Path;
         if (BareAnswers.Contains(path) && answer.Operation != Operation.Help)
         {

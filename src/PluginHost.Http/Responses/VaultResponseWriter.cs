@@ -56,6 +56,14 @@ internal static class VaultResponseWriter
         await response.BodyWriter.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Writes a raw answer: its own status, content type and body (Vault's raw responses, such as <c>sys/metrics</c>).</summary>
+    public static async Task WriteRawAsync(HttpResponse response, int statusCode, string contentType, string body, CancellationToken cancellationToken)
+    {
+        Prepare(response, statusCode);
+        response.ContentType = contentType;
+        await response.BodyWriter.WriteAsync(System.Text.Encoding.UTF8.GetBytes(body), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Writes <paramref name="data"/> as the whole body, as Vault answers <c>sys/init</c>, <c>sys/unseal</c> and <c>sys/seal-status</c>.</summary>
     public static async Task WriteBareAsync(HttpResponse response, IReadOnlyDictionary<string, JsonElement>? data, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ using PluginHost.Policies;
 using PluginHost.Routing;
 using PluginHost.Runtime;
 using PluginHost.SystemPaths;
+using PluginHost.Telemetry;
 using PluginHost.Tokens;
 
 namespace PluginHost.Hosting;
@@ -76,7 +77,8 @@ internal sealed class HostCore : IAsyncDisposable
             new AuditSystemPaths(Audit),
             new LeaseSystemPaths(Leases),
             sealPaths,
-            haPaths);
+            haPaths,
+            new MetricsSystemPaths(services.GetRequiredService<HostMetricsCollector>(), _clock));
         _router = new Router(
             Mounts,
             system,

@@ -10,6 +10,7 @@ using PluginHost.Hosting;
 using PluginHost.Mounts;
 using PluginHost.Storage;
 using PluginHost.SystemPaths;
+using PluginHost.Telemetry;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -43,6 +44,7 @@ public static class PluginHostServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PluginHostOptions>, PluginHostOptionsValidator>());
 
         services.TryAddSingleton<HostStorage>();
+        services.TryAddSingleton(sp => new HostMetricsCollector(ClockOf(sp)));
         services.TryAddSingleton(sp => new HostSeal(
             sp.GetRequiredService<HostStorage>(),
             (seal, storage) => new HostCore(sp, storage, new SealSystemPaths(seal), seal.HaPaths),

@@ -6,6 +6,9 @@ using PluginHost.Catalog;
 using PluginHost.Runtime;
 using PluginHost.Storage;
 
+using System.Diagnostics.Metrics;
+using PluginHost.Telemetry;
+
 namespace PluginHost.Mounts;
 
 /// <summary>
@@ -22,6 +25,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
     private readonly IStorage _storage;
     private readonly BackendActivator _activator;
     private readonly BackendRetirement _retirement;
+    private readonly IDisposable _breakerGauge;
     private readonly CatalogMountWatcher _catalogWatcher;
     private readonly MountStore _store;
     private readonly TimeProvider _time;
@@ -52,6 +56,14 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
         _logger = logger;
         _retirement = new BackendRetirement(options, logger);
         _catalogWatcher = new CatalogMountWatcher(catalog, () => _routes.Mounts, _retirement, logger);
+        _breakerGauge = HostMetrics.ObserveCircuitBreakers(() =>
+        {
+            var now = _time.GetUtcNow();
+            return _routes.Mounts.Select(m => new Measurement<long>(
+                m.NextStartAt > now ? 1 : 0,
+                new KeyValuePair<string, object?>("mount", m.Entry.RoutePath),
+                new KeyValuePair<string, object?>("plugin", m.Entry.PluginName)));
+        });
     }
 
     /// <summary>The current routing snapshot.</summary>
@@ -408,6 +420,7 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
             }
 
             _disposed = true;
+            _breakerGauge.Dispose();
             _catalogWatcher.Dispose();
             var closing = CloseAllAsync();
 
@@ -495,6 +508,8 @@ public sealed partial class MountTable : IAsyncDisposable, IDisposable
     {
         if (failure.RetryDelay == TimeSpan.Zero)
         {
+            // A backend that had served stopped on its own: for a plugin, its process died or broke the protocol.
+            HostMetrics.PluginCrashes.Add(1, new KeyValuePair<string, object?>("plugin", state.Entry.PluginName));
             MountTableLog.BackendStopped(_logger, state.Entry.RoutePath, failure.Reason);
         }
         else

@@ -2,6 +2,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PluginHost.Catalog;
 
+using System.Diagnostics.Metrics;
+using PluginHost.Telemetry;
+
 namespace PluginHost.Runtime;
 
 /// <summary>
@@ -20,6 +23,20 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
     // Set once the host's shutdown deadline passed: a process stopped after that (a launch still in progress then)
     // gets no shutdown grace.
     private volatile bool _deadlinePassed;
+
+    private IDisposable? _queueGauge;
+
+    // The requests each running plugin process has waiting for a request slot.
+    private List<Measurement<long>> QueuedRequests()
+    {
+        lock (_gate)
+        {
+            return _processes.Values
+                .Where(launch => launch.IsCompletedSuccessfully && launch.Result.Client is not null)
+                .Select(launch => new Measurement<long>(launch.Result.Client!.QueuedRequests, new KeyValuePair<string, object?>("plugin", launch.Result.Entry.Name)))
+                .ToList();
+        }
+    }
 
     /// <summary>Returns a new backend instance of <paramref name="entry"/> in its (possibly new) process.</summary>
     public async ValueTask<IBackend> CreateBackendAsync(CatalogEntry entry, CancellationToken cancellationToken)
@@ -57,12 +74,20 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
             Task<PluginProcess> launch;
             lock (_gate)
             {
-                if (!_processes.TryGetValue(key, out launch!) || launch.IsFaulted || launch.IsCanceled
+                var known = _processes.TryGetValue(key, out launch!);
+                if (!known || launch.IsFaulted || launch.IsCanceled
                     || (launch.IsCompletedSuccessfully && launch.Result.HasStopped))
                 {
                     // The process starts on its own timeout, not on the first caller's token: others may share it.
                     launch = launcher.LaunchAsync(entry, CancellationToken.None);
                     _processes[key] = launch;
+                    _queueGauge ??= HostMetrics.ObserveQueues(QueuedRequests);
+                    HostMetrics.PluginStarts.Add(1, new KeyValuePair<string, object?>("plugin", entry.Name));
+                    if (known)
+                    {
+                        // The plugin's earlier process ended (a crash, a failed start, a reload): this one replaces it.
+                        HostMetrics.PluginRestarts.Add(1, new KeyValuePair<string, object?>("plugin", entry.Name));
+                    }
                 }
             }
 
@@ -138,6 +163,7 @@ internal sealed partial class PluginProcessPool(PluginLauncher launcher, IOption
     /// <summary>Stops every process: shutdown call, grace period, then kill.</summary>
     public async ValueTask DisposeAsync()
     {
+        _queueGauge?.Dispose();
         Task<PluginProcess>[] launches;
         lock (_gate)
         {

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using PluginHost.Telemetry;
+
 namespace PluginHost.Storage;
 
 /// <summary>
@@ -43,7 +46,9 @@ public sealed class StorageView : IStorage
     public async ValueTask<StorageEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         StorageKey.Validate(key);
+        var started = Stopwatch.GetTimestamp();
         var entry = await _inner.GetAsync(Prefix + key, cancellationToken).ConfigureAwait(false);
+        StorageMetrics.Record("get", started);
         return entry is null ? null : new StorageEntry(key, entry.Value);
     }
 
@@ -52,19 +57,27 @@ public sealed class StorageView : IStorage
     {
         ArgumentNullException.ThrowIfNull(entry);
         StorageKey.Validate(entry.Key);
-        return _inner.PutAsync(entry with { Key = Prefix + entry.Key }, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        return StorageMetrics.MeasureAsync("put", _inner.PutAsync(entry with { Key = Prefix + entry.Key }, cancellationToken), started);
     }
 
     /// <inheritdoc/>
     public ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         StorageKey.Validate(key);
-        return _inner.DeleteAsync(Prefix + key, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        return StorageMetrics.MeasureAsync("delete", _inner.DeleteAsync(Prefix + key, cancellationToken), started);
     }
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
-        _inner.ListAsync(Prefix + StorageKey.NormalizePrefix(prefix), cancellationToken);
+    public async ValueTask<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var folder = Prefix + StorageKey.NormalizePrefix(prefix);
+        var started = Stopwatch.GetTimestamp();
+        var keys = await _inner.ListAsync(folder, cancellationToken).ConfigureAwait(false);
+        StorageMetrics.Record("list", started);
+        return keys;
+    }
 
     /// <summary>Deletes every key in the view, in every folder. Keys outside the view are untouched.</summary>
     /// <param name="cancellationToken">Stops the deletion between keys; keys already deleted stay deleted.</param>

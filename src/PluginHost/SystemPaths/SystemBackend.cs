@@ -15,10 +15,11 @@ internal sealed class SystemBackend
 
     private readonly PathTable _paths;
 
-    public SystemBackend(CatalogPaths catalog, MountSystemPaths mounts, PolicySystemPaths policies, AuditSystemPaths audit, LeaseSystemPaths leases, SealSystemPaths seal, HaSystemPaths highAvailability) =>
+    public SystemBackend(
+        CatalogPaths catalog, MountSystemPaths mounts, PolicySystemPaths policies, AuditSystemPaths audit, LeaseSystemPaths leases, SealSystemPaths seal, HaSystemPaths highAvailability, MetricsSystemPaths metrics) =>
         _paths = new PathTable(
-            "The system backend: the plugin catalog, mounts, plugin reloads, policies, capabilities, audit devices and the barrier's keys.",
-            [.. catalog.Routes, .. mounts.Routes, .. policies.Routes, .. audit.Routes, .. leases.Routes, .. seal.Routes, .. highAvailability.Routes]);
+            "The system backend: the plugin catalog, mounts, plugin reloads, policies, capabilities, audit devices, the barrier's keys and metrics.",
+            [.. catalog.Routes, .. mounts.Routes, .. policies.Routes, .. audit.Routes, .. leases.Routes, .. seal.Routes, .. highAvailability.Routes, .. metrics.Routes]);
 
     /// <summary>Handles a request whose path is relative to <c>sys/</c>.</summary>
     /// <param name="request">The request.</param>

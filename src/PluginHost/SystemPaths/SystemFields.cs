@@ -26,6 +26,7 @@ internal static class SystemFields
         ["default_lease_ttl"] = new() { Type = FieldType.Duration, Description = "The default lease TTL." },
         ["max_lease_ttl"] = new() { Type = FieldType.Duration, Description = "The maximum lease TTL." },
         ["from"] = new() { Type = FieldType.String, Description = "The mount to move (auth/NAME for an auth method).", Required = true },
+        ["format"] = new() { Type = FieldType.String, Description = "The metrics' format: prometheus for Prometheus text; none for go-metrics JSON." },
         ["to"] = new() { Type = FieldType.String, Description = "Where to move it.", Required = true },
         ["plugin"] = new() { Type = FieldType.String, Description = "Reload every mount of this plugin." },
         ["mounts"] = new() { Type = FieldType.CommaStringSlice, Description = "Reload these mounts." },

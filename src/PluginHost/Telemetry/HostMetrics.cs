@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace PluginHost.Telemetry;
@@ -8,6 +9,11 @@ namespace PluginHost.Telemetry;
 /// </summary>
 internal static class HostMetrics
 {
+    // What the observable gauges read, registered by each host's mount table and plugin process pool (a process may
+    // run several hosts: tests do) and removed when it stops.
+    private static readonly ConcurrentDictionary<object, Func<IEnumerable<Measurement<long>>>> Breakers = new();
+    private static readonly ConcurrentDictionary<object, Func<IEnumerable<Measurement<long>>>> Queues = new();
+
     // Seconds, from a quarter of a millisecond (a builtin read) to ten seconds (a plugin start, a slow database).
     private static readonly InstrumentAdvice<double> LatencyBuckets = new()
     {
@@ -34,7 +40,35 @@ internal static class HostMetrics
     public static Counter<long> PluginRestarts { get; } = PluginHostTelemetry.Meter.CreateCounter<long>(
         "pluginhost.plugin.restarts", "{restart}", "Plugin processes started again after an earlier one of the same mount ended, by plugin.");
 
-    /// <summary>Storage calls, by operation and by who made them (the host, or a plugin through its callback).</summary>
+    /// <summary>Mount storage calls (a builtin's, or a plugin's storage callback), by operation.</summary>
     public static Histogram<double> StorageDuration { get; } = PluginHostTelemetry.Meter.CreateHistogram(
-        "pluginhost.storage.duration", "s", "How long storage calls took, by operation and origin.", advice: LatencyBuckets);
+        "pluginhost.storage.duration", "s", "How long mount storage calls took (builtins' and plugins' callbacks), by operation.", advice: LatencyBuckets);
+
+    /// <summary>1 while a mount's starts are refused after failures in a row (the circuit is open), else 0.</summary>
+    public static ObservableGauge<long> CircuitBreakerState { get; } = PluginHostTelemetry.Meter.CreateObservableGauge(
+        "pluginhost.plugin.circuit_breaker.state", () => Breakers.Values.SelectMany(read => read()), "{state}",
+        "1 while a mount's plugin starts are refused after failures in a row (the circuit is open), else 0; by mount and plugin.");
+
+    /// <summary>Requests waiting for one of a plugin process's request slots.</summary>
+    public static ObservableGauge<long> QueuedRequests { get; } = PluginHostTelemetry.Meter.CreateObservableGauge(
+        "pluginhost.plugin.queued_requests", () => Queues.Values.SelectMany(read => read()), "{request}",
+        "Requests waiting for a free request slot of a plugin process (PluginHostOptions' MaxConcurrentRequests), by plugin.");
+
+    /// <summary>Adds what <see cref="CircuitBreakerState"/> reports for one mount table; dispose to remove it.</summary>
+    public static IDisposable ObserveCircuitBreakers(Func<IEnumerable<Measurement<long>>> read) => Register(Breakers, read);
+
+    /// <summary>Adds what <see cref="QueuedRequests"/> reports for one process pool; dispose to remove it.</summary>
+    public static IDisposable ObserveQueues(Func<IEnumerable<Measurement<long>>> read) => Register(Queues, read);
+
+    private static Registration Register(ConcurrentDictionary<object, Func<IEnumerable<Measurement<long>>>> sources, Func<IEnumerable<Measurement<long>>> read)
+    {
+        var registration = new Registration(sources);
+        sources[registration] = read;
+        return registration;
+    }
+
+    private sealed class Registration(ConcurrentDictionary<object, Func<IEnumerable<Measurement<long>>>> sources) : IDisposable
+    {
+        public void Dispose() => sources.TryRemove(this, out _);
+    }
 }

@@ -26,11 +26,11 @@ internal struct RequestMeasurement
         return new RequestMeasurement(operation, span);
     }
 
-    /// <summary>The status of an answer, as HTTP would give it: the backend's own, 200 with data, 204 without.</summary>
+    /// <summary>The status of an answer, as HTTP gives it: the backend's own, 200 with data, else 404 for a read or list and 204 for the rest.</summary>
     /// <param name="response">The backend's answer, or <see langword="null"/> for none.</param>
     /// <param name="issuedToken">Whether the answer issued a token (a login: 200 even without data).</param>
     public void Succeeded(BackendResponse? response, bool issuedToken) =>
-        _status = response?.StatusCode ?? (response is null && !issuedToken ? 204 : 200);
+        _status = response?.StatusCode ?? (response is not null || issuedToken ? 200 : _operation is Operation.Read or Operation.List ? 404 : 204);
 
     /// <summary>The status of a failure: the error's (403, 404, 503, …), 499 when the caller gave up, else 500.</summary>
     public void Failed(Exception error)
