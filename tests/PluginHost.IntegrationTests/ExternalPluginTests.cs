@@ -77,6 +77,43 @@ public sealed class ExternalPluginTests
             "each 'Created user' line is scoped to its own mount and the shared pid");
     }
 
+    [TestMethod]
+    public async Task PluginLogLines_WrittenInATracedRequest_KeepItsTraceId()
+    {
+        await using var fixture = new PluginFixture();
+        var host = fixture.Host;
+        await host.Catalog.RegisterAsync(fixture.Registration("my-userpass-plugin", BackendType.Auth));
+        await host.Mounts.EnableAsync(new MountRequest { Type = BackendType.Auth, Plugin = "my-userpass-plugin", Path = "traced" });
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == PluginHostTelemetry.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        // Nothing listens in the plugin process: the trace still reaches it, and comes back on its log line.
+        string carolTrace;
+        using (var request = new System.Diagnostics.Activity("test request").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start())
+        {
+            carolTrace = request.TraceId.ToHexString();
+            await host.WriteAsync("auth/traced/users/carol", new { password = "s3cret" });
+        }
+
+        await Eventually.TrueAsync(
+            () => Task.FromResult(fixture.Logs.Entries.Any(e => e.Message.Contains("Created user carol", StringComparison.Ordinal)
+                && Equals(e.Scope.GetValueOrDefault("trace_id"), carolTrace)
+                && e.Scope.GetValueOrDefault("span_id") is string { Length: 16 })),
+            "the plugin's line carries the request's trace id");
+
+        // Another request is another trace (the host starts its own root span for it), never carol's.
+        await host.WriteAsync("auth/traced/users/dave", new { password = "s3cret" });
+        await Eventually.TrueAsync(
+            () => Task.FromResult(fixture.Logs.Entries.Any(e => e.Message.Contains("Created user dave", StringComparison.Ordinal))),
+            "the other request's line is logged");
+        var dave = fixture.Logs.Entries.Single(e => e.Message.Contains("Created user dave", StringComparison.Ordinal));
+        Assert.AreNotEqual(carolTrace, dave.Scope.GetValueOrDefault("trace_id"));
+    }
+
     private static bool CreatedUserLogged(PluginFixture fixture, string user, string mountPath, int pid) =>
         fixture.Logs.Entries.Any(e => e.Category == "PluginHost.Plugins.my-userpass-plugin"
             && e.Message.Contains($"Created user {user}", StringComparison.Ordinal)

@@ -104,6 +104,7 @@ internal sealed class ConfigLoader(CliEnvironment environment)
                 "plugin_directory" => config with { PluginDirectory = DirectoryValue(setting, directory) },
                 "data_directory" => config with { DataDirectory = DirectoryValue(setting, directory) },
                 "log_level" => config with { LogLevel = LogLevelValue(setting) },
+                "log_format" => config with { JsonLogs = LogFormatValue(setting) },
                 "address" or "listener.tcp.address" => config with { Address = AddressValue(setting) },
                 "lock_timeout" => config with { LockTimeout = DurationValue(setting) },
                 "listener.tcp.tls_disable" => config with { Listener = listener with { TlsDisable = BoolValue(setting) } },
@@ -256,11 +257,20 @@ internal sealed class ConfigLoader(CliEnvironment environment)
         {
             "TRACE" => LogLevelSetting.Trace,
             "DEBUG" => LogLevelSetting.Debug,
-            "INFO" => LogLevelSetting.Info,
+            "INFO" or "NOTICE" => LogLevelSetting.Info,
             "WARN" or "WARNING" => LogLevelSetting.Warn,
             "ERROR" or "ERR" => LogLevelSetting.Error,
             "OFF" => LogLevelSetting.Off,
             _ => throw new ConfigException($"line {setting.Line}: log_level \"{Echo.Of(setting.Value)}\" is not one of trace, debug, info, warn, error, off"),
+        };
+
+    // Vault's log_format: "standard" (text lines) or "json" (one JSON object a line).
+    private static bool LogFormatValue(ConfigSetting setting) =>
+        setting.Value.ToUpperInvariant() switch
+        {
+            "STANDARD" => false,
+            "JSON" => true,
+            _ => throw new ConfigException($"line {setting.Line}: log_format \"{Echo.Of(setting.Value)}\" is not standard or json"),
         };
 
     private static TimeSpan DurationValue(ConfigSetting setting) =>

@@ -6,7 +6,7 @@ internal sealed record HostConfig
     /// <summary>The keys a config file may set, in the order docs and error messages list them.</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        "plugin_directory", "data_directory", "log_level", "lock_timeout", "address", "listener.tcp.address",
+        "plugin_directory", "data_directory", "log_level", "log_format", "lock_timeout", "address", "listener.tcp.address",
         "listener.tcp.tls_disable", "listener.tcp.tls_cert_file", "listener.tcp.tls_key_file", "listener.tcp.tls_min_version",
         "listener.tcp.tls_client_ca_file", "listener.tcp.tls_require_and_verify_client_cert", "listener.tcp.max_request_size",
         "listener.tcp.max_request_duration", "listener.tcp.max_connections", "listener.tcp.max_buffered_request_size",
@@ -26,6 +26,9 @@ internal sealed record HostConfig
 
     /// <summary>The least severe log level written to stderr.</summary>
     public LogLevelSetting LogLevel { get; init; } = LogLevelSetting.Warn;
+
+    /// <summary>Whether <c>plugin-host server</c> writes its log as text lines (<c>standard</c>) or as Vault's JSON lines (<c>json</c>).</summary>
+    public bool JsonLogs { get; init; }
 
     /// <summary>How long to wait for another process using the data directory.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -53,12 +53,22 @@ internal static partial class PluginHostServer
         using var reloadable = new ReloadableSettings(settings.Config);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        if (settings.Config.JsonLogs)
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+            // log_format = "json": Vault's JSON lines, with the trace id of the request a line was written for.
+            builder.Logging.AddConsole(o => o.FormatterName = VaultJsonLogFormatter.Name)
+                .AddConsoleFormatter<VaultJsonLogFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 

@@ -29,7 +29,7 @@ internal sealed class StderrJsonLogger(string category, string? mountPath, TextW
             return;
         }
 
-        var json = FormatLine(DateTimeOffset.UtcNow, logLevel, formatter(state, exception), category, mountPath, exception);
+        var json = FormatLine(DateTimeOffset.UtcNow, logLevel, formatter(state, exception), category, mountPath, exception, System.Diagnostics.Activity.Current);
         lock (WriteGate)
         {
             // One write per line, so lines from concurrent requests never interleave.
@@ -39,7 +39,7 @@ internal sealed class StderrJsonLogger(string category, string? mountPath, TextW
     }
 
     /// <summary>Writes one log line's JSON object, property by property: no reflection, so trimmed and AOT plugins log too.</summary>
-    internal static string FormatLine(DateTimeOffset time, LogLevel level, string message, string category, string? mountPath, Exception? exception)
+    internal static string FormatLine(DateTimeOffset time, LogLevel level, string message, string category, string? mountPath, Exception? exception, System.Diagnostics.Activity? activity = null)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -57,6 +57,13 @@ internal sealed class StderrJsonLogger(string category, string? mountPath, TextW
             if (exception is not null)
             {
                 writer.WriteString("exception", exception.ToString());
+            }
+
+            // The request's trace (the host's, continued here), so the host's log line carries it too.
+            if (activity is not null)
+            {
+                writer.WriteString("trace_id", activity.TraceId.ToHexString());
+                writer.WriteString("span_id", activity.SpanId.ToHexString());
             }
 
             writer.WriteEndObject();

@@ -340,8 +340,16 @@ internal sealed partial class PluginProcess
             }
         }
 
-        var (level, message, mountPath) = Parse(line, isError);
-        using (_logger.BeginScope(Scope(mountPath)))
+        var (level, message, mountPath, trace) = Parse(line, isError);
+        var scope = Scope(mountPath);
+        if (trace is var (traceId, spanId))
+        {
+            // The plugin wrote the line inside a traced request: the host's line keeps the trace, to find it by.
+            scope["trace_id"] = traceId;
+            scope["span_id"] = spanId;
+        }
+
+        using (_logger.BeginScope(scope))
         {
             LogPluginLine(_logger, level, message);
         }
@@ -373,11 +381,11 @@ internal sealed partial class PluginProcess
         return scope;
     }
 
-    // The SDK writes {"@l":"Warning","msg":"…","mount_path":"…"}; "level"/"message" are accepted too; anything else
-    // is a plain line.
-    private static (LogLevel Level, string Message, string? MountPath) Parse(string line, bool isError)
+    // The SDK writes {"@l":"Warning","msg":"…","mount_path":"…","trace_id":"…","span_id":"…"}; "level"/"message" are
+    // accepted too; anything else is a plain line.
+    private static (LogLevel Level, string Message, string? MountPath, (string TraceId, string SpanId)? Trace) Parse(string line, bool isError)
     {
-        var plain = (isError ? LogLevel.Information : LogLevel.Debug, line, (string?)null);
+        var plain = (isError ? LogLevel.Information : LogLevel.Debug, line, (string?)null, ((string, string)?)null);
         if (!line.StartsWith('{'))
         {
             return plain;
@@ -397,13 +405,20 @@ internal sealed partial class PluginProcess
                 "CRITICAL" or "FATAL" => LogLevel.Critical,
                 _ => LogLevel.Information,
             };
-            return (level, message, Text(root, "mount_path"));
+            return (level, message, Text(root, "mount_path"), TraceOf(root));
         }
         catch (JsonException)
         {
             return plain;
         }
     }
+
+    // Only well-formed W3C ids are kept: the line comes from an untrusted process and ends up in the host's log.
+    private static (string, string)? TraceOf(JsonElement root) =>
+        Text(root, "trace_id") is { Length: 32 } traceId && Text(root, "span_id") is { Length: 16 } spanId
+        && traceId.All(char.IsAsciiHexDigitLower) && spanId.All(char.IsAsciiHexDigitLower)
+            ? (traceId, spanId)
+            : null;
 
     private static string? Text(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -13,7 +13,7 @@ public sealed class ConfigFileTests
         sandbox.Normalized(sandbox.Run("secrets", "list")).Is(
             1,
             "",
-            "Error loading configuration from <root>/plugin-host.hcl: line 3: unknown key \"plugin_dir\"; the keys are plugin_directory, data_directory, log_level, lock_timeout, address, api_addr, disable_request_forwarding, listener \"tcp\" { address, tls_disable, tls_cert_file, tls_key_file, tls_min_version, tls_client_ca_file, tls_require_and_verify_client_cert, max_request_size, max_request_duration, max_connections, max_buffered_request_size }, seal \"static\" { key_file }, storage \"file\" { path }, and storage \"postgresql\" { connection_url, table, ha_enabled, ha_table, max_parallel }\n");
+            "Error loading configuration from <root>/plugin-host.hcl: line 3: unknown key \"plugin_dir\"; the keys are plugin_directory, data_directory, log_level, log_format, lock_timeout, address, api_addr, disable_request_forwarding, listener \"tcp\" { address, tls_disable, tls_cert_file, tls_key_file, tls_min_version, tls_client_ca_file, tls_require_and_verify_client_cert, max_request_size, max_request_duration, max_connections, max_buffered_request_size }, seal \"static\" { key_file }, storage \"file\" { path }, and storage \"postgresql\" { connection_url, table, ha_enabled, ha_table, max_parallel }\n");
     }
 
     [TestMethod]

@@ -5,7 +5,7 @@ namespace PluginHost.Cli.Tests.Unit;
 [TestClass]
 public sealed class ConfigLoaderTests
 {
-    private const string Keys = "plugin_directory, data_directory, log_level, lock_timeout, address, api_addr, disable_request_forwarding, listener \"tcp\" { address, tls_disable, tls_cert_file, tls_key_file, tls_min_version, tls_client_ca_file, tls_require_and_verify_client_cert, max_request_size, max_request_duration, max_connections, max_buffered_request_size }, seal \"static\" { key_file }, storage \"file\" { path }, and storage \"postgresql\" { connection_url, table, ha_enabled, ha_table, max_parallel }";
+    private const string Keys = "plugin_directory, data_directory, log_level, log_format, lock_timeout, address, api_addr, disable_request_forwarding, listener \"tcp\" { address, tls_disable, tls_cert_file, tls_key_file, tls_min_version, tls_client_ca_file, tls_require_and_verify_client_cert, max_request_size, max_request_duration, max_connections, max_buffered_request_size }, seal \"static\" { key_file }, storage \"file\" { path }, and storage \"postgresql\" { connection_url, table, ha_enabled, ha_table, max_parallel }";
 
     private readonly Dictionary<string, string> _variables = [];
     private string _directory = "";
@@ -26,6 +26,7 @@ public sealed class ConfigLoaderTests
             data_directory   = "/var/lib/plugin-host/"
 
             log_level = "error"
+            log_format = "json"
             lock_timeout = 30
             """);
 
@@ -34,6 +35,7 @@ public sealed class ConfigLoaderTests
         Assert.AreEqual(Path.Join(_directory, "plugins"), config.PluginDirectory);
         Assert.AreEqual("/var/lib/plugin-host", config.DataDirectory);
         Assert.AreEqual(LogLevelSetting.Error, config.LogLevel);
+        Assert.IsTrue(config.JsonLogs);
         Assert.AreEqual(TimeSpan.FromSeconds(30), config.LockTimeout);
         Assert.AreEqual(Path.Join(_directory, "etc", "plugin-host.hcl"), config.SourceFile);
     }
@@ -178,6 +180,7 @@ public sealed class ConfigLoaderTests
     [DataRow("data_directory = \"d\" extra\n", "line 1: unexpected text after the value of data_directory: extra")]
     [DataRow("data_directory = \"a\"\ndata_directory = \"b\"\n", "line 2: data_directory is set twice (first on line 1)")]
     [DataRow("log_level = \"loud\"\n", "line 1: log_level \"loud\" is not one of trace, debug, info, warn, error, off")]
+    [DataRow("log_format = \"xml\"\n", "line 1: log_format \"xml\" is not standard or json")]
     [DataRow("lock_timeout = \"soon\"\n", "line 1: lock_timeout \"soon\" is not a duration such as \"10s\" or \"1m\"")]
     [DataRow("plugin_directory = \"\"\n", "line 1: plugin_directory is empty; give a directory")]
     [DataRow("{\n  \"data_directory\": \"d\",\n  \"nope\": 1\n}\n", "line 3: unknown key \"nope\"; the keys are " + Keys)]
