@@ -15,7 +15,8 @@ namespace PluginHost.Benchmarks.E2e;
 /// <param name="NoLimits"><c>--no-limits</c>: run plugins without the per-plugin resource limits (<c>BenchLimits</c>) the run sets otherwise.</param>
 /// <param name="Only">
 /// <c>--only barrier</c>: measure only the barrier's figures (after publishing the mock plugin); <c>--only database</c>:
-/// only the database credentials' (a PostgreSQL cluster and the published PostgreSQL plugin, not the mock plugin).
+/// only the database credentials' (a PostgreSQL cluster and the published PostgreSQL plugin, not the mock plugin);
+/// <c>--only tracing</c>: only what tracing costs the external kv read.
 /// </param>
 internal sealed record E2eOptions(
     bool Quick, string? JsonPath, string? PluginPath, IReadOnlyDictionary<string, string> PluginEnv, bool Verbose, string? AnchorPath = null, bool NoAnchor = false, bool NoAot = false, bool NoLimits = false, string? Only = null)
@@ -36,7 +37,7 @@ internal sealed record E2eOptions(
                 "--no-anchor" => options with { NoAnchor = true },
                 "--no-aot" => options with { NoAot = true },
                 "--no-limits" => options with { NoLimits = true },
-                "--only" => Value(args, ref i) is ("barrier" or "database") and var only ? options with { Only = only } : throw new ArgumentException("--only takes 'barrier' or 'database'"),
+                "--only" => Value(args, ref i) is ("barrier" or "database" or "tracing") and var only ? options with { Only = only } : throw new ArgumentException("--only takes 'barrier', 'database' or 'tracing'"),
                 "--plugin-env" => AddEnv(options, env, Value(args, ref i)),
                 var other => throw new ArgumentException($"unknown e2e option '{other}'"),
             };

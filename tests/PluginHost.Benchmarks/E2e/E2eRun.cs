@@ -17,6 +17,21 @@ namespace PluginHost.Benchmarks.E2e;
 internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch wall)
 {
     // The seal: what the barrier adds to a read, its encryption rate, and how long an unseal takes to serve again.
+    // Issue 19: what tracing costs the external read, three modes in alternating passes.
+    private async Task MeasureTracingAsync(PluginHostFigures figures, MockPluginBinary plugin, CancellationToken cancellationToken)
+    {
+        var tracing = await TracingOverhead.MeasureAsync(workspace, plugin, _budget, passes: 6, Progress, cancellationToken);
+        Detail("tracing off µs p50, by pass", tracing.OffUsP50);
+        Detail("untraced µs p50, by pass", tracing.UnlistenedUsP50);
+        Detail("traced µs p50, by pass", tracing.TracedUsP50);
+        Detail("spans recorded", [tracing.SpansRecorded]);
+        figures.TracedExternalKvReadUsP50 = Round(tracing.TracedUsP50Median, 2, "traced_external_kv_read_us_p50");
+        figures.UntracedExternalKvReadUsP50 = Round(tracing.UnlistenedUsP50Median, 2, "untraced_external_kv_read_us_p50");
+        figures.TracingOffExternalKvReadUsP50 = Round(tracing.OffUsP50Median, 2, "tracing_off_external_kv_read_us_p50");
+        figures.TracingListenedRatio = Round(tracing.ListenedRatio, 3, "tracing_listened_ratio");
+        figures.TracingUnlistenedRatio = Round(tracing.UnlistenedRatio, 3, "tracing_unlistened_ratio");
+    }
+
     private async Task MeasureBarrierAsync(PluginHostFigures figures, LatencySampler sampler, MockPluginBinary plugin, CancellationToken cancellationToken)
     {
         Progress("barrier: builtin kv read behind a static seal and without (alternating passes)");
@@ -121,6 +136,13 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
             return report;
         }
 
+        if (options.Only == "tracing")
+        {
+            await MeasureTracingAsync(figures, plugin, cancellationToken);
+            report.Machine.LoadAverageEnd = MachineInfo.LoadAverage();
+            return report;
+        }
+
         Progress("publishing tests/Plugins/PluginHost.Benchmarks.BareChild");
         using var bareChild = await BareChildFloors.PrepareAsync(workspace, cancellationToken);
 
@@ -194,6 +216,8 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
         figures.ExternalKvReadRpsC16 = Round(traffic.RequestsPerSecond[16], 0, "external_kv_read_rps_c16");
         figures.ExternalKvReadRpsC64 = Round(traffic.RequestsPerSecond[64], 0, "external_kv_read_rps_c64");
         await ExpectNoPluginProcessAsync(cancellationToken);
+
+        await MeasureTracingAsync(figures, plugin, cancellationToken);
 
         var limits = await LimitsOverhead.MeasureAsync(workspace, plugin, _budget, passes: 6, Progress, cancellationToken);
         Detail("limits overhead, read p50 %, by pass", limits.ReadP50Pct);

@@ -146,6 +146,26 @@ internal sealed class PluginHostFigures
     [JsonPropertyName("external_kv_read_rps_c64")]
     public double? ExternalKvReadRpsC64 { get; set; }
 
+    /// <summary>The external kv read's p50 with a listener recording every PluginHost span (alternating passes with the two below).</summary>
+    [JsonPropertyName("traced_external_kv_read_us_p50")]
+    public double? TracedExternalKvReadUsP50 { get; set; }
+
+    /// <summary>The same with tracing on and nothing listening (the default).</summary>
+    [JsonPropertyName("untraced_external_kv_read_us_p50")]
+    public double? UntracedExternalKvReadUsP50 { get; set; }
+
+    /// <summary>The same with <c>PluginHostTelemetry.TracingEnabled</c> off.</summary>
+    [JsonPropertyName("tracing_off_external_kv_read_us_p50")]
+    public double? TracingOffExternalKvReadUsP50 { get; set; }
+
+    /// <summary>Median over passes of traced ÷ untraced.</summary>
+    [JsonPropertyName("tracing_listened_ratio")]
+    public double? TracingListenedRatio { get; set; }
+
+    /// <summary>Median over passes of untraced ÷ tracing off.</summary>
+    [JsonPropertyName("tracing_unlistened_ratio")]
+    public double? TracingUnlistenedRatio { get; set; }
+
     /// <summary>How much slower the sequential external kv read's p50 is with <c>BenchLimits</c> than without, in percent (alternating passes).</summary>
     [JsonPropertyName("limits_overhead_read_p50_pct")]
     public double? LimitsOverheadReadP50Pct { get; set; }

@@ -68,6 +68,11 @@ internal static class ReportTable
             ("external_kv_read_rps_c1", p.ExternalKvReadRpsC1, "closed loop, 1 caller"),
             ("external_kv_read_rps_c16", p.ExternalKvReadRpsC16, "closed loop, 16 callers"),
             ("external_kv_read_rps_c64", p.ExternalKvReadRpsC64, "closed loop, 64 callers (= MaxConcurrentRequestsPerPlugin)"),
+            ("traced_external_kv_read_us_p50", p.TracedExternalKvReadUsP50, "external read with a listener recording every span (alternating passes)"),
+            ("untraced_external_kv_read_us_p50", p.UntracedExternalKvReadUsP50, "same passes: tracing on, nothing listening (the default)"),
+            ("tracing_off_external_kv_read_us_p50", p.TracingOffExternalKvReadUsP50, "same passes: PluginHostTelemetry.TracingEnabled = false"),
+            ("tracing_listened_ratio", p.TracingListenedRatio, "traced / untraced, median of the passes' ratios"),
+            ("tracing_unlistened_ratio", p.TracingUnlistenedRatio, "untraced / tracing off, median of the passes' ratios"),
             ("limits_overhead_read_p50_pct", p.LimitsOverheadReadP50Pct, "external read p50 with plugin limits vs without, % (alternating passes)"),
             ("limits_overhead_rps_c16_pct", p.LimitsOverheadRpsC16Pct, "rps at 16 callers lost to plugin limits, % (same passes)"),
             ("cold_start_ms_p50", p.ColdStartMsP50, "enable mount (new process) + first read answered"),
@@ -166,6 +171,10 @@ internal static class ReportTable
         output.WriteLine();
         output.WriteLine("targets (issue 17)");
         Target(output, "db creds → login ≤ 1.5 × CREATE ROLE floor", p.DbCredsRatio, 1.5, lowerIsBetter: true);
+        output.WriteLine();
+        output.WriteLine("targets (issue 19)");
+        Target(output, "a listened trace adds ≤ 10 % to the external read p50", p.TracingListenedRatio, 1.1, lowerIsBetter: true);
+        Target(output, "tracing with no listener adds ≤ 2 % to the external read p50", p.TracingUnlistenedRatio, 1.02, lowerIsBetter: true);
         output.WriteLine();
         output.WriteLine("targets (issue 18)");
         Target(output, "PostgreSQL storage get ≤ 1.2 × a bare Npgsql SELECT", p.PgStorageGetRatio, 1.2, lowerIsBetter: true);
