@@ -20,7 +20,7 @@ internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch 
     // Issue 19: what tracing costs the external read, three modes in alternating passes.
     private async Task MeasureTracingAsync(PluginHostFigures figures, MockPluginBinary plugin, CancellationToken cancellationToken)
     {
-        var tracing = await TracingOverhead.MeasureAsync(workspace, plugin, _budget, passes: 6, Progress, cancellationToken);
+        var tracing = await TracingOverhead.MeasureAsync(workspace, plugin, _budget, passes: 10, Progress, cancellationToken);
         Detail("tracing off µs p50, by pass", tracing.OffUsP50);
         Detail("untraced µs p50, by pass", tracing.UnlistenedUsP50);
         Detail("traced µs p50, by pass", tracing.TracedUsP50);
