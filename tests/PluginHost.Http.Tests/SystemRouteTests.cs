@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 namespace PluginHost.Http.Tests;
 
@@ -73,6 +74,35 @@ public sealed class SystemRouteTests
         Assert.IsTrue(other.GetProperty("local").GetBoolean());
         Assert.IsFalse(other.GetProperty("seal_wrap").GetBoolean());
         StringAssert.StartsWith(missing.GetProperty("errors")[0].GetString(), "plugin_name must be provided for plugin backend");
+    }
+
+    [TestMethod]
+    public async Task Mounts_KeepVaultsOtherConfigSettings_FromEnableAndTune_AndCheckListingVisibility()
+    {
+        await using var server = await ApiServer.StartAsync();
+
+        await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/team", """
+            {"type":"kv","config":{"max_lease_ttl":"2h","listing_visibility":"unauth","passthrough_request_headers":"X-A,X-B",
+             "audit_non_hmac_request_keys":["password"],"force_no_cache":true}}
+            """));
+        var tuned = await ApiServer.Expect(HttpStatusCode.NoContent, server.SendAsync("POST", "sys/mounts/team/tune", """{"allowed_response_headers":["X-C"],"listing_visibility":"hidden"}"""));
+        var badEnable = await ApiServer.Expect(HttpStatusCode.BadRequest, server.SendAsync("POST", "sys/mounts/bad", """{"type":"kv","config":{"listing_visibility":"public"}}"""));
+        var badTune = await ApiServer.Expect(HttpStatusCode.BadRequest, server.SendAsync("POST", "sys/mounts/team/tune", """{"listing_visibility":"public"}"""));
+
+        var config = (await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts"))).GetProperty("data").GetProperty("team/").GetProperty("config");
+        var tune = (await ApiServer.Expect(HttpStatusCode.OK, server.SendAsync("GET", "sys/mounts/team/tune"))).GetProperty("data");
+
+        Assert.AreEqual(7200, config.GetProperty("max_lease_ttl").GetInt64());
+        Assert.AreEqual("hidden", config.GetProperty("listing_visibility").GetString(), "the tune replaced it; the refused tune changed nothing");
+        Assert.AreEqual("""["X-A","X-B"]""", config.GetProperty("passthrough_request_headers").GetRawText());
+        Assert.AreEqual("""["password"]""", config.GetProperty("audit_non_hmac_request_keys").GetRawText());
+        Assert.AreEqual("""["X-C"]""", config.GetProperty("allowed_response_headers").GetRawText());
+        Assert.IsTrue(config.GetProperty("force_no_cache").GetBoolean());
+        Assert.AreEqual("hidden", tune.GetProperty("listing_visibility").GetString());
+        Assert.AreEqual("""["X-C"]""", tune.GetProperty("allowed_response_headers").GetRawText());
+        Assert.AreEqual(JsonValueKind.Undefined, tuned.ValueKind, "204, no warning");
+        StringAssert.StartsWith(badEnable.GetProperty("errors")[0].GetString(), "invalid listing_visibility \"public\"");
+        StringAssert.StartsWith(badTune.GetProperty("errors")[0].GetString(), "invalid listing_visibility \"public\"");
     }
 
     [TestMethod]

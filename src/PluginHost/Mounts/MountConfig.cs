@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace PluginHost.Mounts;
@@ -18,6 +19,14 @@ public sealed record MountConfig
     /// <summary>Backend-specific options, passed to the backend at setup (<see cref="BackendConfig.Options"/>).</summary>
     [JsonPropertyName("options")]
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Vault's other mount settings, by name (<c>listing_visibility</c>, <c>passthrough_request_headers</c>,
+    /// <c>audit_non_hmac_request_keys</c>, <c>token_type</c>, …): kept and listed with the mount so Vault clients read
+    /// back what they wrote; they change nothing here (docs/system-paths.md says why, key by key).
+    /// </summary>
+    [JsonPropertyName("vault_settings")]
+    public IReadOnlyDictionary<string, JsonElement> VaultSettings { get; init; } = new Dictionary<string, JsonElement>();
 
     /// <summary>Whether two configs hold the same values, comparing <see cref="Options"/> by content.</summary>
     /// <param name="other">The config to compare with.</param>
@@ -54,6 +63,13 @@ public sealed record MountConfig
         if (MaxLeaseTtl > TimeSpan.Zero && DefaultLeaseTtl > MaxLeaseTtl)
         {
             throw new PluginHostException(ErrorCode.BadRequest, "default lease TTL cannot be greater than the max lease TTL");
+        }
+
+        // Vault's only checked value among the kept settings.
+        if (VaultSettings.TryGetValue("listing_visibility", out var visibility)
+            && !(visibility.ValueKind == JsonValueKind.String && visibility.GetString() is "" or "hidden" or "unauth"))
+        {
+            throw new PluginHostException(ErrorCode.BadRequest, $"invalid listing_visibility {visibility.GetRawText()}: give \"unauth\", \"hidden\" or \"\"");
         }
     }
 }

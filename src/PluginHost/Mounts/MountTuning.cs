@@ -15,6 +15,9 @@ public sealed record MountTuning
     /// <summary>Options to set (merged over the current ones); an empty value removes the option. Changing options restarts the backend.</summary>
     public IReadOnlyDictionary<string, string>? Options { get; init; }
 
+    /// <summary>Vault's other settings to set (merged over the current ones; see <see cref="MountConfig.VaultSettings"/>), or <see langword="null"/>.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? VaultSettings { get; init; }
+
     /// <summary>The new pinned plugin version; an empty string unpins. Changing it restarts the backend.</summary>
     public string? PluginVersion { get; init; }
 
@@ -47,6 +50,9 @@ public sealed record MountTuning
             DefaultLeaseTtl = DefaultLeaseTtl ?? entry.Config.DefaultLeaseTtl,
             MaxLeaseTtl = MaxLeaseTtl ?? entry.Config.MaxLeaseTtl,
             Options = options,
+            VaultSettings = VaultSettings is null
+                ? entry.Config.VaultSettings
+                : entry.Config.VaultSettings.Concat(VaultSettings).GroupBy(s => s.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
         };
         config.Validate();
         return entry with

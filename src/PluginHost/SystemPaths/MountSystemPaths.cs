@@ -12,7 +12,9 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
         SystemFields.Of("path", "type", "description", "plugin_version", "config", "options", "plugin_name", "local", "seal_wrap", "external_entropy_access");
 
     private static readonly IReadOnlyDictionary<string, FieldSchema> TuneFields =
-        SystemFields.Of("path", "description", "default_lease_ttl", "max_lease_ttl", "options", "plugin_version");
+        new Dictionary<string, FieldSchema>(SystemFields.Of("path", "description", "default_lease_ttl", "max_lease_ttl", "options", "plugin_version"), StringComparer.Ordinal)
+            .Concat(VaultMountSettings.Fields)
+            .ToDictionary(StringComparer.Ordinal);
 
     /// <summary>The routes, relative to <c>sys/</c>.</summary>
     public IEnumerable<PathRoute> Routes =>
@@ -89,9 +91,9 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
                     new("description", entry.Description),
                     new("default_lease_ttl", (long)entry.Config.DefaultLeaseTtl.TotalSeconds),
                     new("max_lease_ttl", (long)entry.Config.MaxLeaseTtl.TotalSeconds),
-                    new("force_no_cache", false),
                     new("options", entry.Config.Options),
                     new("plugin_version", entry.PluginVersion ?? ""),
+                    .. ConfigOf(entry.Config).Where(c => c.Key is not ("default_lease_ttl" or "max_lease_ttl")).Select(c => new KeyValuePair<string, object?>(c.Key, c.Value)),
                 ]);
             },
             [Operation.Create] = (_, fields, cancellationToken) => TuneAsync(table, fields, cancellationToken),
@@ -119,6 +121,7 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
                     DefaultLeaseTtl = Duration(config, "default_lease_ttl"),
                     MaxLeaseTtl = Duration(config, "max_lease_ttl"),
                     Options = SystemFields.StringOptions(fields.GetMap("options")),
+                    VaultSettings = VaultMountSettings.FromConfig(config),
                 },
             },
             cancellationToken).ConfigureAwait(false);
@@ -152,6 +155,7 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
                 MaxLeaseTtl = fields.IsSet("max_lease_ttl") ? fields.GetDuration("max_lease_ttl") : null,
                 Options = fields.IsSet("options") ? SystemFields.StringOptions(fields.GetMap("options")) : null,
                 PluginVersion = fields.IsSet("plugin_version") ? fields.GetString("plugin_version") : null,
+                VaultSettings = VaultMountSettings.FromFields(fields),
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -193,6 +197,23 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
         return BackendResponse.WithData([new("migration_id", request.RequestId)]);
     }
 
+    // Vault's mount config as listed: the TTLs, force_no_cache (false unless set), and every other setting kept.
+    private static Dictionary<string, object> ConfigOf(MountConfig config)
+    {
+        var listed = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["default_lease_ttl"] = (long)config.DefaultLeaseTtl.TotalSeconds,
+            ["max_lease_ttl"] = (long)config.MaxLeaseTtl.TotalSeconds,
+            ["force_no_cache"] = false,
+        };
+        foreach (var (name, value) in config.VaultSettings)
+        {
+            listed[name] = value;
+        }
+
+        return listed;
+    }
+
     // running_*: what the mount's backend runs now (empty until its first start, as the backend starts lazily).
     private static Dictionary<string, object?> Describe(MountEntry entry, MountTable mounts)
     {
@@ -206,12 +227,7 @@ internal sealed partial class MountSystemPaths(MountTable mounts)
             ["plugin_version"] = entry.PluginVersion ?? "",
             ["running_plugin_version"] = running?.Version ?? "",
             ["running_sha256"] = running?.Sha256 ?? "",
-            ["config"] = new Dictionary<string, object>
-            {
-                ["default_lease_ttl"] = (long)entry.Config.DefaultLeaseTtl.TotalSeconds,
-                ["max_lease_ttl"] = (long)entry.Config.MaxLeaseTtl.TotalSeconds,
-                ["force_no_cache"] = false,
-            },
+            ["config"] = ConfigOf(entry.Config),
             ["options"] = entry.Config.Options,
             ["local"] = entry.Local,
             ["seal_wrap"] = entry.SealWrap,
