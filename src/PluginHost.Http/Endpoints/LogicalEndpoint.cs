@@ -176,10 +176,10 @@ internal sealed partial class LogicalEndpoint(
             return;
         }
 
-        if (answer.MountType == "system" && RawAnswer.Of(body) is { } raw)
+        if (answer.MountType == "system" && answer.Path == "sys/metrics" && RawAnswer.Of(body) is { } raw)
         {
-            // sys/metrics: Vault answers its JSON or Prometheus text as it is. Only the system backend may: a plugin
-            // could otherwise serve any content type in the server's name.
+            // sys/metrics: Vault answers its JSON or Prometheus text as it is. Only that system path may: a plugin (or
+            // a system answer whose keys come from names users choose) could otherwise serve any content type.
             await VaultResponseWriter.WriteRawAsync(response, raw.Status, raw.ContentType, raw.Body, cancellationToken).ConfigureAwait(false);
             return;
         }

@@ -17,13 +17,13 @@ namespace PluginHost.Benchmarks.E2e;
 internal sealed class E2eRun(E2eOptions options, Workspace workspace, Stopwatch wall)
 {
     // The seal: what the barrier adds to a read, its encryption rate, and how long an unseal takes to serve again.
-    // Issue 19: what tracing costs the external read, three modes in alternating passes.
+    // Issue 19: what tracing costs the external read, three modes interleaved request by request.
     private async Task MeasureTracingAsync(PluginHostFigures figures, MockPluginBinary plugin, CancellationToken cancellationToken)
     {
-        var tracing = await TracingOverhead.MeasureAsync(workspace, plugin, _budget, passes: 10, Progress, cancellationToken);
-        Detail("tracing off µs p50, by pass", tracing.OffUsP50);
-        Detail("untraced µs p50, by pass", tracing.UnlistenedUsP50);
-        Detail("traced µs p50, by pass", tracing.TracedUsP50);
+        var tracing = await TracingOverhead.MeasureAsync(workspace, plugin, _budget, rounds: 9, requestsPerMode: 2000, Progress, cancellationToken);
+        Detail("tracing off µs p50, by round", tracing.OffUsP50);
+        Detail("untraced µs p50, by round", tracing.UnlistenedUsP50);
+        Detail("traced µs p50, by round", tracing.TracedUsP50);
         Detail("spans recorded", [tracing.SpansRecorded]);
         figures.TracedExternalKvReadUsP50 = Round(tracing.TracedUsP50Median, 2, "traced_external_kv_read_us_p50");
         figures.UntracedExternalKvReadUsP50 = Round(tracing.UnlistenedUsP50Median, 2, "untraced_external_kv_read_us_p50");

@@ -146,11 +146,11 @@ internal sealed class PluginHostFigures
     [JsonPropertyName("external_kv_read_rps_c64")]
     public double? ExternalKvReadRpsC64 { get; set; }
 
-    /// <summary>The external kv read's p50 with a listener recording every PluginHost span (alternating passes with the two below).</summary>
+    /// <summary>The external kv read's p50 with a listener recording every PluginHost span (interleaved request by request with the two below).</summary>
     [JsonPropertyName("traced_external_kv_read_us_p50")]
     public double? TracedExternalKvReadUsP50 { get; set; }
 
-    /// <summary>The same with tracing on and nothing listening (the default).</summary>
+    /// <summary>The same with tracing on and nothing recording (the default).</summary>
     [JsonPropertyName("untraced_external_kv_read_us_p50")]
     public double? UntracedExternalKvReadUsP50 { get; set; }
 
@@ -158,11 +158,11 @@ internal sealed class PluginHostFigures
     [JsonPropertyName("tracing_off_external_kv_read_us_p50")]
     public double? TracingOffExternalKvReadUsP50 { get; set; }
 
-    /// <summary>Median over passes of traced ÷ untraced.</summary>
+    /// <summary>Median over rounds of traced ÷ untraced.</summary>
     [JsonPropertyName("tracing_listened_ratio")]
     public double? TracingListenedRatio { get; set; }
 
-    /// <summary>Median over passes of untraced ÷ tracing off.</summary>
+    /// <summary>Median over rounds of untraced ÷ tracing off.</summary>
     [JsonPropertyName("tracing_unlistened_ratio")]
     public double? TracingUnlistenedRatio { get; set; }
 
