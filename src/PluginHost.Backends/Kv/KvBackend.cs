@@ -84,7 +84,7 @@ public sealed class KvBackend : PathBackend
     {
         var key = StorageKeyOf(request, "read");
         var entry = await Storage.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        return entry is null ? null : new BackendResponse { Data = Deserialize(entry) };
+        return entry is null ? null : new BackendResponse { Data = KvData.Parse(entry) };
     }
 
     private async ValueTask<BackendResponse?> WriteAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
@@ -99,7 +99,7 @@ public sealed class KvBackend : PathBackend
         await Storage.PutAsync(entry, cancellationToken).ConfigureAwait(false);
 
         // Echo what was stored, not the caller's elements, which may belong to a document the caller disposes.
-        return _echoWrites ? new BackendResponse { Data = Deserialize(entry) } : null;
+        return _echoWrites ? new BackendResponse { Data = KvData.Parse(entry) } : null;
     }
 
     private async ValueTask<BackendResponse?> DeleteAsync(BackendRequest request, FieldData fields, CancellationToken cancellationToken)
@@ -142,19 +142,5 @@ public sealed class KvBackend : PathBackend
 
         StorageKey.Validate(path);
         return path;
-    }
-
-    private static Dictionary<string, JsonElement> Deserialize(StorageEntry entry)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(entry.Value, BackendsJsonContext.Default.DictionaryStringJsonElement)
-                ?? throw new JsonException("the stored value is JSON null");
-        }
-        catch (JsonException e)
-        {
-            throw new PluginHostException(ErrorCode.Internal,
-                $"stored value at '{entry.Key}' is not a JSON object ({e.Message}); write the key again or delete it", e);
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using PluginHost.Cli.CommandLine;
-using PluginHost.Cli.Output;
 
 namespace PluginHost.Cli.Commands;
 
@@ -68,17 +67,7 @@ internal abstract class KvMetadataWriteCommand(bool patch) : KvCommand
             return Fail(run, $"Error writing data to {path}", error);
         }
 
-        if (secret is null)
-        {
-            if (run.Ui.IsTable)
-            {
-                run.Ui.Output($"Success! Data written to: {path}");
-            }
-
-            return 0;
-        }
-
-        return SecretOutput.OutputSecret(run.Ui, secret);
+        return KvWrites.Print(run, path, secret, versioned: false, field: "");
     }
 
     private Dictionary<string, JsonElement> Body()
