@@ -58,13 +58,31 @@ internal sealed class HostMetricsCollector : IDisposable
     /// <summary>Stops listening.</summary>
     public void Dispose() => _listener.Dispose();
 
+    // On every request's path: the series is found by a struct key of the tags as given (each instrument is always
+    // recorded with its tags in one order), so a known series costs no allocation; labels are built once, for a new one.
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var labels = MetricSeries.Labels(tags);
-        var key = new SeriesKey(instrument.Name, MetricSeries.LabelTextOf(labels));
-        var series = _series.GetOrAdd(key, _ => MetricSeries.For(instrument, labels));
+        var key = SeriesKey.Of(instrument, tags);
+        if (!_series.TryGetValue(key, out var series))
+        {
+            series = _series.GetOrAdd(key, MetricSeries.For(instrument, MetricSeries.Labels(tags)));
+        }
+
         series.Add(value);
     }
 
-    private readonly record struct SeriesKey(string Name, string Labels);
+    private readonly record struct SeriesKey(
+        Instrument Instrument, int Count, string? Key0, object? Value0, string? Key1, object? Value1, string? Key2, object? Value2, string? More)
+    {
+        public static SeriesKey Of(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags) => new(
+            instrument,
+            tags.Length,
+            tags.Length > 0 ? tags[0].Key : null,
+            tags.Length > 0 ? tags[0].Value : null,
+            tags.Length > 1 ? tags[1].Key : null,
+            tags.Length > 1 ? tags[1].Value : null,
+            tags.Length > 2 ? tags[2].Key : null,
+            tags.Length > 2 ? tags[2].Value : null,
+            tags.Length > 3 ? MetricSeries.LabelTextOf(MetricSeries.Labels(tags)) : null);
+    }
 }

@@ -87,6 +87,17 @@ public sealed partial class KvTests
         sandbox.Run("kv", "metadata", "get", "-field=custom_metadata", "secret/app").Is(1, "", "Field \"custom_metadata\" not present in secret\n");
         sandbox.Run("kv", "put", "secret/app", "a=b").Is(2, "", Refused("Error writing data to secret/data/app", address, "PUT", "secret/data/app", 400, "check-and-set parameter required for this call"));
 
+        // A token without the patch capability: Vault's CLI reads and writes back instead, and says what to add.
+        sandbox.RunWithStdin("path \"secret/*\" {\n  capabilities = [\"create\", \"read\", \"update\"]\n}\n", "policy", "write", "rw", "-").Is(0, "Success! Uploaded policy: rw\n");
+        var writer = sandbox.Run("token", "create", "-policy=rw", "-field=token");
+        sandbox.Environment["PLUGIN_HOST_TOKEN"] = writer.Stdout;
+        var fellBack = Timeless(sandbox.Run("kv", "patch", "secret/app", "fell=back"));
+        Assert.AreEqual(0, fellBack.ExitCode, fellBack.ToString());
+        Assert.AreEqual("Data was written to secret/data/app but we recommend that you add the \"patch\" capability to your ACL policy in order to use HTTP PATCH in the future.\n", fellBack.Stderr);
+        StringAssert.Contains(fellBack.Stdout, "version            5\n");
+        sandbox.Run("kv", "patch", "-method=patch", "secret/app", "a=b").Is(2, "", Refused("Error writing data to secret/data/app", address, "PATCH", "secret/data/app", 403, "permission denied"));
+        sandbox.Environment["PLUGIN_HOST_TOKEN"] = ServerProcess.DevRootToken;
+
         Timeless(sandbox.Run("kv", "put", "secret/dir/one", "a=1")).Is(0, "=== Secret Path ===\nsecret/data/dir/one\n\n" + Metadata(1));
         sandbox.Run("kv", "list", "secret/").Is(0, "Keys\n----\napp\ndir/\n");
         sandbox.Run("kv", "list", "-mount=secret", "dir").Is(0, "Keys\n----\none\n");

@@ -34,8 +34,10 @@ internal sealed class KvPatchCommand : KvCommand
           symbol, or read from stdin using the "-" symbol, as for "kv put".
 
           This command uses HTTP PATCH (a JSON merge patch), which needs the "patch"
-          capability. With -method=rw it reads the secret and writes it back with a
-          check-and-set instead, which needs "read" and "update".
+          capability; refused one (403) or where PATCH is not served (405), it reads
+          the secret and writes it back with a check-and-set instead, which needs
+          "read" and "update". -method=patch never falls back; -method=rw always reads
+          then writes.
 
           Remove a key from the secret:
 
@@ -92,10 +94,41 @@ internal sealed class KvPatchCommand : KvCommand
         var path = target.Under("data");
         return _method!.Value switch
         {
-            "" or "patch" => await KvWrites.WriteAsync(run, path, KvWrites.VersionedBody(data, _cas!.Value > 0 ? _cas.Value : null), versioned: true, Field, cancellationToken, patch: true),
+            "" => await PatchOrReadThenWriteAsync(run, path, data, cancellationToken),
+            "patch" => await KvWrites.WriteAsync(run, path, PatchBody(data), versioned: true, Field, cancellationToken, patch: true),
             "rw" => await ReadThenWriteAsync(run, path, data, cancellationToken),
             var other => Unsupported(run, other),
         };
+    }
+
+    private Dictionary<string, JsonElement> PatchBody(Dictionary<string, JsonElement> data) =>
+        KvWrites.VersionedBody(data, _cas!.Value > 0 ? _cas.Value : null);
+
+    // Vault's default: a PATCH; where the server has no PATCH (405) or the token lacks the patch capability (403), a
+    // read then a check-and-set write instead, the latter with a word about the capability.
+    private async Task<int> PatchOrReadThenWriteAsync(CommandRun run, string path, Dictionary<string, JsonElement> data, CancellationToken cancellationToken)
+    {
+        Secret? secret;
+        try
+        {
+            secret = await run.Client.PatchAsync(path, PatchBody(data), cancellationToken);
+        }
+        catch (ResponseException refused) when (refused.StatusCode is 405 or 403)
+        {
+            var written = await ReadThenWriteAsync(run, path, data, cancellationToken);
+            if (written == 0 && refused.StatusCode == 403)
+            {
+                run.Ui.Warn($"Data was written to {path} but we recommend that you add the \"patch\" capability to your ACL policy in order to use HTTP PATCH in the future.");
+            }
+
+            return written;
+        }
+        catch (Exception error) when (IsRequestError(error))
+        {
+            return Fail(run, $"Error writing data to {path}", error);
+        }
+
+        return KvWrites.Print(run, path, secret, versioned: true, Field);
     }
 
     private static int Unsupported(CommandRun run, string method)
