@@ -126,7 +126,6 @@ internal sealed partial class MountDispatcher(
                 response = PluginAnswerBounds.Check(await backend.HandleRequestAsync(routed, timeoutSource.Token).ConfigureAwait(false), mountPath);
             }
 
-
             // A login's answer earns a token, issued here as Vault's core does: only for an auth method's
             // unauthenticated (login) path, whatever else a backend puts in its answers.
             IssuedToken? issued = null;

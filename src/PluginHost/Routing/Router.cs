@@ -25,10 +25,12 @@ internal sealed class Router(MountTable mounts, SystemBackend system, TokenPaths
     {
         using var span = PluginHostTelemetry.StartActivity("PluginHost.route");
         var measured = RequestMeasurement.Start(routed.Operation, span);
+        string? served = null;
         try
         {
             var answer = await RouteCoreAsync(routed, principal, trail, cancellationToken).ConfigureAwait(false);
             measured.Succeeded(answer.Response, answer.Auth is not null);
+            served = answer.Mount?.RoutePath;
             return answer;
         }
         catch (Exception error)
@@ -38,11 +40,12 @@ internal sealed class Router(MountTable mounts, SystemBackend system, TokenPaths
         }
         finally
         {
-            measured.Stop(MountOf(routed.Path));
+            measured.Stop(served ?? MountOf(routed.Path));
         }
     }
 
-    // The mount a path belongs to, as a metrics tag: bounded by the mounts that exist, never the request's own path.
+    // The mount a path belongs to, as a metrics tag (when the answer did not say): bounded by the mounts that exist,
+    // never the request's own path.
     private string MountOf(string path) =>
         path.StartsWith(SystemBackend.Prefix, StringComparison.Ordinal) ? SystemBackend.Prefix
         : TokenPaths.Serves(path) ? TokenPaths.MountPoint
